@@ -1,0 +1,233 @@
+using System.Text;
+
+namespace Ebpf.Object.Btf;
+
+/// <summary>Shows BTF types as C, the way <c>bpftool btf dump file X format c</c> prints definitions.</summary>
+public static partial class BtfPrinter
+{
+    /// <summary>
+    /// The C definition of a type: a struct/union/enum body, a typedef line, a function prototype, a variable,
+    /// or, for other kinds, the type as C spells it (<c>struct sk_buff *</c>, <c>char [16]</c>).
+    /// </summary>
+    public static string ToC(Btf btf, int id) => new CWriter(btf).Definition(id);
+}
+
+/// <summary>Builds C declarators inside out (pointer, array and function suffixes wrap the name), with guards for loops.</summary>
+internal sealed class CWriter(Btf btf)
+{
+    private const int MaxDepth = 64;
+    private const int MaxOutput = 4 << 20;
+    private int _output;
+
+    public string Definition(int id)
+    {
+        var t = btf[id];
+        return t switch
+        {
+            BtfComposite c => Body(c, 0, 0) + ";",
+            BtfEnumBase e => EnumBody(e, 0) + ";",
+            BtfTypedef td => "typedef " + Decl(td.Type, td.Name, 0, 0) + ";",
+            BtfForward f => (f.IsUnion ? "union " : "struct ") + f.Name + ";",
+            BtfFunc f => LinkagePrefix(f.Linkage) + Decl(f.Type, f.Name, 0, 0) + ";",
+            BtfVar v => LinkagePrefix(v.Linkage) + Decl(v.Type, v.Name, 0, 0) + ";",
+            BtfDatasec s => Datasec(s),
+            BtfDeclTag d => $"/* {(d.IsAttribute ? "__attribute__" : "btf_decl_tag")}(\"{d.Value}\") on [{d.Type}]{(d.ComponentIndex >= 0 ? $" component {d.ComponentIndex}" : "")} */",
+            _ => Decl(id, "", 0, 0),
+        };
+    }
+
+    private static string LinkagePrefix(BtfLinkage l) => l switch
+    {
+        BtfLinkage.Static => "static ",
+        BtfLinkage.Extern => "extern ",
+        _ => "",
+    };
+
+    private string Datasec(BtfDatasec s)
+    {
+        var sb = new StringBuilder();
+        sb.Append("/* section ").Append(s.Name).Append(", size ").Append(s.Size).Append(" */");
+        foreach (var v in s.Variables)
+        {
+            string decl = (uint)v.Type < (uint)btf.Count && btf[v.Type] is BtfVar or BtfFunc ? Definition(v.Type) : $"/* type [{v.Type}] */";
+            sb.Append('\n').Append(decl).Append(" /* offset ").Append(v.Offset).Append(", size ").Append(v.Size).Append(" */");
+            Count(decl.Length);
+        }
+        return sb.ToString();
+    }
+
+    private static string Join(string type, string inner) => inner.Length == 0 ? type : type + " " + inner;
+
+    private void Count(int chars)
+    {
+        _output += chars;
+        if (_output > MaxOutput) throw new BtfException($"C output exceeds {MaxOutput} characters (deeply nested or self-referencing anonymous types?).");
+    }
+
+    /// <summary>C declaration of <paramref name="inner"/> (a name, or a partial declarator) with type <paramref name="id"/>.</summary>
+    private string Decl(int id, string inner, int indent, int depth)
+    {
+        if (depth > MaxDepth) throw new BtfException($"BTF type [{id}] nests deeper than {MaxDepth} levels while printing as C (a loop?).");
+        var t = btf[id];
+        Count(inner.Length);
+        switch (t)
+        {
+            case BtfVoid: return Join("void", inner);
+            case BtfInt or BtfFloat or BtfTypedef: return Join(t.Name, inner);
+            case BtfComposite c:
+                return c.Name.Length == 0 ? Join(Body(c, indent, depth + 1), inner) : Join(Keyword(c) + " " + c.Name, inner);
+            case BtfEnumBase e:
+                return e.Name.Length == 0 ? Join(EnumBody(e, indent), inner) : Join("enum " + e.Name, inner);
+            case BtfForward f: return Join((f.IsUnion ? "union " : "struct ") + f.Name, inner);
+            case BtfPointer p:
+                {
+                    string ni = "*" + inner;
+                    var target = SkipTags(p.Type, depth);
+                    if (target is BtfArray or BtfFuncProto) ni = "(" + ni + ")";
+                    return Decl(p.Type, ni, indent, depth + 1);
+                }
+            case BtfConst or BtfVolatile or BtfRestrict:
+                {
+                    string kw = t is BtfConst ? "const" : t is BtfVolatile ? "volatile" : "restrict";
+                    int target = ((BtfReferenceType)t).Type;
+                    // A qualified pointer puts the qualifier after the '*'; otherwise it leads the type.
+                    if (SkipTags(target, depth) is BtfPointer) return Decl(target, Join(kw, inner), indent, depth + 1);
+                    return kw + " " + Decl(target, inner, indent, depth + 1);
+                }
+            case BtfTypeTag or BtfVar or BtfDeclTag:
+                return Decl(((BtfReferenceType)t).Type, inner, indent, depth + 1);
+            case BtfFunc f:
+                return Decl(f.Type, inner.Length == 0 ? f.Name : inner, indent, depth + 1);
+            case BtfArray a:
+                return Decl(a.ElementType, inner + "[" + a.Count + "]", indent, depth + 1);
+            case BtfFuncProto fp:
+                return Decl(fp.ReturnType, inner + "(" + Parameters(fp, indent, depth) + ")", indent, depth + 1);
+            case BtfDatasec s:
+                return Join($"/* DATASEC {s.Name} */", inner);
+            default:
+                throw new BtfException($"BTF type [{id}] of kind {t.Kind} cannot be printed as C.");
+        }
+    }
+
+    private BtfType SkipTags(int id, int depth)
+    {
+        var t = btf[id];
+        for (int i = depth; t is BtfTypeTag tag; i++)
+        {
+            if (i > MaxDepth) throw new BtfException($"BTF type [{id}]: type tags loop.");
+            t = btf[tag.Type];
+        }
+        return t;
+    }
+
+    private string Parameters(BtfFuncProto fp, int indent, int depth)
+    {
+        if (fp.Parameters.Count == 0) return "void";
+        var parts = new string[fp.Parameters.Count];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            var p = fp.Parameters[i];
+            parts[i] = i == parts.Length - 1 && p.Type == 0 && p.Name.Length == 0 ? "..." : Decl(p.Type, p.Name, indent, depth + 1);
+        }
+        return string.Join(", ", parts);
+    }
+
+    private static string Keyword(BtfType t) => t is BtfUnion ? "union" : "struct";
+
+    private string Body(BtfComposite c, int indent, int depth)
+    {
+        if (depth > MaxDepth) throw new BtfException($"BTF type [{c.Id}] nests anonymous types deeper than {MaxDepth} levels (a loop?).");
+        var sb = new StringBuilder();
+        sb.Append(Keyword(c));
+        if (c.Name.Length > 0) sb.Append(' ').Append(c.Name);
+        sb.Append(" {\n");
+        bool packed = IsPacked(c);
+        long off = 0;
+        foreach (var m in c.Members)
+        {
+            if (c is BtfStruct) Pad(sb, ref off, m, packed, indent + 1);
+            sb.Append('\t', indent + 1).Append(Decl(m.Type, m.Name, indent + 1, depth + 1));
+            if (m.BitfieldSize != 0) sb.Append(": ").Append(m.BitfieldSize);
+            sb.Append(";\n");
+            Count(sb.Length);
+        }
+        if (c is BtfStruct) TrailingPad(sb, off, c, packed, indent + 1);
+        sb.Append('\t', indent).Append('}');
+        if (packed) sb.Append(" __attribute__((packed))");
+        return sb.ToString();
+    }
+
+    private string EnumBody(BtfEnumBase e, int indent)
+    {
+        var sb = new StringBuilder("enum ");
+        if (e.Name.Length > 0) sb.Append(e.Name).Append(' ');
+        sb.Append("{\n");
+        foreach (var v in e.Values)
+        {
+            sb.Append('\t', indent + 1).Append(v.Name).Append(" = ");
+            if (e is BtfEnum64) sb.Append(e.Signed ? $"{v.Value}LL" : $"{(ulong)v.Value}ULL");
+            else sb.Append(v.Value);
+            sb.Append(",\n");
+            Count(sb.Length);
+        }
+        sb.Append('\t', indent).Append('}');
+        return sb.ToString();
+    }
+
+    // Padding: members sit where the C compiler would put them unless the BTF says otherwise; gaps the compiler
+    // would not leave are written as anonymous bitfields so the printed struct has the same layout.
+    private bool IsPacked(BtfComposite c)
+    {
+        try
+        {
+            int align = btf.AlignOf(c.Id == 0 ? 0 : c.Id);
+            if (c.Id != 0 && c.Size % align != 0) return true;
+            foreach (var m in c.Members)
+                if (m.BitfieldSize == 0 && m.BitOffset % (8 * (uint)btf.AlignOf(m.Type)) != 0) return true;
+        }
+        catch (BtfException) { }
+        return false;
+    }
+
+    private void Pad(StringBuilder sb, ref long off, BtfMember m, bool packed, int indent)
+    {
+        long next = m.BitOffset;
+        long size;
+        try
+        {
+            long alignBits = packed ? 8 : 8L * btf.AlignOf(m.Type);
+            long expected = m.BitfieldSize != 0 ? off : (off + alignBits - 1) / alignBits * alignBits;
+            if (next > expected) EmitPad(sb, off, next, indent);
+            size = m.BitfieldSize != 0 ? m.BitfieldSize : 8 * btf.SizeOf(m.Type);
+        }
+        catch (BtfException) { size = 0; }
+        off = Math.Max(off, next + size);
+    }
+
+    private void TrailingPad(StringBuilder sb, long off, BtfComposite c, bool packed, int indent)
+    {
+        try
+        {
+            long alignBits = packed ? 8 : 8L * btf.AlignOf(c.Id);
+            long end = (off + alignBits - 1) / alignBits * alignBits;
+            if (8L * c.Size > end) EmitPad(sb, off, 8L * c.Size, indent);
+        }
+        catch (BtfException) { }
+    }
+
+    private static void EmitPad(StringBuilder sb, long from, long to, int indent)
+    {
+        ReadOnlySpan<(string Name, int Bits)> pads = [("long", 64), ("int", 32), ("short", 16), ("char", 8)];
+        int guard = 0;
+        while (from < to && guard++ < 1024)
+        {
+            int bits = 0;
+            string name = "int";
+            foreach (var (n, b) in pads)
+                if (from % b == 0 && from + b <= to) { bits = b; name = n; break; }
+            if (bits == 0) bits = (int)Math.Min(to - from, 8 - from % 8 == 0 ? 8 : 8 - from % 8);
+            sb.Append('\t', indent).Append(name).Append(": ").Append(bits).Append(";\n");
+            from += bits;
+        }
+    }
+}
