@@ -36,6 +36,7 @@ public class FixtureDisassemblyTests
             Assert.Equal(code, InstructionEncoder.Encode(instructions));
             Assert.Equal(code.Length / 8, map.SlotCount);
             Assert.Equal(instructions.Length, map.Count);
+            Assert.Equal(Disassembler.Disassemble(code).Select(l => l.Text), Disassembler.Disassemble(instructions).Select(l => l.Text));
             // llvm's line numbers are slot indices: each line starts an instruction of ours.
             foreach (var line in section.Lines)
             {

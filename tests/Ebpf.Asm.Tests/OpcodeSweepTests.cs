@@ -53,7 +53,9 @@ public class OpcodeSweepTests
         var rng = new Random(1234);
         short[] offsets = [0, 1, -1, 8, 16, 32, 0x7fff, -0x8000];
         int[] imms = [0, 1, -1, 16, 32, 64, 0xe1, 0xf1, 0x100, 0x110, int.MinValue, int.MaxValue];
-        for (int i = 0; i < 4000; i++)
+        // EBPF_ASM_SWEEP_RANDOM raises the count for a deeper (slower) local run.
+        int count = int.TryParse(Environment.GetEnvironmentVariable("EBPF_ASM_SWEEP_RANDOM"), out var n) ? n : 4000;
+        for (int i = 0; i < count; i++)
         {
             byte op = (byte)rng.Next(256);
             int dst = rng.Next(4) == 0 ? rng.Next(16) : rng.Next(12);
