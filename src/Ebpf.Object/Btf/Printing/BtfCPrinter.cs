@@ -140,18 +140,21 @@ internal sealed class CWriter(Btf btf)
         var sb = new StringBuilder();
         sb.Append(Keyword(c));
         if (c.Name.Length > 0) sb.Append(' ').Append(c.Name);
-        sb.Append(" {\n");
+        sb.Append(" {");
+        if (c.Members.Count == 0) return sb.Append('}').ToString();
+        sb.Append('\n');
         bool packed = IsPacked(c);
         long off = 0;
+        bool inBitfield = false;
         foreach (var m in c.Members)
         {
-            if (c is BtfStruct) Pad(sb, ref off, m, packed, indent + 1);
+            if (c is BtfStruct) Pad(sb, ref off, ref inBitfield, m, packed, indent + 1);
             sb.Append('\t', indent + 1).Append(Decl(m.Type, m.Name, indent + 1, depth + 1));
             if (m.BitfieldSize != 0) sb.Append(": ").Append(m.BitfieldSize);
             sb.Append(";\n");
             Count(sb.Length);
         }
-        if (c is BtfStruct) TrailingPad(sb, off, c, packed, indent + 1);
+        if (c is BtfStruct) TrailingPad(sb, off, c, packed, inBitfield, indent + 1);
         sb.Append('\t', indent).Append('}');
         if (packed) sb.Append(" __attribute__((packed))");
         return sb.ToString();
@@ -189,45 +192,71 @@ internal sealed class CWriter(Btf btf)
         return false;
     }
 
-    private void Pad(StringBuilder sb, ref long off, BtfMember m, bool packed, int indent)
+    private void Pad(StringBuilder sb, ref long off, ref bool inBitfield, BtfMember m, bool packed, int indent)
     {
         long next = m.BitOffset;
         long size;
         try
         {
-            long alignBits = packed ? 8 : 8L * btf.AlignOf(m.Type);
-            long expected = m.BitfieldSize != 0 ? off : (off + alignBits - 1) / alignBits * alignBits;
-            if (next > expected) EmitPad(sb, off, next, indent);
+            // A bitfield goes right after the previous member when it fits, so its natural position is `off`.
+            long alignBits = packed || m.BitfieldSize != 0 ? 1 : 8L * btf.AlignOf(m.Type);
+            EmitPad(sb, off, next, alignBits, inBitfield, indent);
             size = m.BitfieldSize != 0 ? m.BitfieldSize : 8 * btf.SizeOf(m.Type);
         }
         catch (BtfException) { size = 0; }
+        inBitfield = m.BitfieldSize != 0;
         off = Math.Max(off, next + size);
     }
 
-    private void TrailingPad(StringBuilder sb, long off, BtfComposite c, bool packed, int indent)
+    private void TrailingPad(StringBuilder sb, long off, BtfComposite c, bool packed, bool inBitfield, int indent)
     {
         try
         {
             long alignBits = packed ? 8 : 8L * btf.AlignOf(c.Id);
-            long end = (off + alignBits - 1) / alignBits * alignBits;
-            if (8L * c.Size > end) EmitPad(sb, off, 8L * c.Size, indent);
+            EmitPad(sb, off, 8L * c.Size, alignBits, inBitfield, indent);
         }
         catch (BtfException) { }
     }
 
-    private static void EmitPad(StringBuilder sb, long from, long to, int indent)
+    private static readonly (string Name, int Bits)[] PadTypes = [("long", 64), ("int", 32), ("short", 16), ("char", 8)];
+
+    /// <summary>
+    /// Fills [from, to) with unnamed bitfields. The widest type whose next boundary is not past `to` is chosen;
+    /// a full-width unnamed bitfield cannot straddle its type's boundary, so the compiler itself skips to that
+    /// boundary. A zero-width marker forces it where the compiler would otherwise pack the padding into the hole
+    /// (after bitfields, or when the rest of the gap would fit before the boundary).
+    /// </summary>
+    private static void EmitPad(StringBuilder sb, long from, long to, long nextAlignBits, bool inBitfield, int indent)
     {
-        ReadOnlySpan<(string Name, int Bits)> pads = [("long", 64), ("int", 32), ("short", 16), ("char", 8)];
-        int guard = 0;
-        while (from < to && guard++ < 1024)
+        if (from >= to) return;
+        if ((from + nextAlignBits - 1) / nextAlignBits * nextAlignBits == to) return; // the compiler aligns it
+        if (to - from > 1L << 20) throw new BtfException($"Padding of {to - from} bits is too large to print.");
+        var (name, bits) = PadTypes[^1];
+        long aligned = from;
+        foreach (var p in PadTypes)
         {
-            int bits = 0;
-            string name = "int";
-            foreach (var (n, b) in pads)
-                if (from % b == 0 && from + b <= to) { bits = b; name = n; break; }
-            if (bits == 0) bits = (int)Math.Min(to - from, 8 - from % 8 == 0 ? 8 : 8 - from % 8);
-            sb.Append('\t', indent).Append(name).Append(": ").Append(bits).Append(";\n");
-            from += bits;
+            (name, bits) = p;
+            aligned = (from + bits - 1) / bits * bits;
+            if (aligned <= to) break;
+        }
+        if (aligned > from && aligned <= to)
+        {
+            bool needMarker = inBitfield
+                || (aligned == to && (from + nextAlignBits - 1) / nextAlignBits * nextAlignBits < to)
+                || (aligned != to && to - aligned <= aligned - from);
+            // After bitfields the marker spells out the bits it skips; elsewhere a zero-width one aligns.
+            if (needMarker) sb.Append('\t', indent).Append(name).Append(": ").Append(inBitfield ? aligned - from : 0).Append(";\n");
+            from = aligned;
+        }
+        while (from < to)
+        {
+            long n = Math.Min(to - from, bits);
+            string type = name;
+            if (n < bits)
+                foreach (var p in PadTypes.Reverse())
+                    if (p.Bits >= n) { type = p.Name; break; }
+            sb.Append('\t', indent).Append(type).Append(": ").Append(n).Append(";\n");
+            from += n;
         }
     }
 }
