@@ -70,8 +70,8 @@ public partial class BtfBpftoolTests
         for (int id = 1; id < btf.Count; id++)
         {
             var t = btf[id];
-            if (t.Name.Length == 0 || t is not (BtfComposite or BtfEnumBase or BtfTypedef)) continue;
-            string key = t switch { BtfStruct => "struct ", BtfUnion => "union ", BtfEnumBase => "enum ", _ => "typedef " } + t.Name;
+            if (t.Name.Length == 0 || t is not (BtfComposite or BtfEnumBase or BtfTypedef or BtfForward)) continue;
+            string key = t switch { BtfStruct => "struct ", BtfUnion => "union ", BtfEnumBase => "enum ", BtfForward => "fwd ", _ => "typedef " } + t.Name;
             if (!blocks.TryGetValue(key, out var expected)) continue;
             Assert.Equal(Squash(expected), Squash(BtfPrinter.ToC(btf, id)));
             compared++;
@@ -115,14 +115,21 @@ public partial class BtfBpftoolTests
                 while (i < lines.Length && !lines[i].StartsWith('}')) i++;
                 blocks.TryAdd(m.Groups[1].Value + " " + m.Groups[2].Value, string.Join("\n", lines[start..Math.Min(i + 1, lines.Length)]));
             }
+            else if (ForwardLine().Match(l) is { Success: true } f)
+            {
+                blocks.TryAdd("fwd " + f.Groups[1].Value, l);
+            }
             else if (l.StartsWith("typedef ") && l.EndsWith(';'))
             {
                 var n = TypedefName().Match(l);
-                if (n.Success) blocks.TryAdd("typedef " + n.Groups[1].Value, l);
+                if (n.Success) blocks.TryAdd("typedef " + (n.Groups[1].Success ? n.Groups[1].Value : n.Groups[2].Value), l);
             }
         }
         return blocks;
     }
+
+    [GeneratedRegex(@"^(?:struct|union) (\w+);$")]
+    private static partial Regex ForwardLine();
 
     [GeneratedRegex(@"^(struct|union|enum) (\w+) \{$")]
     private static partial Regex BlockStart();
