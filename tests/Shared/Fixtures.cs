@@ -16,13 +16,15 @@ public static class Fixtures
         return data;
     }
 
-    private static string FindOut()
+    // Walks up from the test binary, then from this source file: builds with --artifacts-path put the binary outside the repository.
+    private static string FindOut([System.Runtime.CompilerServices.CallerFilePath] string sourceFile = "")
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            var candidate = System.IO.Path.Combine(dir.FullName, "tests", "fixtures", "out");
-            if (System.IO.Directory.Exists(candidate)) return candidate;
-        }
+        foreach (var start in new[] { AppContext.BaseDirectory, System.IO.Path.GetDirectoryName(sourceFile) ?? "" })
+            for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
+            {
+                var candidate = System.IO.Path.Combine(dir.FullName, "tests", "fixtures", "out");
+                if (System.IO.Directory.Exists(candidate)) return candidate;
+            }
         throw new InvalidOperationException("tests/fixtures/out not found: the test build runs `make -C tests/fixtures` to create it.");
     }
 }
