@@ -57,10 +57,10 @@ public sealed class BpfObjectFile
         {
             throw new InvalidObjectException($"{path}: cannot read the object file: {e.Message}", e);
         }
-        return Read(bytes, path);
+        return Read(new ReadOnlyMemory<byte>(bytes), path);
     }
 
-    public static BpfObjectFile Read(ReadOnlySpan<byte> bytes, string source = "<memory>") => Read(bytes.ToArray(), source);
+    public static BpfObjectFile Read(ReadOnlySpan<byte> bytes, string source = "<memory>") => Read(new ReadOnlyMemory<byte>(bytes.ToArray()), source);
 
     /// <summary>Reads the object from <paramref name="bytes"/>, which must not change afterwards.</summary>
     public static BpfObjectFile Read(ReadOnlyMemory<byte> bytes, string source = "<memory>") => ObjectReader.Read(ElfFile.Parse(bytes, source));
