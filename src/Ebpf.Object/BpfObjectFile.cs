@@ -28,7 +28,7 @@ public sealed class BpfObjectFile
     public uint? KernelVersion { get; internal set; }
 
     public BtfSpec? Btf { get; internal set; }
-    // PENDING-EXT public Btf.BtfExt? BtfExt { get; internal set; }
+    public Btf.BtfExt? BtfExt { get; internal set; }
 
     /// <summary>Entry programs: functions in program sections, in section then offset order.</summary>
     public IReadOnlyList<ProgramSpec> Programs { get; internal set; } = [];

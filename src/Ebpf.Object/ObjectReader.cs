@@ -83,7 +83,7 @@ internal sealed class ObjectReader
             return;
         _obj.Btf = BtfSpec.Parse(btf.Data.Span);
         if (_elf.FindSection(".BTF.ext") is { } ext)
-            _ = ext; // PENDING-EXT _obj.BtfExt = Btf.BtfExt.Parse(ext.Data.Span, _obj.Btf);
+            _obj.BtfExt = Btf.BtfExt.Parse(ext.Data.Span, _obj.Btf);
     }
 
     private void ReadDataSections()

@@ -1,0 +1,81 @@
+using System.CommandLine;
+using Ebpf.Cli.Output;
+using Ebpf.Object;
+using Ebpf.Object.Btf;
+
+namespace Ebpf.Cli.Commands;
+
+/// <summary><c>ebpf inspect FILE</c>: programs, maps, global data and a BTF summary of an object.</summary>
+internal static class InspectCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var file = new Argument<string>("file") { Description = "A BPF ELF object (.o)" };
+        var json = new Option<bool>("--json") { Description = "Print JSON for scripts" };
+        var command = new Command("inspect", "Show the programs, maps, global data and BTF of a BPF object") { file, json };
+        command.SetAction(parse => CommandRunner.Run(stderr, () =>
+        {
+            var obj = BpfObjectFile.Read(parse.GetValue(file)!);
+            if (parse.GetValue(json))
+                Json.Write(stdout, ObjectSummary.From(obj));
+            else
+                WriteText(stdout, obj);
+        }));
+        return command;
+    }
+
+    private static void WriteText(TextWriter w, BpfObjectFile obj)
+    {
+        var summary = ObjectSummary.From(obj);
+        w.WriteLine($"object:  {obj.Source}");
+        w.WriteLine($"license: {(obj.License.Length == 0 ? "(none)" : obj.License)}" + (obj.KernelVersion is { } version ? $"   kernel version: 0x{version:x}" : ""));
+
+        w.WriteLine();
+        w.WriteLine("programs:");
+        var programs = new Table("NAME", "SECTION", "PROGRAM TYPE", "EXPECTED ATTACH TYPE", "INSNS", "CALLS");
+        foreach (var p in summary.Programs)
+            programs.Add(p.Name, p.Section, p.ProgramType ?? "error", p.ExpectedAttachType ?? "-", p.Instructions, p.Calls.Count == 0 ? "" : string.Join(",", p.Calls));
+        programs.Write(w);
+        foreach (var p in summary.Programs.Where(p => p.Error is not null))
+            w.WriteLine($"  ! {p.Error}");
+        if (summary.Subprograms.Count > 0)
+        {
+            w.WriteLine();
+            w.WriteLine("subprograms (.text):");
+            var subs = new Table("NAME", "INSNS", "CALLS");
+            foreach (var s in summary.Subprograms)
+                subs.Add(s.Name, s.Instructions, string.Join(",", s.Calls));
+            subs.Write(w);
+        }
+
+        w.WriteLine();
+        w.WriteLine("maps:");
+        var maps = new Table("NAME", "TYPE", "KEY", "VALUE", "MAX ENTRIES", "FLAGS", "DEFINED", "NOTES");
+        foreach (var m in summary.Maps)
+            maps.Add(m.Name, m.Type, m.KeySize, m.ValueSize, m.MaxEntries, $"0x{m.Flags:x}", m.Style, m.Notes);
+        if (maps.Count == 0) w.WriteLine("  (none)"); else maps.Write(w);
+
+        w.WriteLine();
+        w.WriteLine("global data:");
+        var data = new Table("SECTION", "KIND", "SIZE", "VARIABLE", "OFFSET", "SIZE", "TYPE");
+        foreach (var d in summary.GlobalData)
+        {
+            data.Add(d.Section, d.Kind, d.Size, "", "", "", "");
+            foreach (var v in d.Variables)
+                data.Add("", "", "", v.Name, v.Offset, v.Size, v.Type ?? "");
+        }
+        if (data.Count == 0) w.WriteLine("  (none)"); else data.Write(w);
+
+        w.WriteLine();
+        if (summary.Btf is { } btf)
+        {
+            w.WriteLine($"btf: {btf.Types} types ({string.Join(", ", btf.Kinds.Select(k => $"{k.Value} {k.Key}"))})");
+            if (btf.FuncInfos + btf.LineInfos + btf.CoreRelocations > 0)
+                w.WriteLine($"btf.ext: {btf.FuncInfos} func_info, {btf.LineInfos} line_info, {btf.CoreRelocations} CO-RE relocations");
+        }
+        else
+        {
+            w.WriteLine("btf: none (compile with -g to get BTF)");
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using System.CommandLine;
+using Ebpf.Cli.Commands;
+
+namespace Ebpf.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>Runs the command line with the given writers, so tests can run the CLI in-process.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("ebpf: inspect, disassemble and (later) load and attach eBPF objects from .NET");
+        root.Subcommands.Add(InspectCommand.Create(stdout, stderr));
+        root.Subcommands.Add(DisasmCommand.Create(stdout, stderr));
+        root.Subcommands.Add(BtfCommand.Create(stdout, stderr));
+        var parse = root.Parse(args);
+        return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+}
