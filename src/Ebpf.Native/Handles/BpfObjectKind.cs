@@ -1,0 +1,14 @@
+namespace Ebpf.Native;
+
+/// <summary>What a BPF file descriptor refers to. Decides which get_next_id / get_fd_by_id commands apply.</summary>
+public enum BpfObjectKind
+{
+    /// <summary>Not known yet (e.g. an fd from BPF_OBJ_GET before its kind was read).</summary>
+    Unknown = 0,
+    Map,
+    Program,
+    Link,
+    Btf,
+    /// <summary>Any other BPF fd, e.g. the one BPF_ENABLE_STATS returns.</summary>
+    Other,
+}

@@ -1,0 +1,47 @@
+using System.Runtime.InteropServices;
+
+namespace Ebpf.Native;
+
+/// <summary>
+/// What BPF_LINK_CREATE needs beyond program and attach type. The target is a descriptor (a cgroup directory,
+/// a netns, a BPF program for freplace) or, for XDP/tcx/netkit, an interface index. The per-kind fields apply to
+/// the kinds named on them and are otherwise left 0.
+/// </summary>
+public ref struct LinkCreateRequest
+{
+    public LinkCreateRequest(BpfProgramFd program, SafeHandle? target, BpfAttachType attachType)
+    {
+        Program = program;
+        Target = target;
+        AttachType = attachType;
+    }
+
+    public BpfProgramFd Program { get; set; }
+
+    /// <summary>target_fd; null for attach types that take <see cref="TargetIfindex"/> or no target.</summary>
+    public SafeHandle? Target { get; set; }
+
+    /// <summary>target_ifindex, used when <see cref="Target"/> is null.</summary>
+    public uint TargetIfindex { get; set; }
+
+    public BpfAttachType AttachType { get; set; }
+    public uint Flags { get; set; }
+
+    /// <summary>freplace and tracing: the target function's BTF id.</summary>
+    public uint TargetBtfId { get; set; }
+
+    /// <summary>Tracing (fentry/fexit/fmod_ret): the BPF cookie.</summary>
+    public ulong TracingCookie { get; set; }
+
+    /// <summary>Iterators: the bpf_iter_link_info bytes.</summary>
+    public ReadOnlySpan<byte> IterInfo { get; set; }
+
+    /// <summary>cgroup (6.15+), tcx and netkit: relative_fd or relative_id (with BPF_F_ID in the flags) for BPF_F_BEFORE/AFTER.</summary>
+    public uint Relative { get; set; }
+
+    /// <summary>cgroup, tcx and netkit: fail unless the attachment revision is this one (0: any).</summary>
+    public ulong ExpectedRevision { get; set; }
+}
+
+/// <summary>What BPF_PROG_QUERY reported for a target and attach type.</summary>
+public sealed record BpfProgQueryResult(BpfAttachFlags AttachFlags, IReadOnlyList<uint> ProgramIds, ulong Revision);

@@ -1,0 +1,18 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+using Ebpf.Native.Errors;
+
+namespace Ebpf.Native;
+
+/// <summary>Descriptors of ordinary paths that bpf(2) takes as targets: cgroup directories, network namespaces.</summary>
+public static class NativeFiles
+{
+    /// <summary>open(path, O_RDONLY | O_CLOEXEC): works for directories too (which <see cref="File.OpenHandle"/> refuses).</summary>
+    public static SafeFileHandle OpenReadOnly(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        int fd = LibC.Open(path, LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
+        if (fd < 0) throw BpfErrors.FromPosix("open", Marshal.GetLastPInvokeError(), $"path '{path}'");
+        return new SafeFileHandle(fd, ownsHandle: true);
+    }
+}
