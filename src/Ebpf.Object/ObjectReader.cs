@@ -58,6 +58,9 @@ internal sealed class ObjectReader
             foreach (var f in functions)
                 ResolveLocalCalls(f);
         ReadRelocations();
+        foreach (var functions in _functionsBySection.Values)
+            foreach (var f in functions)
+                f.SortRelocations();
         new ExtInfoReader(_obj).Attach(_functionsBySection);
     }
 
@@ -218,6 +221,9 @@ internal sealed class ObjectReader
                     ?? throw Error($"function {f.Name} in {f.SectionName} calls offset {target}, where no function of that section starts");
                 if (callee.ByteOffset != target)
                     throw Error($"function {f.Name} in {f.SectionName} calls into the middle of {callee.Name}");
+                // Recorded like a relocated call, so a linker finds every call target in one place.
+                var kind = ins.IsPseudoCall ? RelocationKind.Call : RelocationKind.FunctionAddress;
+                f.AddRelocation(new ProgramRelocation(slot, kind, BpfRelocationType.None, callee.Name) { Target = callee });
                 f.AddCallee(callee);
             }
             slot += ins.Slots;

@@ -67,6 +67,8 @@ public sealed class ProgramSpec
 
     internal void AddRelocation(ProgramRelocation relocation) => _relocations.Add(relocation);
 
+    internal void SortRelocations() => _relocations.Sort((a, b) => a.InstructionOffset.CompareTo(b.InstructionOffset));
+
     internal void AddCallee(ProgramSpec callee)
     {
         if (!_callees.Contains(callee)) _callees.Add(callee);

@@ -8,6 +8,7 @@ namespace Ebpf.Object.Relocations;
 /// <summary>
 /// One relocated instruction of a program, resolved against the object: the map, variable or function it names.
 /// <see cref="InstructionOffset"/> counts 8-byte slots from the start of the program, as the kernel does.
+/// Calls within one section that clang left PC-relative have no ELF relocation: their <see cref="ElfType"/> is None.
 /// </summary>
 public sealed record ProgramRelocation(
     int InstructionOffset,
