@@ -7,37 +7,43 @@ namespace Ebpf.Object.Btf;
 /// Parse validates everything in one pass and indexes type offsets; <see cref="BtfType"/> objects and their
 /// strings are created only when asked for, then cached. Writing goes from those objects back to bytes.
 /// </summary>
-public sealed partial class Btf
+public sealed partial class Btf : IDisposable
 {
     public const string KernelPath = "/sys/kernel/btf/vmlinux";
 
-    private readonly byte[] _data;
+    // The bytes and the per-id offsets live in unmanaged memory (see NativeBuffer for why); every member that
+    // reads them through a span ends with GC.KeepAlive(this) so the finalizer cannot free them mid-read.
+    private readonly NativeBuffer _data;
+    private readonly NativeBuffer _offsets; // int per id: position of the type in _data (id >= 1)
     private readonly BtfHeader _header;
-    private readonly int[] _offsets; // _offsets[id] = position of type id in _data (id >= 1)
     private BtfType?[]? _cache;
 
-    private Btf(byte[] data)
+    private Btf(NativeBuffer data)
     {
         if (!BitConverter.IsLittleEndian) throw new BtfException("BTF parsing needs a little-endian host.");
         _data = data;
-        _header = BtfHeader.Read(data);
-        _offsets = BtfIndexer.Index(data, _header, out int count);
-        Count = count;
+        _header = BtfHeader.Read(data.Span);
+        _offsets = new NativeBuffer(checked(BtfIndexer.MaxCount(_header) * sizeof(int)));
+        Count = BtfIndexer.Index(data.Span, _header, Offsets);
+        GC.KeepAlive(this);
     }
+
+    private ReadOnlySpan<byte> Data => _data.Span;
+    private Span<int> Offsets => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(_offsets.Span);
 
     /// <summary>Parses BTF bytes; the bytes are copied so the caller's buffer may change afterwards.</summary>
     public static Btf Parse(ReadOnlySpan<byte> data)
     {
-        var copy = GC.AllocateUninitializedArray<byte>(data.Length);
-        data.CopyTo(copy);
+        var copy = new NativeBuffer(data.Length);
+        data.CopyTo(copy.Span);
         return new Btf(copy);
     }
 
     /// <summary>Reads a raw BTF file (not an ELF object), e.g. /sys/kernel/btf/vmlinux.</summary>
     public static Btf Load(string path)
     {
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
+        NativeBuffer bytes;
+        try { bytes = BtfFileReader.Read(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new BtfException($"Cannot read BTF file '{path}': {e.Message}", e);
@@ -56,7 +62,8 @@ public sealed partial class Btf
     public int StringTableLength => _header.StringLength;
 
     /// <summary>The raw string table (starts and ends with NUL).</summary>
-    public ReadOnlySpan<byte> StringTable => _data.AsSpan(_header.StringStart, _header.StringLength);
+    /// <remarks>Valid while this <see cref="Btf"/> is reachable.</remarks>
+    public ReadOnlySpan<byte> StringTable => Data.Slice(_header.StringStart, _header.StringLength);
 
     public BtfType this[int id]
     {
@@ -67,7 +74,7 @@ public sealed partial class Btf
             var cache = _cache ??= new BtfType?[Count];
             var t = cache[id];
             if (t != null) return t;
-            t = id == 0 ? new BtfVoid() : BtfTypeDecoder.Decode(this, _data, _offsets[id], id);
+            t = id == 0 ? new BtfVoid() : BtfTypeDecoder.Decode(this, Data, Offsets[id], id);
             // Racing threads may both decode; either result is equal, so a plain store is enough.
             cache[id] = t;
             return t;
@@ -87,7 +94,9 @@ public sealed partial class Btf
     public BtfKind KindOf(int id)
     {
         if ((uint)id >= (uint)Count) _ = this[id]; // throws the range error
-        return id == 0 ? BtfKind.Void : (BtfKind)((_data[_offsets[id] + 7] >> 0) & 0x1F);
+        var kind = id == 0 ? BtfKind.Void : (BtfKind)(Data[Offsets[id] + 7] & 0x1F);
+        GC.KeepAlive(this);
+        return kind;
     }
 
     /// <summary>The NUL-terminated string at a string table offset.</summary>
@@ -99,7 +108,9 @@ public sealed partial class Btf
         var s = table[offset..];
         int nul = s.IndexOf((byte)0);
         if (nul < 0) throw new BtfException($"BTF string at offset {offset} has no terminating NUL.");
-        return nul == 0 ? "" : Encoding.UTF8.GetString(s[..nul]);
+        string result = nul == 0 ? "" : Encoding.UTF8.GetString(s[..nul]);
+        GC.KeepAlive(this);
+        return result;
     }
 
     /// <summary>The first type with this name (and kind, if given), or null.</summary>
@@ -130,23 +141,40 @@ public sealed partial class Btf
 
     private bool Matches(int id, byte[] want, int strStart, int strLen, BtfKind? kind)
     {
-        int pos = _offsets[id];
-        if (kind is { } k && (BtfKind)(_data[pos + 7] & 0x1F) != k) return false;
-        int nameOff = BitConverter.ToInt32(_data, pos);
-        if (strLen - nameOff < want.Length) return false;
-        return _data.AsSpan(strStart + nameOff, want.Length).SequenceEqual(want);
+        var data = Data;
+        int pos = Offsets[id];
+        bool match = true;
+        if (kind is { } k && (BtfKind)(data[pos + 7] & 0x1F) != k) match = false;
+        int nameOff = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(data[pos..]);
+        if (match && strLen - nameOff < want.Length) match = false;
+        match = match && data.Slice(strStart + nameOff, want.Length).SequenceEqual(want);
+        GC.KeepAlive(this);
+        return match;
     }
 
     /// <summary>Serializes the type objects back to .BTF bytes (same layout and string table as read).</summary>
     public byte[] ToBytes()
     {
         int typeBytes = _header.TypeLength;
-        return BtfWriter.Write(_header, TypesAfterVoid(), typeBytes, StringTable, BtfWriter.StoredNames.Instance);
+        var bytes = BtfWriter.Write(_header, TypesAfterVoid(), typeBytes, StringTable, BtfWriter.StoredNames.Instance);
+        GC.KeepAlive(this);
+        return bytes;
     }
 
     private IEnumerable<BtfType> TypesAfterVoid()
     {
         for (int i = 1; i < Count; i++) yield return this[i];
+    }
+
+    /// <summary>
+    /// Frees the unmanaged copy of the data now rather than at finalization (vmlinux is 5.5 MB). Types already
+    /// materialized stay usable; anything that needs the data afterwards throws ObjectDisposedException.
+    /// Not safe to call while another thread uses this instance.
+    /// </summary>
+    public void Dispose()
+    {
+        _data.Free();
+        _offsets.Free();
     }
 
     public override string ToString() => $"BTF: {Count} types, {StringTableLength}-byte string table";
