@@ -1,0 +1,2 @@
+global using Ebpf.Tests;
+global using Ebpf.Native;
