@@ -94,6 +94,8 @@ public sealed partial class Btf
                     try
                     {
                         foreach (var m in c.Members) align = Math.Max(align, AlignOf(m.Type, nesting + 1));
+                        // A packed struct (size or a member offset off its natural alignment) aligns to 1 byte.
+                        if (IsPacked(c, align, nesting)) align = 1;
                     }
                     catch { memo[t.Id] = 0; throw; }
                     memo[t.Id] = align;
@@ -101,5 +103,22 @@ public sealed partial class Btf
                 }
             default: return 1;
         }
+    }
+
+    /// <summary>Whether a struct or union needs <c>__attribute__((packed))</c> to get its BTF layout.</summary>
+    public bool IsPacked(int id)
+    {
+        if (Skip(id) is not BtfComposite c) return false;
+        int natural = 1;
+        foreach (var m in c.Members) natural = Math.Max(natural, AlignOf(m.Type, 1));
+        return IsPacked(c, natural, 0);
+    }
+
+    private bool IsPacked(BtfComposite c, int naturalAlign, int nesting)
+    {
+        if (c.Size % (uint)naturalAlign != 0) return true;
+        foreach (var m in c.Members)
+            if (m.BitfieldSize == 0 && m.BitOffset % (8u * (uint)AlignOf(m.Type, nesting + 1)) != 0) return true;
+        return false;
     }
 }

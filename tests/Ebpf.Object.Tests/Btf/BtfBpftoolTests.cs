@@ -97,6 +97,35 @@ public partial class BtfBpftoolTests
         Assert.Equal(Squash(blocks[key]), Squash(BtfPrinter.ToC(btf, t.Id)));
     }
 
+    [Fact]
+    public void Format_c_matches_bpftool_for_every_named_vmlinux_definition()
+    {
+        if (!BtfTestData.HasVmlinux) return;
+        var btf = BtfSpec.Parse(BtfTestData.Vmlinux);
+        var blocks = VmlinuxBlocks.Value;
+        int compared = 0;
+        var mismatches = new List<string>();
+        // Names defined twice (bpftool prints the second as name___2) are left out: which is which is ambiguous.
+        var seen = new Dictionary<string, int>();
+        for (int id = 1; id < btf.Count; id++)
+            if (btf[id] is BtfComposite or BtfEnumBase or BtfTypedef && btf[id].Name.Length > 0)
+                seen[btf[id].Kind + " " + btf[id].Name] = seen.GetValueOrDefault(btf[id].Kind + " " + btf[id].Name) + 1;
+        for (int id = 1; id < btf.Count; id++)
+        {
+            var t = btf[id];
+            if (t.Name.Length == 0 || t is not (BtfComposite or BtfEnumBase or BtfTypedef)) continue;
+            if (seen[t.Kind + " " + t.Name] > 1) continue;
+            string key = t switch { BtfStruct => "struct ", BtfUnion => "union ", BtfEnumBase => "enum ", _ => "typedef " } + t.Name;
+            if (!blocks.TryGetValue(key, out var expected)) continue;
+            // bpftool renames clashing names in a whole-file dump (name___2); a single definition keeps its own.
+            if (System.Text.RegularExpressions.Regex.IsMatch(expected, @"___\d")) continue;
+            compared++;
+            if (Squash(expected) != Squash(BtfPrinter.ToC(btf, id))) mismatches.Add(key);
+        }
+        Assert.True(compared > 10_000, $"only {compared} definitions compared");
+        Assert.True(mismatches.Count == 0, $"{mismatches.Count} of {compared} differ, e.g. {string.Join(", ", mismatches.Take(10))}");
+    }
+
     private static readonly Lazy<Dictionary<string, string>> VmlinuxBlocks =
         new(() => CBlocks(BtfTestData.Run("bpftool", $"btf dump file {BtfTestData.VmlinuxPath} format c")));
 

@@ -91,8 +91,12 @@ internal sealed class CWriter(Btf btf)
                     string kw = t is BtfConst ? "const" : t is BtfVolatile ? "volatile" : "restrict";
                     int target = ((BtfReferenceType)t).Type;
                     // A qualified pointer puts the qualifier after the '*'; otherwise it leads the type.
-                    if (SkipTags(target, depth) is BtfPointer) return Decl(target, Join(kw, inner), indent, depth + 1);
-                    return kw + " " + Decl(target, inner, indent, depth + 1);
+                    var direct = SkipTags(target, depth);
+                    if (direct is BtfPointer) return Decl(target, Join(kw, inner), indent, depth + 1);
+                    string decl = Decl(target, inner, indent, depth + 1);
+                    // C qualifies an array through its elements: `const char x[4]`; say it once.
+                    if (direct is BtfArray && decl.StartsWith(kw + " ", StringComparison.Ordinal)) return decl;
+                    return kw + " " + decl;
                 }
             case BtfTypeTag or BtfVar or BtfDeclTag:
                 return Decl(((BtfReferenceType)t).Type, inner, indent, depth + 1);
@@ -145,16 +149,15 @@ internal sealed class CWriter(Btf btf)
         sb.Append('\n');
         bool packed = IsPacked(c);
         long off = 0;
-        bool inBitfield = false;
         foreach (var m in c.Members)
         {
-            if (c is BtfStruct) Pad(sb, ref off, ref inBitfield, m, packed, indent + 1);
+            if (c is BtfStruct) Pad(sb, ref off, m, packed, indent + 1);
             sb.Append('\t', indent + 1).Append(Decl(m.Type, m.Name, indent + 1, depth + 1));
             if (m.BitfieldSize != 0) sb.Append(": ").Append(m.BitfieldSize);
             sb.Append(";\n");
             Count(sb.Length);
         }
-        if (c is BtfStruct) TrailingPad(sb, off, c, packed, inBitfield, indent + 1);
+        if (c is BtfStruct) TrailingPad(sb, off, c, packed, indent + 1);
         sb.Append('\t', indent).Append('}');
         if (packed) sb.Append(" __attribute__((packed))");
         return sb.ToString();
@@ -181,18 +184,11 @@ internal sealed class CWriter(Btf btf)
     // would not leave are written as anonymous bitfields so the printed struct has the same layout.
     private bool IsPacked(BtfComposite c)
     {
-        try
-        {
-            int align = btf.AlignOf(c.Id == 0 ? 0 : c.Id);
-            if (c.Id != 0 && c.Size % align != 0) return true;
-            foreach (var m in c.Members)
-                if (m.BitfieldSize == 0 && m.BitOffset % (8 * (uint)btf.AlignOf(m.Type)) != 0) return true;
-        }
-        catch (BtfException) { }
-        return false;
+        try { return c.Id != 0 && btf.IsPacked(c.Id); }
+        catch (BtfException) { return false; }
     }
 
-    private void Pad(StringBuilder sb, ref long off, ref bool inBitfield, BtfMember m, bool packed, int indent)
+    private void Pad(StringBuilder sb, ref long off, BtfMember m, bool packed, int indent)
     {
         long next = m.BitOffset;
         long size;
@@ -200,20 +196,20 @@ internal sealed class CWriter(Btf btf)
         {
             // A bitfield goes right after the previous member when it fits, so its natural position is `off`.
             long alignBits = packed || m.BitfieldSize != 0 ? 1 : 8L * btf.AlignOf(m.Type);
-            EmitPad(sb, off, next, alignBits, inBitfield, indent);
+            // Before a bitfield a zero-width marker would not do; it spells out the bits instead.
+            EmitPad(sb, off, next, alignBits, m.BitfieldSize != 0, indent);
             size = m.BitfieldSize != 0 ? m.BitfieldSize : 8 * btf.SizeOf(m.Type);
         }
         catch (BtfException) { size = 0; }
-        inBitfield = m.BitfieldSize != 0;
         off = Math.Max(off, next + size);
     }
 
-    private void TrailingPad(StringBuilder sb, long off, BtfComposite c, bool packed, bool inBitfield, int indent)
+    private void TrailingPad(StringBuilder sb, long off, BtfComposite c, bool packed, int indent)
     {
         try
         {
             long alignBits = packed ? 8 : 8L * btf.AlignOf(c.Id);
-            EmitPad(sb, off, 8L * c.Size, alignBits, inBitfield, indent);
+            EmitPad(sb, off, 8L * c.Size, alignBits, false, indent);
         }
         catch (BtfException) { }
     }
@@ -224,9 +220,9 @@ internal sealed class CWriter(Btf btf)
     /// Fills [from, to) with unnamed bitfields. The widest type whose next boundary is not past `to` is chosen;
     /// a full-width unnamed bitfield cannot straddle its type's boundary, so the compiler itself skips to that
     /// boundary. A zero-width marker forces it where the compiler would otherwise pack the padding into the hole
-    /// (after bitfields, or when the rest of the gap would fit before the boundary).
+    /// (before a bitfield, or when the rest of the gap would fit before the boundary).
     /// </summary>
-    private static void EmitPad(StringBuilder sb, long from, long to, long nextAlignBits, bool inBitfield, int indent)
+    private static void EmitPad(StringBuilder sb, long from, long to, long nextAlignBits, bool beforeBitfield, int indent)
     {
         if (from >= to) return;
         if ((from + nextAlignBits - 1) / nextAlignBits * nextAlignBits == to) return; // the compiler aligns it
@@ -241,11 +237,11 @@ internal sealed class CWriter(Btf btf)
         }
         if (aligned > from && aligned <= to)
         {
-            bool needMarker = inBitfield
-                || (aligned == to && (from + nextAlignBits - 1) / nextAlignBits * nextAlignBits < to)
-                || (aligned != to && to - aligned <= aligned - from);
-            // After bitfields the marker spells out the bits it skips; elsewhere a zero-width one aligns.
-            if (needMarker) sb.Append('\t', indent).Append(name).Append(": ").Append(inBitfield ? aligned - from : 0).Append(";\n");
+            bool needMarker = aligned == to
+                ? beforeBitfield || (from + nextAlignBits - 1) / nextAlignBits * nextAlignBits < to
+                : to - aligned <= aligned - from;
+            // Before a bitfield the marker spells out the bits it skips; elsewhere a zero-width one aligns.
+            if (needMarker) sb.Append('\t', indent).Append(name).Append(": ").Append(beforeBitfield ? aligned - from : 0).Append(";\n");
             from = aligned;
         }
         while (from < to)
