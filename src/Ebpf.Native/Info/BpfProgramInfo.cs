@@ -21,6 +21,6 @@ public sealed record BpfProgramInfo(
     uint AttachBtfId,
     uint Ifindex)
 {
-    /// <summary>Load time as wall-clock UTC (the kernel reports nanoseconds since boot).</summary>
+    /// <summary>Load time as wall-clock UTC, approximately (the kernel reports nanoseconds since boot; the conversion uses the monotonic clock).</summary>
     public DateTime LoadTimeUtc => DateTime.UtcNow - TimeSpan.FromMilliseconds(Environment.TickCount64) + TimeSpan.FromTicks((long)(LoadTimeNs / 100));
 }
