@@ -1,0 +1,43 @@
+using System.Runtime.InteropServices;
+
+namespace Ebpf;
+
+/// <summary>How <see cref="BpfObject.Load(string, BpfLoadOptions?)"/> loads an object.</summary>
+public sealed class BpfLoadOptions
+{
+    /// <summary>Only these programs are loaded (by function name); null loads every program.</summary>
+    public IReadOnlyCollection<string>? Programs { get; set; }
+
+    /// <summary>
+    /// Verifier log level for successful loads (0 = none, 1 = basic, 2 = every instruction). A refused
+    /// program is always reloaded with level 1 so the exception carries the log.
+    /// </summary>
+    public uint LogLevel { get; set; }
+
+    /// <summary>Directory (on bpffs) for maps declared with LIBBPF_PIN_BY_NAME: reused when pinned there, pinned there when new.</summary>
+    public string? PinDirectory { get; set; }
+
+    /// <summary>max_entries to use instead of the object's, by map name.</summary>
+    public IDictionary<string, uint> MaxEntries { get; } = new Dictionary<string, uint>(StringComparer.Ordinal);
+
+    internal Dictionary<string, byte[]> Variables { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Sets a global variable (.rodata, .data or .bss) before load: constants in .rodata are then
+    /// seen by the verifier, which can prune dead branches. The size of T must equal the variable's.
+    /// </summary>
+    public BpfLoadOptions SetVariable<T>(string name, T value) where T : unmanaged
+    {
+        var bytes = new byte[Marshal.SizeOf<T>()];
+        MemoryMarshal.Write(bytes, in value);
+        Variables[name] = bytes;
+        return this;
+    }
+
+    /// <summary>Sets a global variable from raw bytes (arrays, strings, structs laid out by hand).</summary>
+    public BpfLoadOptions SetVariable(string name, ReadOnlySpan<byte> value)
+    {
+        Variables[name] = value.ToArray();
+        return this;
+    }
+}

@@ -1,0 +1,81 @@
+using Ebpf.Native;
+using Ebpf.Object.Maps;
+
+namespace Ebpf;
+
+/// <summary>
+/// A map in the kernel, with byte-level element operations. Typed views (<c>AsHashMap</c>, <c>AsArray</c>, ...)
+/// sit on top. Disposing closes the descriptor; the map lives on while programs or pins still hold it.
+/// </summary>
+public class BpfMap : IDisposable
+{
+    internal BpfMap(string name, BpfMapFd fd, MapSpec? spec)
+    {
+        Name = name; Fd = fd; Spec = spec;
+    }
+
+    public string Name { get; }
+
+    /// <summary>The definition the map was created from, when it came from an object.</summary>
+    public MapSpec? Spec { get; }
+
+    public BpfMapFd Fd { get; }
+
+    public BpfMapType Type => Fd.Type;
+    public int KeySize => Fd.KeySize;
+    public int ValueSize => Fd.ValueSize;
+    public uint MaxEntries => Fd.MaxEntries;
+    public BpfMapFlags Flags => Fd.Flags;
+
+    /// <summary>Bytes one lookup copies: <see cref="ValueSize"/>, or one slot per possible CPU for per-CPU maps.</summary>
+    public int ElementValueSize => Fd.ElementValueSize;
+
+    /// <summary>Creates a map without any object.</summary>
+    public static BpfMap Create(BpfMapType type, int keySize, int valueSize, uint maxEntries, BpfMapFlags flags = BpfMapFlags.None, string? name = null, BpfMap? innerMap = null)
+    {
+        var request = new MapCreateRequest(type, keySize, valueSize, maxEntries) { Flags = flags, Name = name, InnerMap = innerMap?.Fd };
+        return new BpfMap(name ?? type.ToString(), Bpf.MapCreate(request), null);
+    }
+
+    /// <summary>Opens a map pinned on bpffs.</summary>
+    public static BpfMap OpenPinned(string path) => new(Path.GetFileName(path), Bpf.ObjGetMap(path), null);
+
+    public bool TryLookup(ReadOnlySpan<byte> key, Span<byte> value) => Bpf.MapLookupElem(Fd, key, value);
+
+    public void Update(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfUpdateFlags flags = BpfUpdateFlags.Any) => Bpf.MapUpdateElem(Fd, key, value, flags);
+
+    public bool Delete(ReadOnlySpan<byte> key) => Bpf.MapDeleteElem(Fd, key);
+
+    /// <summary>The key after <paramref name="key"/>, or the first key when <paramref name="key"/> is empty; false at the end.</summary>
+    public bool NextKey(ReadOnlySpan<byte> key, Span<byte> next) => Bpf.MapGetNextKey(Fd, key, next);
+
+    /// <summary>Makes the map read-only for user space (programs may still write unless created read-only for them).</summary>
+    public void Freeze() => Bpf.MapFreeze(Fd);
+
+    /// <summary>Pins the map at <paramref name="path"/> on bpffs so it outlives this process.</summary>
+    public void Pin(string path) => Bpf.ObjPin(Fd, path);
+
+    public BpfMapInfo Info => Bpf.GetMapInfo(Fd);
+
+    /// <summary>Every key, in the kernel's iteration order.</summary>
+    public IEnumerable<byte[]> RawKeys()
+    {
+        var key = Array.Empty<byte>();
+        while (true)
+        {
+            var next = new byte[KeySize];
+            if (!NextKey(key, next))
+                yield break;
+            yield return next;
+            key = next;
+        }
+    }
+
+    public void Dispose()
+    {
+        Fd.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    public override string ToString() => $"{Name} ({Type}, key {KeySize}, value {ValueSize}, max {MaxEntries})";
+}

@@ -1,0 +1,57 @@
+using Ebpf.Loading;
+using Ebpf.Object;
+
+namespace Ebpf;
+
+/// <summary>
+/// An object loaded into the kernel: its maps (global data included, under the section's name: ".data",
+/// ".rodata", ".bss") and programs. Disposing closes every descriptor; what is attached or pinned stays.
+/// </summary>
+public sealed class BpfObject : IDisposable
+{
+    private readonly List<IDisposable> _owned;
+
+    internal BpfObject(BpfObjectFile spec, NamedCollection<BpfProgram> programs, NamedCollection<BpfMap> maps, List<IDisposable> owned, IReadOnlyList<string> warnings)
+    {
+        Spec = spec; Programs = programs; Maps = maps; _owned = owned; Warnings = warnings;
+    }
+
+    /// <summary>The object as read from its file.</summary>
+    public BpfObjectFile Spec { get; }
+
+    public NamedCollection<BpfProgram> Programs { get; }
+
+    public NamedCollection<BpfMap> Maps { get; }
+
+    /// <summary>What the loader worked around (e.g. BTF the kernel refused, so maps were created without it).</summary>
+    public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>
+    /// Maps a global-data section (".data", ".bss", ".rodata", ".data.custom", ...) into this process.
+    /// Dispose the result (or the object) to unmap it.
+    /// </summary>
+    public BpfGlobalData GlobalData(string section)
+    {
+        var data = Spec.FindDataSection(section)
+            ?? throw new BpfException($"{Spec.Source} has no global-data section '{section}'; it has: {string.Join(", ", Spec.DataSections.Select(d => d.Name))}");
+        var global = new BpfGlobalData(data, Maps[section]);
+        _owned.Add(global);
+        return global;
+    }
+
+    public static BpfObject Load(string path, BpfLoadOptions? options = null) => Load(BpfObjectFile.Read(path), options);
+
+    public static BpfObject Load(ReadOnlySpan<byte> elf, BpfLoadOptions? options = null) => Load(BpfObjectFile.Read(elf), options);
+
+    public static BpfObject Load(Stream stream, BpfLoadOptions? options = null) => Load(BpfObjectFile.Read(stream), options);
+
+    public static BpfObject Load(BpfObjectFile spec, BpfLoadOptions? options = null) => new ObjectLoader(spec, options ?? new BpfLoadOptions()).Load();
+
+    public void Dispose()
+    {
+        // Programs first: a program array or map-in-map entry must not outlive what refers to it for long.
+        for (var i = _owned.Count - 1; i >= 0; i--)
+            _owned[i].Dispose();
+        _owned.Clear();
+    }
+}

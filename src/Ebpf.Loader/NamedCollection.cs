@@ -1,0 +1,34 @@
+using System.Collections;
+
+namespace Ebpf;
+
+/// <summary>Programs or maps of an object by name; a missing name throws an error that lists the names there are.</summary>
+public sealed class NamedCollection<T> : IReadOnlyCollection<T>
+{
+    private readonly Dictionary<string, T> _items;
+    private readonly string _what;
+    private readonly string _source;
+
+    internal NamedCollection(IEnumerable<KeyValuePair<string, T>> items, string what, string source)
+    {
+        _items = new Dictionary<string, T>(items, StringComparer.Ordinal);
+        _what = what;
+        _source = source;
+    }
+
+    public T this[string name] => _items.TryGetValue(name, out var item) ? item
+        : throw new BpfException($"{_source} has no {_what} '{name}'" +
+            (_items.Count == 0 ? $"; it has no {_what}s loaded" : $"; it has: {string.Join(", ", _items.Keys.Order())}"));
+
+    public bool TryGet(string name, out T item) => _items.TryGetValue(name, out item!);
+
+    public bool Contains(string name) => _items.ContainsKey(name);
+
+    public IEnumerable<string> Names => _items.Keys;
+
+    public int Count => _items.Count;
+
+    public IEnumerator<T> GetEnumerator() => _items.Values.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
