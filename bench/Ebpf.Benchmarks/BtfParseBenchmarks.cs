@@ -65,9 +65,11 @@ internal static class BenchData
         return best;
     }
 
-    private static string FindFixtures()
+    // BenchmarkDotNet runs each benchmark in a child process from its own build folder, so the source file's
+    // location (recorded at compile time) is the reliable way back to the repository.
+    private static string FindFixtures([System.Runtime.CompilerServices.CallerFilePath] string source = "")
     {
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        foreach (var start in new[] { Path.GetDirectoryName(source) ?? "", Environment.CurrentDirectory, AppContext.BaseDirectory })
             for (var d = new DirectoryInfo(start); d != null; d = d.Parent)
             {
                 string c = Path.Combine(d.FullName, "tests", "fixtures", "out");

@@ -15,9 +15,15 @@ public static class Program
     /// </summary>
     public static int Main(string[] args)
     {
+        bool quick = args.Length >= 1 && args[0] == "--quick", stages = args.Length >= 1 && args[0] == "--stages";
+        if (!quick && !stages)
+        {
+            BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+            return 0;
+        }
         string path = args.Length > 1 ? args[1] : Btf.KernelPath;
         int n = args.Length > 2 ? int.Parse(args[2]) : 200;
-        if (args.Length >= 1 && args[0] == "--quick")
+        if (quick)
         {
             var bytes = File.ReadAllBytes(path);
             int types = 0;
@@ -27,7 +33,6 @@ public static class Program
             Console.WriteLine($"csharp memory Btf.Parse:   {memory:F0} ns/op");
             return 0;
         }
-        if (args.Length >= 1 && args[0] == "--stages")
         {
             var bytes = File.ReadAllBytes(path);
             var offsets = new int[BtfIndexer.MaxCount(BtfHeader.Read(bytes))];
@@ -35,8 +40,6 @@ public static class Program
             Console.WriteLine($"header + index:            {Time(n, () => BtfIndexer.Index(bytes, BtfHeader.Read(bytes), offsets)):F0} ns/op");
             return 0;
         }
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
-        return 0;
     }
 
     private static double Time(int n, Func<int> f)
