@@ -11,8 +11,8 @@ public class DisasmTests
     {
         var (code, output, _) = CliRunner.Run("disasm", Fixtures.Path("cgroup_skb"), "--program", "filter_egress");
         Assert.Equal(0, code);
-        Assert.StartsWith("filter_egress (cgroup_skb/egress, 14 instructions):", output);
-        Assert.Contains("; cgroup_skb.c:51: __u64 *hits = bpf_map_lookup_elem(&blocked, &addr);", output);
+        Assert.StartsWith("filter_egress (cgroup_skb/egress, 22 instructions):", output);
+        Assert.Contains("; cgroup_skb.c:54: __u64 *hits = bpf_map_lookup_elem(&blocked, &addr);", output);
         Assert.Contains("r1 = 0 ll\t; map blocked", output);
 
         // The instruction text is llvm-objdump-14's, slot for slot.

@@ -1,0 +1,87 @@
+using Ebpf.Native;
+
+namespace Ebpf;
+
+/// <summary>
+/// A program of a cgroup kind (sock, sock_addr, sockopt, sysctl, device, sock_ops, skb) ready to attach to
+/// cgroups at one attach type. Multi mode makes a BPF link; single and override use BPF_PROG_ATTACH.
+/// </summary>
+public class CgroupProgram
+{
+    internal CgroupProgram(BpfProgram program, BpfAttachType attachType)
+    {
+        Program = program;
+        AttachType = attachType;
+    }
+
+    public BpfProgram Program { get; }
+
+    /// <summary>The hook this program attaches to.</summary>
+    public BpfAttachType AttachType { get; }
+
+    public BpfAttachment Attach(Cgroup cgroup, CgroupAttachMode mode = CgroupAttachMode.Multi) => AttachAt(cgroup, AttachType, mode);
+
+    private protected BpfAttachment AttachAt(Cgroup cgroup, BpfAttachType attachType, CgroupAttachMode mode)
+    {
+        if (mode == CgroupAttachMode.Multi)
+        {
+            try
+            {
+                return new BpfLink(Bpf.LinkCreate(Program.Fd, cgroup.Handle, attachType), Program);
+            }
+            catch (BpfSyscallException e) when (e.ErrnoName is "EINVAL" or "ENOTSUPP" or "EOPNOTSUPP")
+            {
+                // Kernels before 5.7 have no cgroup links: attach the old way, still detached on Dispose.
+            }
+        }
+        var flags = mode switch
+        {
+            CgroupAttachMode.Override => BpfAttachFlags.AllowOverride,
+            CgroupAttachMode.Multi => BpfAttachFlags.AllowMulti,
+            _ => BpfAttachFlags.None,
+        };
+        try
+        {
+            Bpf.ProgAttach(cgroup.Handle, Program.Fd, attachType, flags);
+        }
+        catch (BpfSyscallException e)
+        {
+            throw new BpfException($"program '{Program.Name}' could not attach to cgroup {cgroup.Path} at {attachType} in {mode} mode: {e.Message}" +
+                (e.ErrnoName == "EPERM" && mode != CgroupAttachMode.Multi ? " Another program may already hold this hook in single or override mode, or a parent cgroup forbids overriding; use CgroupAttachMode.Multi to run alongside it." : ""), e);
+        }
+        return new ProgramAttachment(cgroup.Path, Program, attachType);
+    }
+}
+
+/// <summary>A cgroup_skb program: sees (and may drop) the packets of a cgroup's sockets in one direction.</summary>
+public sealed class CgroupSkbProgram : CgroupProgram
+{
+    internal CgroupSkbProgram(BpfProgram program, CgroupSkbDirection? declared)
+        : base(program, declared == CgroupSkbDirection.Egress ? BpfAttachType.CgroupInetEgress : BpfAttachType.CgroupInetIngress)
+    {
+        Declared = declared;
+    }
+
+    /// <summary>The direction the program was loaded for (its section), or null for <c>cgroup/skb</c>.</summary>
+    public CgroupSkbDirection? Declared { get; }
+
+    /// <summary>Attaches in the declared direction; a <c>cgroup/skb</c> program must be given one.</summary>
+    public new BpfAttachment Attach(Cgroup cgroup, CgroupAttachMode mode = CgroupAttachMode.Multi)
+    {
+        if (Declared is not { } direction)
+            throw new BpfException($"program '{Program.Name}' is in section \"cgroup/skb\", so its direction is chosen when attaching: " +
+                "pass CgroupSkbDirection.Ingress or CgroupSkbDirection.Egress, e.g. Attach(cgroup, CgroupSkbDirection.Egress)");
+        return Attach(cgroup, direction, mode);
+    }
+
+    public BpfAttachment Attach(Cgroup cgroup, CgroupSkbDirection direction, CgroupAttachMode mode = CgroupAttachMode.Multi)
+    {
+        if (Declared is { } declared && declared != direction)
+        {
+            var section = declared == CgroupSkbDirection.Ingress ? "cgroup_skb/ingress" : "cgroup_skb/egress";
+            throw new BpfException($"program '{Program.Name}' was loaded for {declared.ToString().ToLowerInvariant()} (section \"{section}\") and cannot attach to {direction.ToString().ToLowerInvariant()}; " +
+                $"declare it [CgroupSkb(CgroupSkbDirection.{direction})] (section \"cgroup_skb/{direction.ToString().ToLowerInvariant()}\"), or use \"cgroup/skb\" to choose the direction at attach");
+        }
+        return AttachAt(cgroup, direction == CgroupSkbDirection.Egress ? BpfAttachType.CgroupInetEgress : BpfAttachType.CgroupInetIngress, mode);
+    }
+}

@@ -1,0 +1,108 @@
+using Ebpf.Native;
+using Microsoft.Win32.SafeHandles;
+
+namespace Ebpf;
+
+/// <summary>
+/// A cgroup v2 directory opened for attaching programs. Programs attached to a cgroup see the traffic
+/// and system calls of the processes in it and in its descendants.
+/// </summary>
+public sealed class Cgroup : IDisposable
+{
+    private readonly bool _ownsDirectory;
+
+    private Cgroup(string path, SafeFileHandle handle, bool ownsDirectory)
+    {
+        Path = path; Handle = handle; _ownsDirectory = ownsDirectory;
+    }
+
+    /// <summary>The cgroup's directory, e.g. /sys/fs/cgroup/unified/web.</summary>
+    public string Path { get; }
+
+    /// <summary>The directory's descriptor, the target of BPF_PROG_ATTACH and BPF_LINK_CREATE.</summary>
+    public SafeFileHandle Handle { get; }
+
+    /// <summary>The cgroup id the kernel reports in link info: the directory's inode number.</summary>
+    public ulong Id => FileIdentity.Inode(Path);
+
+    /// <summary>The cgroup v2 mount point: /sys/fs/cgroup/unified on hybrid systems, /sys/fs/cgroup on unified ones.</summary>
+    public static string Mount => FindMount();
+
+    /// <summary>Opens an existing cgroup by absolute path, or by a path relative to the cgroup v2 mount.</summary>
+    public static Cgroup Open(string path)
+    {
+        var full = System.IO.Path.IsPathRooted(path) ? path : System.IO.Path.Combine(Mount, path);
+        if (!Directory.Exists(full))
+            throw new BpfException($"cgroup '{full}' does not exist; create it with Cgroup.Create or mkdir under {Mount}");
+        if (!File.Exists(System.IO.Path.Combine(full, "cgroup.procs")))
+            throw new BpfException($"'{full}' is not a cgroup v2 directory (it has no cgroup.procs); cgroup v2 is mounted at {Mount}");
+        return new Cgroup(full, NativeFiles.OpenReadOnly(full), ownsDirectory: false);
+    }
+
+    /// <summary>Creates a child cgroup (removed again on Dispose when <paramref name="removeOnDispose"/> is set).</summary>
+    public static Cgroup Create(string path, bool removeOnDispose = true)
+    {
+        var full = System.IO.Path.IsPathRooted(path) ? path : System.IO.Path.Combine(Mount, path);
+        try
+        {
+            Directory.CreateDirectory(full);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BpfException($"cannot create cgroup '{full}': {e.Message} (run as root; cgroup v2 is mounted at {Mount})", e);
+        }
+        return new Cgroup(full, NativeFiles.OpenReadOnly(full), removeOnDispose);
+    }
+
+    /// <summary>Moves a process (and its threads) into this cgroup.</summary>
+    public void AddProcess(int pid)
+    {
+        try
+        {
+            File.AppendAllText(System.IO.Path.Combine(Path, "cgroup.procs"), pid.ToString());
+        }
+        catch (IOException e)
+        {
+            throw new BpfException($"cannot move process {pid} into cgroup '{Path}': {e.Message}", e);
+        }
+    }
+
+    /// <summary>The processes in this cgroup (not its descendants).</summary>
+    public IReadOnlyList<int> Processes() =>
+        File.ReadAllLines(System.IO.Path.Combine(Path, "cgroup.procs")).Where(l => l.Length > 0).Select(int.Parse).ToList();
+
+    /// <summary>Programs attached here for one attach type (BPF_PROG_QUERY), by id, in run order.</summary>
+    public IReadOnlyList<uint> AttachedPrograms(BpfAttachType attachType) => Bpf.ProgQuery(Handle, attachType).ProgramIds;
+
+    public void Dispose()
+    {
+        Handle.Dispose();
+        if (!_ownsDirectory)
+            return;
+        // A cgroup can only be removed once empty: move leftover processes to the parent first.
+        var parent = System.IO.Path.GetDirectoryName(Path)!;
+        try
+        {
+            foreach (var pid in Processes())
+                File.AppendAllText(System.IO.Path.Combine(parent, "cgroup.procs"), pid.ToString());
+            Directory.Delete(Path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: processes may still be exiting. Leaving an empty directory behind is harmless.
+        }
+    }
+
+    public override string ToString() => Path;
+
+    private static string FindMount()
+    {
+        foreach (var line in File.ReadLines("/proc/mounts"))
+        {
+            var fields = line.Split(' ');
+            if (fields.Length > 2 && fields[2] == "cgroup2")
+                return fields[1];
+        }
+        throw new BpfException("cgroup v2 is not mounted; mount it with: mount -t cgroup2 none /sys/fs/cgroup/unified");
+    }
+}

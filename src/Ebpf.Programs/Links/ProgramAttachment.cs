@@ -1,0 +1,49 @@
+using Ebpf.Native;
+using System.Runtime.InteropServices;
+
+namespace Ebpf;
+
+/// <summary>
+/// An attachment made with BPF_PROG_ATTACH (the single and override modes, or kernels without links):
+/// it belongs to the target, so Dispose detaches it explicitly with BPF_PROG_DETACH.
+/// </summary>
+public sealed class ProgramAttachment : BpfAttachment
+{
+    private readonly SafeHandle _target;
+    private readonly BpfProgramFd _programFd;
+    private readonly BpfProgram _program;
+    private bool _detached;
+
+    internal ProgramAttachment(string targetPath, BpfProgram program, BpfAttachType attachType)
+    {
+        // Hold our own descriptors: the attachment must be able to detach even after the caller disposed theirs.
+        _target = NativeFiles.OpenReadOnly(targetPath);
+        _programFd = (BpfProgramFd)program.Fd.Duplicate();
+        _program = program;
+        AttachType = attachType;
+    }
+
+    public BpfAttachType AttachType { get; }
+
+    public override BpfProgram Program => _program;
+
+    public override void Dispose()
+    {
+        if (_detached)
+            return;
+        _detached = true;
+        try
+        {
+            Bpf.ProgDetach(_target, _programFd, AttachType);
+        }
+        catch (BpfSyscallException e) when (e.ErrnoName == "ENOENT")
+        {
+            // Already detached by someone else (or replaced in single mode): nothing left to do.
+        }
+        finally
+        {
+            _programFd.Dispose();
+            _target.Dispose();
+        }
+    }
+}
