@@ -1,0 +1,74 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using Ebpf;
+
+// Traffic monitor: counts the packets and bytes that the processes of one cgroup send and receive.
+// No arguments: makes its own cgroup, drives a little loopback traffic from a child process inside it,
+// shows the counts each second, and cleans up. With --cgroup PATH: watches that cgroup until Ctrl+C.
+var cgroupPath = ArgValue("--cgroup");
+var seconds = int.TryParse(ArgValue("--seconds"), out var s) ? s : cgroupPath is null ? 5 : int.MaxValue;
+
+try
+{
+    using var stream = typeof(Program).Assembly.GetManifestResourceStream("traffic.bpf.o")!;
+    using var bpf = BpfObject.Load(stream);
+    using var cgroup = cgroupPath is null ? Cgroup.Create($"ebpf-traffic-monitor-{Environment.ProcessId}") : Cgroup.Open(cgroupPath);
+    using var ingress = bpf.Programs["ingress"].AsCgroupSkb().Attach(cgroup);
+    using var egress = bpf.Programs["egress"].AsCgroupSkb().Attach(cgroup);
+    Console.WriteLine($"watching cgroup {cgroup.Path} (ingress and egress attached as BPF links)");
+
+    using var child = cgroupPath is null ? StartTrafficInside(cgroup, seconds) : null;
+    using var stop = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+    Console.WriteLine($"{"time",5}  {"ingress pkts",12} {"bytes",10}  {"egress pkts",12} {"bytes",10}");
+    for (var t = 1; t <= seconds && !stop.IsCancellationRequested; t++)
+    {
+        try { await Task.Delay(1000, stop.Token); } catch (TaskCanceledException) { }
+        var (inPackets, inBytes) = Read(bpf.Maps["traffic"], 0);
+        var (outPackets, outBytes) = Read(bpf.Maps["traffic"], 1);
+        Console.WriteLine($"{t,4}s  {inPackets,12} {inBytes,10}  {outPackets,12} {outBytes,10}");
+    }
+    if (child is { HasExited: false })
+        child.Kill();
+    Console.WriteLine("detached; " + (cgroupPath is null ? "cgroup removed" : "cgroup left as it was"));
+    return 0;
+}
+catch (BpfException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}
+
+static (ulong Packets, ulong Bytes) Read(BpfMap map, uint direction)
+{
+    Span<byte> key = stackalloc byte[4];
+    Span<byte> value = stackalloc byte[16];
+    BinaryPrimitives.WriteUInt32LittleEndian(key, direction);
+    return map.TryLookup(key, value)
+        ? (BinaryPrimitives.ReadUInt64LittleEndian(value), BinaryPrimitives.ReadUInt64LittleEndian(value[8..]))
+        : (0, 0);
+}
+
+// A child that joins the cgroup first, then exchanges UDP datagrams with itself on loopback for a while:
+// every datagram is seen once leaving (egress) and once arriving (ingress).
+static Process StartTrafficInside(Cgroup cgroup, int seconds)
+{
+    const string script = """
+        import socket, sys, time
+        a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); a.bind(('127.0.0.1', 0))
+        b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); b.bind(('127.0.0.1', 0))
+        end = time.time() + float(sys.argv[1])
+        while time.time() < end:
+            for i in range(20):
+                a.sendto(b'x' * 100, b.getsockname()); b.recvfrom(2048)
+            time.sleep(0.05)
+        """;
+    var psi = new ProcessStartInfo("sh", ["-c", $"echo $$ > {cgroup.Path}/cgroup.procs && exec python3 -c \"$0\" \"$1\"", script, seconds.ToString()]);
+    return Process.Start(psi)!;
+}
+
+string? ArgValue(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
