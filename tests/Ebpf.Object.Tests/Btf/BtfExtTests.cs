@@ -49,7 +49,7 @@ public class BtfExtTests
             Assert.InRange((int)l.Line, 1, source.Length);
             Assert.Equal(source[l.Line - 1].Trim(), l.LineText.Trim());
         }
-        Assert.Contains(lines, l => l.LineText.Contains("__u32 addr = skb->remote_ip4;"));
+        Assert.Contains(lines, l => l.LineText.Contains("bpf_skb_load_bytes(skb, 16, &addr, sizeof(addr))"));
         Assert.Contains("cgroup_skb/ingress", ext.LineInfos.Keys);
         var funcs = ext.FuncInfos["cgroup_skb/egress"].Select(f => btf[f.TypeId].Name).ToList();
         Assert.Equal(["count_egress", "filter_egress"], funcs);

@@ -5,7 +5,7 @@ namespace Ebpf.Object.Tests.Sections;
 /// <summary>Reads SEC("...") / PROG("...", name) strings out of the C fixtures, so the tests follow the fixtures as they grow.</summary>
 internal static partial class SectionSourceNames
 {
-    [GeneratedRegex("""\b(?:SEC|PROG)\("((?:[^"\\]|\\.)*)"\)?\s*(?:,\s*(\w+)\)|\s*(?:int|char)\s+\**\s*(\w+))?""")]
+    [GeneratedRegex("""\b(?:SEC|PROG1?)\("((?:[^"\\]|\\.)*)"\)?\s*(?:,\s*(\w+)\)|\s*(?:int|char)\s+\**\s*(\w+))?""")]
     private static partial Regex SecPattern();
 
     /// <summary>tests/fixtures, found from this source file's path (the C sources are read, not the objects), else upward from the binaries.</summary>
