@@ -45,12 +45,9 @@ internal sealed class MapReader(ElfFile elf, BtfSpec? btf, Dictionary<(int Secti
             if (!symbols.TryGetValue(var.Name, out var symbol))
                 throw Error($"map '{var.Name}' is described in BTF but has no symbol in .maps");
             var def = ReadDefinition(var.Name, var.Type, 0);
-            var map = new MapSpec
+            var map = def.ToSpec(MapDefinitionStyle.Btf) with
             {
-                Name = def.Name, Type = def.Type, KeySize = def.KeySize, ValueSize = def.ValueSize, MaxEntries = def.MaxEntries,
-                Flags = def.Flags, NumaNode = def.NumaNode, Pinning = def.Pinning, MapExtra = def.MapExtra,
-                KeyTypeId = def.KeyTypeId, ValueTypeId = def.ValueTypeId, InnerMap = def.InnerMap,
-                BtfVarId = var.Id, Style = MapDefinitionStyle.Btf, SectionIndex = section.Index, SectionOffset = (long)symbol.Value,
+                BtfVarId = var.Id, SectionIndex = section.Index, SectionOffset = (long)symbol.Value,
                 Initializers = ReadInitializers(def, (long)symbol.Value, (long)symbol.Size, relocations),
             };
             byLocation[(section.Index, map.SectionOffset)] = map;
@@ -70,6 +67,13 @@ internal sealed class MapReader(ElfFile elf, BtfSpec? btf, Dictionary<(int Secti
         public MapSpec? InnerMap;
         public long ValuesOffset = -1; // byte offset of the `values` member, for initial values
         public bool ValuesArePrograms;
+
+        public MapSpec ToSpec(MapDefinitionStyle style) => new()
+        {
+            Name = Name, Type = Type, KeySize = KeySize, ValueSize = ValueSize, MaxEntries = MaxEntries, Flags = Flags,
+            NumaNode = NumaNode, Pinning = Pinning, MapExtra = MapExtra, KeyTypeId = KeyTypeId, ValueTypeId = ValueTypeId,
+            InnerMap = InnerMap, Style = style,
+        };
     }
 
     /// <summary>Reads a map-definition struct: integer members are <c>int (*name)[N]</c>, key/value are pointers to their types.</summary>
@@ -143,13 +147,7 @@ internal sealed class MapReader(ElfFile elf, BtfSpec? btf, Dictionary<(int Secti
         }
         if (depth >= MaxNesting)
             throw Error($"map '{def.Name}': map-in-map nests too deeply");
-        var inner = ReadDefinition($"{def.Name}.inner", pointer.Type, depth + 1);
-        def.InnerMap = new MapSpec
-        {
-            Name = inner.Name, Type = inner.Type, KeySize = inner.KeySize, ValueSize = inner.ValueSize, MaxEntries = inner.MaxEntries,
-            Flags = inner.Flags, NumaNode = inner.NumaNode, Pinning = inner.Pinning, MapExtra = inner.MapExtra,
-            KeyTypeId = inner.KeyTypeId, ValueTypeId = inner.ValueTypeId, InnerMap = inner.InnerMap, Style = MapDefinitionStyle.InnerTemplate,
-        };
+        def.InnerMap = ReadDefinition($"{def.Name}.inner", pointer.Type, depth + 1).ToSpec(MapDefinitionStyle.InnerTemplate);
     }
 
     private List<MapSlotInitializer> ReadInitializers(Definition def, long start, long size, List<ElfRelocation> relocations)

@@ -18,7 +18,7 @@ public enum MapPinning : uint { None = 0, ByName = 1 }
 public sealed record MapSlotInitializer(uint Index, string TargetName, bool IsProgram);
 
 /// <summary>A map as the object declares it, before any kernel object exists.</summary>
-public sealed class MapSpec
+public sealed record MapSpec
 {
     public required string Name { get; init; }
     public required BpfMapType Type { get; init; }
