@@ -14,6 +14,8 @@ public static class Program
         root.Subcommands.Add(InspectCommand.Create(stdout, stderr));
         root.Subcommands.Add(DisasmCommand.Create(stdout, stderr));
         root.Subcommands.Add(BtfCommand.Create(stdout, stderr));
+        root.Subcommands.Add(ProgCommand.Create(stdout, stderr));
+        root.Subcommands.Add(MapCommand.Create(stdout, stderr));
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
