@@ -131,30 +131,33 @@ public static class BtfValueFormatter
     {
         long elementSize = btf.SizeOf(a.ElementType);
         long total = elementSize * a.Count;
-        var span = Slice(bytes, offset, total, a.Id);
-        if (IsCharType(btf, a.ElementType) && elementSize == 1 && CString(span) is { } s)
+        var own = Slice(bytes, offset, total, a.Id);
+        if (IsCharType(btf, a.ElementType) && elementSize == 1 && CString(own) is { } s)
             return new Leaf(Quote(s), JsonValue.Create(s));
         // Zero-sized elements take no bytes, so the byte bounds would not limit a hostile count: cap those.
         long count = elementSize == 0 ? Math.Min(a.Count, 16) : a.Count;
         var items = new List<Node>((int)Math.Min(count, 4096));
         for (long i = 0; i < count; i++)
-            items.Add(Value(btf, a.ElementType, bytes, offset + i * elementSize, depth + 1));
+            items.Add(Value(btf, a.ElementType, own, i * elementSize, depth + 1));
         return new ListNode(items);
     }
 
+    // Members are read from the struct's own bytes, so a member placed past the struct's size is an error even when the buffer is longer.
     private static Node Composite(Btf btf, BtfComposite c, ReadOnlySpan<byte> bytes, long offset, int depth)
     {
-        Slice(bytes, offset, c.Size, c.Id); // the whole struct must be there, even past its last member
+        var own = Slice(bytes, offset, c.Size, c.Id);
         var fields = new List<(string, Node)>(c.Members.Count);
         foreach (var m in c.Members)
         {
             Node value;
             if (m.BitfieldSize != 0)
-                value = Bitfield(btf, m.Type, bytes, offset * 8 + m.BitOffset, m.BitfieldSize, depth + 1);
-            else if (m.BitOffset % 8 != 0)
-                value = Bitfield(btf, m.Type, bytes, offset * 8 + m.BitOffset, checked((int)btf.SizeOf(m.Type) * 8), depth + 1);
+                value = Bitfield(btf, m.Type, own, m.BitOffset, m.BitfieldSize, depth + 1);
+            else if (m.BitOffset % 8 != 0) // old encoding: an INT with its own bit count, at a bit offset
+                value = btf.Skip(m.Type) is BtfInt legacy
+                    ? Bitfield(btf, m.Type, own, m.BitOffset + legacy.BitOffset, legacy.Bits, depth + 1)
+                    : Bitfield(btf, m.Type, own, m.BitOffset, checked((int)btf.SizeOf(m.Type) * 8), depth + 1);
             else
-                value = Value(btf, m.Type, bytes, offset + m.BitOffset / 8, depth + 1);
+                value = Value(btf, m.Type, own, m.BitOffset / 8, depth + 1);
             fields.Add((m.Name, value));
         }
         return new ObjectNode(fields);
@@ -162,12 +165,12 @@ public static class BtfValueFormatter
 
     private static Node Datasec(Btf btf, BtfDatasec d, ReadOnlySpan<byte> bytes, long offset, int depth)
     {
+        var own = Slice(bytes, offset, d.Size, d.Id);
         var fields = new List<(string, Node)>(d.Variables.Count);
         foreach (var v in d.Variables)
         {
-            Slice(bytes, offset + v.Offset, v.Size, d.Id);
-            string name = btf[v.Type].Name;
-            fields.Add((name, Value(btf, v.Type, bytes, offset + v.Offset, depth + 1)));
+            var variable = Slice(own, v.Offset, v.Size, d.Id);
+            fields.Add((btf[v.Type].Name, Value(btf, v.Type, variable, 0, depth + 1)));
         }
         return new ObjectNode(fields);
     }
