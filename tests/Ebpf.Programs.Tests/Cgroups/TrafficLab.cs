@@ -20,6 +20,9 @@ internal sealed class TrafficLab : IDisposable
 
     public Cgroup Cgroup { get; }
 
+    /// <summary>Adds an address to the namespace's loopback (IPv6 has only ::1 there by default).</summary>
+    public void AddLoopbackAddress(string cidr) => Run("ip", "netns", "exec", Namespace, "ip", "addr", "add", cidr, "dev", "lo");
+
     /// <summary>Packets loopback has sent in the namespace: every packet between two local sockets, once.</summary>
     public long LoopbackPackets() => long.Parse(Run("ip", "netns", "exec", Namespace, "cat", "/sys/class/net/lo/statistics/tx_packets").Trim());
 

@@ -1,0 +1,116 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Ebpf;
+
+// Egress firewall: drops what the processes of one cgroup send to blocked addresses or ports, and counts it.
+// No arguments: makes its own cgroup, blocks 127.0.0.2 and port 9999, shows which of a few sends from a child
+// process inside the cgroup get through, prints the counters and cleans up.
+// With --cgroup PATH [--block ADDRESS]... [--block-port PORT]...: enforces on that cgroup until Ctrl+C.
+var cgroupPath = Value("--cgroup");
+var addresses = Values("--block").Select(IPAddress.Parse).ToList();
+var ports = Values("--block-port").Select(ushort.Parse).ToList();
+var demo = cgroupPath is null;
+if (demo)
+{
+    addresses.Add(IPAddress.Parse("127.0.0.2"));
+    ports.Add(9999);
+}
+
+try
+{
+    using var stream = typeof(Program).Assembly.GetManifestResourceStream("firewall.bpf.o")!;
+    using var bpf = BpfObject.Load(stream);
+    foreach (var address in addresses)
+        Block(bpf, address);
+    foreach (var port in ports)
+        BlockPort(bpf, port);
+    using var cgroup = demo ? Cgroup.Create($"ebpf-egress-firewall-{Environment.ProcessId}") : Cgroup.Open(cgroupPath!);
+    using var link = bpf.Programs["firewall"].AsCgroupSkb().Attach(cgroup);
+    Console.WriteLine($"filtering egress of cgroup {cgroup.Path}: blocked {string.Join(", ", addresses)}; ports {string.Join(", ", ports)}");
+
+    if (demo)
+    {
+        foreach (var (host, port) in new[] { ("127.0.0.1", 9998), ("127.0.0.2", 9998), ("127.0.0.1", 9999), ("::1", 9998), ("::1", 9999) })
+            Console.WriteLine($"  send to {host,-10} port {port}: {SendFromInside(cgroup, host, port)}");
+    }
+    else
+    {
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+        while (!stop.IsCancellationRequested)
+        {
+            try { await Task.Delay(1000, stop.Token); } catch (TaskCanceledException) { }
+            Console.WriteLine($"passed {Verdicts(bpf, 0)}, dropped {Verdicts(bpf, 1)}");
+        }
+    }
+    Console.WriteLine($"passed {Verdicts(bpf, 0)} packets, dropped {Verdicts(bpf, 1)}");
+    return 0;
+}
+catch (BpfException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}
+
+static void Block(BpfObject bpf, IPAddress address)
+{
+    Span<byte> zero = stackalloc byte[8];
+    zero.Clear();
+    var key = address.GetAddressBytes(); // network byte order, as the IP header holds it
+    bpf.Maps[address.AddressFamily == AddressFamily.InterNetworkV6 ? "blocked_v6" : "blocked_v4"].Update(key, zero);
+}
+
+static void BlockPort(BpfObject bpf, ushort port)
+{
+    Span<byte> key = stackalloc byte[2];
+    Span<byte> zero = stackalloc byte[8];
+    zero.Clear();
+    BinaryPrimitives.WriteUInt16LittleEndian(key, port); // host order, as the program compares it
+    bpf.Maps["blocked_ports"].Update(key, zero);
+}
+
+static ulong Verdicts(BpfObject bpf, uint slot)
+{
+    Span<byte> key = stackalloc byte[4];
+    Span<byte> value = stackalloc byte[8];
+    BinaryPrimitives.WriteUInt32LittleEndian(key, slot);
+    return bpf.Maps["verdicts"].TryLookup(key, value) ? BinaryPrimitives.ReadUInt64LittleEndian(value) : 0;
+}
+
+// One UDP datagram from a child that joined the cgroup first; a dropped egress packet fails the send with EPERM.
+static string SendFromInside(Cgroup cgroup, string host, int port)
+{
+    const string script = """
+        import socket, sys
+        host, port = sys.argv[1], int(sys.argv[2])
+        s = socket.socket(socket.AF_INET6 if ':' in host else socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            s.sendto(b'hello', (host, port))
+            print('sent')
+        except PermissionError:
+            print('blocked')
+        """;
+    var psi = new ProcessStartInfo("sh", ["-c", $"echo $$ > {cgroup.Path}/cgroup.procs && exec python3 -c \"$0\" \"$1\" \"$2\"", script, host, port.ToString()])
+    {
+        RedirectStandardOutput = true,
+    };
+    using var p = Process.Start(psi)!;
+    var output = p.StandardOutput.ReadToEnd().Trim();
+    p.WaitForExit();
+    return output;
+}
+
+string? Value(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+IEnumerable<string> Values(string name)
+{
+    for (var i = 0; i + 1 < args.Length; i++)
+        if (args[i] == name)
+            yield return args[i + 1];
+}
