@@ -20,9 +20,7 @@ internal sealed partial class ProgramLoader(BpfObjectFile spec, BpfLoadOptions o
     public BpfProgram Load(ProgramSpec program)
     {
         var def = program.Definition ?? throw program.SectionError!;
-        var linked = ProgramLinker.Link(program);
-        if (linked.CoreRelocations.Count > 0)
-            throw new BpfLoadException($"program '{program.Name}' has {linked.CoreRelocations.Count} CO-RE relocations (BPF_CORE_READ and friends); this loader does not apply CO-RE relocations yet");
+        var linked = CoRe.CoReRelocator.Apply(spec, ProgramLinker.Link(program)); // CO-RE first: it patches offsets and constants, not map fds
         var instructions = Relocate(linked);
         var code = InstructionEncoder.Encode(instructions);
 
@@ -123,6 +121,7 @@ internal sealed partial class ProgramLoader(BpfObjectFile spec, BpfLoadOptions o
         }
         var reason = e.Log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .LastOrDefault(l => !l.StartsWith("processed ", StringComparison.Ordinal) && !l.StartsWith("verification time", StringComparison.Ordinal) && !l.StartsWith("stack depth", StringComparison.Ordinal)) ?? "no log";
+        reason = CoRe.CoRePoison.Explain(linked, slot, reason); // a reached instruction whose CO-RE relocation failed says so
         var where = slot is null ? "" : $" at instruction {slot}" + (source is null ? "" : $" ({source})");
         var message = $"program '{program.Name}' (section \"{program.SectionName}\") was refused by the verifier{where}: {reason}{Environment.NewLine}{e.Message}";
         return new BpfProgramRejectedException(program.Name, message, e.Log, slot, source, e);
