@@ -38,7 +38,7 @@ public sealed class CoReResolver
             return new CoReResult
             {
                 Kind = kind, OriginalValue = (ulong)localSpec.RootTypeId, NewValue = (ulong)localSpec.RootTypeId,
-                Validate = false, LocalSpec = localSpec.ToString(), TargetSpec = localSpec.ToString(), LocalName = localType.Name,
+                Validate = false, LocalSpec = localSpec.ToString(), TargetSpec = localSpec.ToString(), LocalType = CoReNames.Describe(localType),
             };
         }
         if (localType.Name.Length == 0)
@@ -71,9 +71,9 @@ public sealed class CoReResolver
         {
             candidates.Clear();
             candidates.AddRange(matched);
-            return chosen! with { LocalSpec = localSpec.ToString(), TargetSpec = chosenSpec!.ToString(), Candidates = total, LocalName = localType.Name };
+            return chosen! with { LocalSpec = localSpec.ToString(), TargetSpec = chosenSpec!.ToString(), Candidates = total, LocalType = CoReNames.Describe(localType) };
         }
         // nothing matched: existence checks become 0, the rest poison their instruction
-        return CoReCalculator.Calculate(kind, localSpec, null) with { LocalSpec = localSpec.ToString(), Candidates = total, LocalName = localType.Name };
+        return CoReCalculator.Calculate(kind, localSpec, null) with { LocalSpec = localSpec.ToString(), Candidates = total, LocalType = CoReNames.Describe(localType) };
     }
 }

@@ -42,10 +42,11 @@ public sealed record CoReResult
 
     /// <summary>Why nothing matched, for messages about a poisoned instruction.</summary>
     public string Unresolved => Candidates == 0
-        ? $"the kernel's BTF has no type named '{LocalName}' of this kind"
-        : $"none of the kernel's {Candidates} type(s) named '{LocalName}' has a compatible {What}";
+        ? $"the kernel's BTF has no {LocalType}"
+        : $"the kernel has {Candidates} {LocalType} but none with a compatible {What}";
 
-    internal string LocalName { get; init; } = "";
+    /// <summary>"struct task_struct": the local root type, for messages.</summary>
+    internal string LocalType { get; init; } = "";
 
     private string What => CoReKinds.IsEnumValueBased(Kind) ? "enumerator" : CoReKinds.IsFieldBased(Kind) ? "field" : "layout";
 }
