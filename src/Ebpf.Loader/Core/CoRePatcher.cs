@@ -7,9 +7,9 @@ namespace Ebpf.CoRe;
 /// of a load or store (and its access size when the kernel's field has another size), or the constant of an
 /// LD_IMM64. Before patching, the instruction must hold what the object's BTF says it was compiled with.
 /// </summary>
-internal static class CoRePatcher
+public static class CoRePatcher
 {
-    /// <summary>The patched instruction; throws <see cref="BpfCoReException"/> (without program context) when it cannot be patched.</summary>
+    /// <summary>The patched instruction (a poison call when the result says so); throws <see cref="BpfCoReException"/> (without program context) when it cannot be patched.</summary>
     public static Instruction Patch(Instruction ins, CoReResult r)
     {
         if (r.Poison) return CoRePoison.Instruction;
