@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Ebpf.Cli.Commands;
+using Ebpf.Cli.Commands.Attach;
 
 namespace Ebpf.Cli;
 
@@ -10,12 +11,15 @@ public static class Program
     /// <summary>Runs the command line with the given writers, so tests can run the CLI in-process.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var root = new RootCommand("ebpf: inspect, disassemble and (later) load and attach eBPF objects from .NET");
+        var root = new RootCommand("ebpf: inspect, disassemble, load and attach eBPF objects from .NET");
         root.Subcommands.Add(InspectCommand.Create(stdout, stderr));
         root.Subcommands.Add(DisasmCommand.Create(stdout, stderr));
         root.Subcommands.Add(BtfCommand.Create(stdout, stderr));
         root.Subcommands.Add(ProgCommand.Create(stdout, stderr));
         root.Subcommands.Add(MapCommand.Create(stdout, stderr));
+        root.Subcommands.Add(AttachCommand.Create(stdout, stderr));
+        root.Subcommands.Add(DetachCommand.Create(stdout, stderr));
+        root.Subcommands.Add(CgroupCommand.Create(stdout, stderr));
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }

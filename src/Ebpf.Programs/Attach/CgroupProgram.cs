@@ -19,7 +19,7 @@ public class CgroupProgram
     /// <summary>The hook this program attaches to.</summary>
     public BpfAttachType AttachType { get; }
 
-    public BpfAttachment Attach(Cgroup cgroup, CgroupAttachMode mode = CgroupAttachMode.Multi) => AttachAt(cgroup, AttachType, mode);
+    public virtual BpfAttachment Attach(Cgroup cgroup, CgroupAttachMode mode = CgroupAttachMode.Multi) => AttachAt(cgroup, AttachType, mode);
 
     private protected BpfAttachment AttachAt(Cgroup cgroup, BpfAttachType attachType, CgroupAttachMode mode)
     {
@@ -66,7 +66,7 @@ public sealed class CgroupSkbProgram : CgroupProgram
     public CgroupSkbDirection? Declared { get; }
 
     /// <summary>Attaches in the declared direction; a <c>cgroup/skb</c> program must be given one.</summary>
-    public new BpfAttachment Attach(Cgroup cgroup, CgroupAttachMode mode = CgroupAttachMode.Multi)
+    public override BpfAttachment Attach(Cgroup cgroup, CgroupAttachMode mode = CgroupAttachMode.Multi)
     {
         if (Declared is not { } direction)
             throw new BpfException($"program '{Program.Name}' is in section \"cgroup/skb\", so its direction is chosen when attaching: " +

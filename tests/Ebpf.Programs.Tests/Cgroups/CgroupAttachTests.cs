@@ -12,6 +12,7 @@ public class CgroupAttachTests
         var either = bpf.Programs["either_direction"].AsCgroupSkb();
         Assert.Null(either.Declared);
         var e = Assert.Throws<BpfException>(() => either.Attach(cgroup));
+        Assert.Throws<BpfException>(() => bpf.Programs["either_direction"].AsCgroupProgram().Attach(cgroup)); // the same through the general view
         Assert.Contains("CgroupSkbDirection.Ingress or CgroupSkbDirection.Egress", e.Message);
         using (either.Attach(cgroup, CgroupSkbDirection.Egress))
             Assert.Equal([bpf.Programs["either_direction"].Info.Id], cgroup.AttachedPrograms(BpfAttachType.CgroupInetEgress));
