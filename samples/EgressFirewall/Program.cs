@@ -1,7 +1,8 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Ebpf;
 
 // Egress firewall: drops what the processes of one cgroup send to blocked addresses or ports, and counts it.
@@ -54,30 +55,19 @@ catch (BpfException e)
     return 1;
 }
 
+// Addresses are keys in network byte order, as the IP header holds them; the value counts drops.
 static void Block(BpfObject bpf, IPAddress address)
 {
-    Span<byte> zero = stackalloc byte[8];
-    zero.Clear();
-    var key = address.GetAddressBytes(); // network byte order, as the IP header holds it
-    bpf.Maps[address.AddressFamily == AddressFamily.InterNetworkV6 ? "blocked_v6" : "blocked_v4"].Update(key, zero);
+    if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        bpf.Maps["blocked_v6"].AsHashMap<Ipv6Address, ulong>()[MemoryMarshal.Read<Ipv6Address>(address.GetAddressBytes())] = 0;
+    else
+        bpf.Maps["blocked_v4"].AsHashMap<uint, ulong>()[MemoryMarshal.Read<uint>(address.GetAddressBytes())] = 0;
 }
 
-static void BlockPort(BpfObject bpf, ushort port)
-{
-    Span<byte> key = stackalloc byte[2];
-    Span<byte> zero = stackalloc byte[8];
-    zero.Clear();
-    BinaryPrimitives.WriteUInt16LittleEndian(key, port); // host order, as the program compares it
-    bpf.Maps["blocked_ports"].Update(key, zero);
-}
+// Ports are keys in host order, as the program compares them.
+static void BlockPort(BpfObject bpf, ushort port) => bpf.Maps["blocked_ports"].AsHashMap<ushort, ulong>()[port] = 0;
 
-static ulong Verdicts(BpfObject bpf, uint slot)
-{
-    Span<byte> key = stackalloc byte[4];
-    Span<byte> value = stackalloc byte[8];
-    BinaryPrimitives.WriteUInt32LittleEndian(key, slot);
-    return bpf.Maps["verdicts"].TryLookup(key, value) ? BinaryPrimitives.ReadUInt64LittleEndian(value) : 0;
-}
+static ulong Verdicts(BpfObject bpf, uint slot) => bpf.Maps["verdicts"].AsArray<ulong>()[slot];
 
 // One UDP datagram from a child that joined the cgroup first; a dropped egress packet fails the send with EPERM.
 static string SendFromInside(Cgroup cgroup, string host, int port)
@@ -113,4 +103,11 @@ IEnumerable<string> Values(string name)
     for (var i = 0; i + 1 < args.Length; i++)
         if (args[i] == name)
             yield return args[i + 1];
+}
+
+/// <summary>The program's <c>struct v6_addr</c>: 16 address bytes in network order.</summary>
+[InlineArray(16)]
+internal struct Ipv6Address
+{
+    private byte _first;
 }

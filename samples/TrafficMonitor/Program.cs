@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Ebpf;
 
 // Traffic monitor: counts the packets and bytes that the processes of one cgroup send and receive.
@@ -20,13 +20,13 @@ try
     using var child = cgroupPath is null ? StartTrafficInside(cgroup, seconds) : null;
     using var stop = new CancellationTokenSource();
     Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+    var traffic = bpf.Maps["traffic"].AsArray<Counters>(); // index 0: ingress, 1: egress
     Console.WriteLine($"{"time",5}  {"ingress pkts",12} {"bytes",10}  {"egress pkts",12} {"bytes",10}");
     for (var t = 1; t <= seconds && !stop.IsCancellationRequested; t++)
     {
         try { await Task.Delay(1000, stop.Token); } catch (TaskCanceledException) { }
-        var (inPackets, inBytes) = Read(bpf.Maps["traffic"], 0);
-        var (outPackets, outBytes) = Read(bpf.Maps["traffic"], 1);
-        Console.WriteLine($"{t,4}s  {inPackets,12} {inBytes,10}  {outPackets,12} {outBytes,10}");
+        var (ingressNow, egressNow) = (traffic[0], traffic[1]);
+        Console.WriteLine($"{t,4}s  {ingressNow.Packets,12} {ingressNow.Bytes,10}  {egressNow.Packets,12} {egressNow.Bytes,10}");
     }
     if (child is { HasExited: false })
         child.Kill();
@@ -37,16 +37,6 @@ catch (BpfException e)
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return 1;
-}
-
-static (ulong Packets, ulong Bytes) Read(BpfMap map, uint direction)
-{
-    Span<byte> key = stackalloc byte[4];
-    Span<byte> value = stackalloc byte[16];
-    BinaryPrimitives.WriteUInt32LittleEndian(key, direction);
-    return map.TryLookup(key, value)
-        ? (BinaryPrimitives.ReadUInt64LittleEndian(value), BinaryPrimitives.ReadUInt64LittleEndian(value[8..]))
-        : (0, 0);
 }
 
 // A child that joins the cgroup first, then exchanges UDP datagrams with itself on loopback for a while:
@@ -72,3 +62,7 @@ string? ArgValue(string name)
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
+
+/// <summary>The program's <c>struct counters</c>, laid out the same way.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal readonly record struct Counters(ulong Packets, ulong Bytes);
