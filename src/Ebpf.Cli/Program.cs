@@ -17,6 +17,7 @@ public static class Program
         root.Subcommands.Add(BtfCommand.Create(stdout, stderr));
         root.Subcommands.Add(ProgCommand.Create(stdout, stderr));
         root.Subcommands.Add(MapCommand.Create(stdout, stderr));
+        root.Subcommands.Add(LinkCommand.Create(stdout, stderr));
         root.Subcommands.Add(AttachCommand.Create(stdout, stderr));
         root.Subcommands.Add(DetachCommand.Create(stdout, stderr));
         root.Subcommands.Add(CgroupCommand.Create(stdout, stderr));

@@ -102,3 +102,19 @@ public class AttachCommandTests
         Assert.DoesNotContain("   at ", bare.Err);
     }
 }
+
+public class LinkListTests
+{
+    [KernelFact]
+    public void Link_list_shows_a_cgroup_link_with_its_program_and_cgroup()
+    {
+        using var cgroup = Cgroup.Create("ebpf-test-" + Guid.NewGuid().ToString("n")[..8]);
+        using var bpf = BpfObject.Load(Fixtures.Path("cgroup_skb"));
+        using var link = (BpfLink)bpf.Programs["count_egress"].AsCgroupSkb().Attach(cgroup);
+        var (code, output, _) = CliRunner.Run("link", "list");
+        Assert.Equal(0, code);
+        Assert.Matches($@"{link.Info.Id}\s+cgroup\s+{bpf.Programs["count_egress"].Info.Id}\s+cgroup_inet_egress\s+cgroup {cgroup.Id}", output);
+        var json = CliRunner.Run("link", "list", "--json").Out;
+        Assert.Contains($"\"cgroup_id\": {cgroup.Id}", json);
+    }
+}

@@ -19,6 +19,13 @@ internal static class KernelObjects
         return Bpf.GetMapInfo(fd);
     });
 
+    /// <summary>Info of every link, in id order.</summary>
+    public static List<BpfLinkInfo> Links() => Each(BpfObjectKind.Link, id =>
+    {
+        using var fd = Bpf.LinkGetFdById(id);
+        return Bpf.GetLinkInfo(fd);
+    });
+
     /// <summary>A map by id ("42") or by pin path ("/sys/fs/bpf/x"); errors name what was given and what to try.</summary>
     public static BpfMapFd OpenMap(string idOrPath)
     {
