@@ -1,0 +1,55 @@
+namespace Ebpf.Compiler.Tests;
+
+/// <summary>Plain C# functions compiled to BPF by the differential tests; each runs as .NET and in the kernel.</summary>
+public static class Samples
+{
+    public static int Add(int a, int b) => a + b;
+
+    public static int Mixed(int a, int b) => (a * 31) ^ (b >> 3) - (a << (b & 7)) + (b >>> 5) - ~a;
+
+    public static long Wide(long a, long b) => a * b + (a >> 5) - (long)(uint)b + (b << 60) - (long)((ulong)a >> 7);
+
+    public static int Divide(int a, int b) => b == 0 || b == -1 ? -a : a / b + a % b;
+
+    public static uint Unsigned(uint a, uint b) => b == 0 ? 0 : a / b + (a % b) * 3 + (a >> (int)(b & 31));
+
+    public static long DivideWide(long a, long b) => b == 0 || b == -1 ? ~a : a / b - a % b + (long)((ulong)a / (ulong)b);
+
+    public static int Narrow(int a, int b) => (sbyte)a + (byte)b * 3 + (short)(a * b) - (ushort)(a - b) + (char)b;
+
+    public static int Compare(long a, long b) =>
+        (a < b ? 1 : 0) + (a > b ? 2 : 0) + ((ulong)a < (ulong)b ? 4 : 0) + ((ulong)a > (ulong)b ? 8 : 0)
+        + (a == b ? 16 : 0) + ((int)a <= (int)b ? 32 : 0) + ((uint)a >= (uint)b ? 64 : 0);
+
+    public static int Loops(int a, int b)
+    {
+        var sum = 0;
+        for (var i = 0; i < 16; i++)
+        {
+            if (((a >> i) & 1) == 0)
+                continue;
+            sum += (b ^ i) * (i + 1);
+            if (sum > 1_000_000)
+                break;
+        }
+        switch (a & 7)
+        {
+            case 0: sum += 11; break;
+            case 1: sum -= 7; break;
+            case 2: sum ^= b; break;
+            case 5: sum = ~sum; break;
+        }
+        return sum;
+    }
+
+    public static long Mix(long a, int b)
+    {
+        long x = a ^ (long)b;
+        x ^= x >> 33;
+        x *= unchecked((long)0xff51afd7ed558ccdUL);
+        x ^= (long)((ulong)x >> 33);
+        return x + b;
+    }
+
+    public static bool IsPrivate(uint address) => (address >> 24) == 10 || (address >> 20) == 0xac1 || (address >> 16) == 0xc0a8;
+}
