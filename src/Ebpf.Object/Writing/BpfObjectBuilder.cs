@@ -128,6 +128,8 @@ public sealed partial class BpfObjectBuilder
                 throw new ObjectBuildException($"{what}: relocation to '{r.Target}' is at instruction {r.InstructionIndex}, but the function has {f.Instructions.Count} instructions (indices 0..{f.Instructions.Count - 1})");
             if (!seen.Add(r.InstructionIndex))
                 throw new ObjectBuildException($"{what}: instruction {r.InstructionIndex} has two relocations; an instruction refers to one map, variable or function");
+            if (r.Addend != 0 && r.Kind != CodeRelocationKind.Variable)
+                throw new ObjectBuildException($"{what}: the relocation to '{r.Target}' at instruction {r.InstructionIndex} has offset {r.Addend}; only variable references take one");
             var ins = f.Instructions[r.InstructionIndex];
             var ok = r.Kind == CodeRelocationKind.Call ? ins.IsCall : ins.IsLoadImm64;
             if (!ok)
