@@ -94,6 +94,53 @@ public class RoundTripTests
     }
 
     [Fact]
+    public void Instructions_read_back_equal_except_the_immediates_the_writer_fills()
+    {
+        var obj = ReadBack(SampleObjects.Counter());
+        foreach (var (spec, original) in new[] { (obj.Programs[0], SampleObjects.Egress), (obj.Subprograms[0], SampleObjects.AddTotal) })
+        {
+            Assert.Equal(original.Instructions.Count, spec.Instructions.Length);
+            var relocated = original.Relocations.Select(r => r.InstructionIndex).ToHashSet();
+            for (var i = 0; i < spec.Instructions.Length; i++)
+                if (relocated.Contains(i))
+                    Assert.Equal((original.Instructions[i].OpCode, original.Instructions[i].Dst), (spec.Instructions[i].OpCode, spec.Instructions[i].Dst));
+                else
+                    Assert.Equal(original.Instructions[i], spec.Instructions[i]);
+        }
+    }
+
+    [Fact]
+    public void Global_subprogram_calls_function_addresses_and_variable_offsets_read_back()
+    {
+        var b = new BpfObjectBuilder { License = "GPL" };
+        var u64 = b.Btf.Add(new Ebpf.Object.Btf.BtfInt { Name = "unsigned long long", Size = 8, Bits = 64 });
+        var pair = b.Btf.Add(new Ebpf.Object.Btf.BtfStruct { Name = "pair", Size = 16, Members = [new("a", u64, 0), new("b", u64, 64)] });
+        b.AddVariable(".data", "first", u64, BitConverter.GetBytes(1UL));
+        b.AddVariable(".data", "pairs", pair, new byte[16], isStatic: true);
+        b.AddSubprogram(new FunctionDefinition("callback", [Instruction.Mov64(Register.R0, 0), Instruction.Exit()]));
+        b.AddSubprogram(new FunctionDefinition("helper", [Instruction.Mov64(Register.R0, 2), Instruction.Exit()]));
+        Instruction[] code =
+        [
+            Instruction.LoadImm64(Register.R2, 0),   // &callback
+            Instruction.LoadImm64(Register.R3, 0),   // &pairs.b
+            Instruction.CallPseudo(0),               // helper()
+            Instruction.Exit(),
+        ];
+        b.AddProgram("xdp", new FunctionDefinition("main", code)
+        {
+            Relocations = [CodeRelocation.FunctionAddress(0, "callback"), CodeRelocation.Variable(1, "pairs", 8), CodeRelocation.Call(2, "helper")],
+        });
+        var obj = ReadBack(b);
+        var main = obj.Programs[0];
+        Assert.Collection(main.Relocations,
+            r => { Assert.Equal(RelocationKind.FunctionAddress, r.Kind); Assert.Equal("callback", r.Target!.Name); Assert.Equal(LdImm64Source.Func, main.Instructions[0].PseudoSource); },
+            r => { Assert.Equal(RelocationKind.GlobalData, r.Kind); Assert.Equal("pairs", r.Variable!.Name); Assert.Equal(r.Variable.Offset + 8, r.DataOffset); },
+            r => { Assert.Equal(RelocationKind.Call, r.Kind); Assert.Equal("helper", r.Target!.Name); Assert.Equal("helper", r.SymbolName); });
+        Assert.Equal(["callback", "helper"], main.Callees.Select(c => c.Name).Order());
+        Assert.All(obj.Subprograms, s => Assert.Equal(Elf.SymbolBinding.Global, s.Binding));
+    }
+
+    [Fact]
     public void Building_twice_gives_the_same_bytes()
     {
         var b = SampleObjects.Counter();

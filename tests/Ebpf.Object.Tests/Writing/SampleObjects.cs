@@ -28,6 +28,20 @@ internal static class SampleObjects
         b.AddVariable(".bss", "total", u64, new byte[8]);
         b.AddVariable(".data", "calls", u64, BitConverter.GetBytes(5UL), isStatic: true);
 
+        b.AddProgram("cgroup_skb/egress", Egress);
+        var proto = b.Btf.Add(new BtfFuncProto { ReturnType = 0, Parameters = [new BtfParam("skb", b.Btf.Add(new BtfPointer { Type = 0 }))] });
+        b.AddSubprogram(AddTotal with { ProtoTypeId = proto });
+        return b;
+    }
+
+    /// <summary>The program as given to the builder.</summary>
+    public static FunctionDefinition Egress { get; } = MakeEgress();
+
+    /// <summary>The subprogram as given to the builder (without its prototype id).</summary>
+    public static FunctionDefinition AddTotal { get; } = MakeAddTotal();
+
+    private static FunctionDefinition MakeEgress()
+    {
         Instruction[] egress =
         [
             Instruction.Mov64(Register.R6, Register.R1),                         // 0  r6 = skb
@@ -46,7 +60,7 @@ internal static class SampleObjects
             Instruction.Mov64(Register.R0, 1),                                    // 13
             Instruction.Exit(),                                                   // 14
         ];
-        b.AddProgram("cgroup_skb/egress", new FunctionDefinition("count_egress", egress)
+        return new FunctionDefinition("count_egress", egress)
         {
             Relocations = [CodeRelocation.Map(4, "traffic"), CodeRelocation.Call(12, "add_total")],
             Lines =
@@ -56,8 +70,11 @@ internal static class SampleObjects
                 new SourceLine(11, File, "AddTotal(skb);", 14, 9),
                 new SourceLine(13, File, "return SkbVerdict.Pass;", 15, 9),
             ],
-        });
+        };
+    }
 
+    private static FunctionDefinition MakeAddTotal()
+    {
         Instruction[] addTotal =
         [
             Instruction.LoadMem(MemorySize.W, Register.R2, Register.R1, 0),   // 0 (slot 0) r2 = skb->len
@@ -69,14 +86,11 @@ internal static class SampleObjects
             Instruction.Mov64(Register.R0, 0),                                // 6 (slot 8)
             Instruction.Exit(),                                               // 7
         ];
-        var proto = b.Btf.Add(new BtfFuncProto { ReturnType = 0, Parameters = [new BtfParam("skb", b.Btf.Add(new BtfPointer { Type = 0 }))] });
-        b.AddSubprogram(new FunctionDefinition("add_total", addTotal)
+        return new FunctionDefinition("add_total", addTotal)
         {
             IsStatic = true,
-            ProtoTypeId = proto,
             Relocations = [CodeRelocation.Variable(1, "threshold"), CodeRelocation.Variable(4, "total")],
             Lines = [new SourceLine(0, File, "if (skb.Length <= Threshold)", 20, 5), new SourceLine(4, File, "Total += skb.Length;", 21, 9)],
-        });
-        return b;
+        };
     }
 }
