@@ -10,8 +10,14 @@ public sealed class NamedCollection<T> : IReadOnlyCollection<T>
     private readonly string _source;
 
     internal NamedCollection(IEnumerable<KeyValuePair<string, T>> items, string what, string source)
+        : this(new Dictionary<string, T>(items, StringComparer.Ordinal), what, source)
     {
-        _items = new Dictionary<string, T>(items, StringComparer.Ordinal);
+    }
+
+    /// <summary>Takes <paramref name="items"/> (ordinal keys) as it is: the caller must not change it afterwards.</summary>
+    internal NamedCollection(Dictionary<string, T> items, string what, string source)
+    {
+        _items = items;
         _what = what;
         _source = source;
     }

@@ -131,6 +131,15 @@ internal sealed class ObjectReader
     {
         var programs = new List<ProgramSpec>();
         var subprograms = new List<ProgramSpec>();
+        // Function symbols by section, in one pass over the symbol table; each list in offset order, ties in table order.
+        var functionSymbols = new Dictionary<int, List<ElfSymbol>>();
+        foreach (var s in _elf.Symbols)
+            if (s.Type == SymbolType.Func)
+            {
+                if (!functionSymbols.TryGetValue(s.SectionIndex, out var list))
+                    functionSymbols[s.SectionIndex] = list = [];
+                list.Add(s);
+            }
         foreach (var section in _elf.Sections)
         {
             if (!section.IsExecutable || section.Type != ElfConstants.SectionProgBits || section.Data.Length == 0)
@@ -138,9 +147,8 @@ internal sealed class ObjectReader
             if (section.Data.Length % 8 != 0)
                 throw Error($"code section {section.Name} has {section.Data.Length} bytes, not a whole number of 8-byte instructions");
             var isText = section.Name == ".text";
-            var symbols = _elf.Symbols
-                .Where(s => s.SectionIndex == section.Index && s.Type == SymbolType.Func)
-                .OrderBy(s => s.Value).ToList();
+            var symbols = functionSymbols.GetValueOrDefault(section.Index) ?? [];
+            symbols.Sort(static (a, b) => a.Value != b.Value ? a.Value.CompareTo(b.Value) : a.Index.CompareTo(b.Index));
             var functions = new List<ProgramSpec>();
             if (symbols.Count == 0)
             {
@@ -166,10 +174,14 @@ internal sealed class ObjectReader
             (isText ? subprograms : programs).AddRange(functions);
         }
 
+        // Programs of one section share its definition: resolve each section name once.
+        var definitions = new Dictionary<string, SectionDefinition>(StringComparer.Ordinal);
         foreach (var p in programs)
         {
-            if (SectionTable.TryResolve(p.SectionName, p.Name, out var definition, out var error))
-                p.Definition = definition;
+            if (definitions.TryGetValue(p.SectionName, out var known))
+                p.Definition = known;
+            else if (SectionTable.TryResolve(p.SectionName, p.Name, out var definition, out var error))
+                p.Definition = definitions[p.SectionName] = definition!;
             else
                 p.SectionError = error;
         }

@@ -2,11 +2,18 @@ using Ebpf.Object.Btf;
 
 namespace Ebpf.CoRe;
 
-/// <summary>The running kernel's BTF, read once per process: the target of CO-RE relocations.</summary>
+/// <summary>
+/// The running kernel's BTF, read once per process and only when something needs it: the target of CO-RE
+/// relocations and the source of attach BTF ids for tracing and LSM programs (one copy for both).
+/// </summary>
 internal static class KernelBtf
 {
     private static readonly Lazy<Btf> Kernel = new(Btf.LoadKernel);
 
+    /// <summary>The kernel's BTF; a kernel without it throws the <see cref="BtfException"/> of the read, every time.</summary>
+    public static Btf Shared => Kernel.Value;
+
+    /// <summary>The kernel's BTF for CO-RE; a kernel without it throws a <see cref="BpfCoReException"/> that says what is needed.</summary>
     public static Btf Value
     {
         get

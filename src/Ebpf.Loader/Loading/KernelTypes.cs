@@ -3,11 +3,9 @@ using Ebpf.Object.Sections;
 
 namespace Ebpf.Loading;
 
-/// <summary>The running kernel's BTF, read once, for the BTF ids that tracing and LSM programs attach to.</summary>
+/// <summary>The BTF ids that tracing and LSM programs attach to, from the kernel's BTF (<see cref="CoRe.KernelBtf"/>, read only for such programs).</summary>
 internal static class KernelTypes
 {
-    private static readonly Lazy<Btf> Kernel = new(Btf.LoadKernel);
-
     /// <summary>attach_btf_id for programs whose section names a kernel function, hook or tracepoint; 0 for the rest.</summary>
     public static uint AttachBtfId(SectionDefinition def, string program)
     {
@@ -23,7 +21,7 @@ internal static class KernelTypes
             return 0;
         if (string.IsNullOrEmpty(def.AttachTarget))
             throw new BpfLoadException($"program '{program}' in section \"{def.Section}\" needs a target after the '/': the kernel function, hook or tracepoint it attaches to");
-        var type = Kernel.Value.FindByName(name, kind)
+        var type = CoRe.KernelBtf.Shared.FindByName(name, kind)
             ?? throw new BpfLoadException($"program '{program}' in section \"{def.Section}\": the kernel has no {kind.ToString().ToLowerInvariant()} '{name}' to attach to; check the name in /sys/kernel/btf/vmlinux (ebpf btf dump vmlinux --type {name})");
         return (uint)type.Id;
     }

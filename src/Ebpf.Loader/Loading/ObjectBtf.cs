@@ -1,47 +1,179 @@
+using System.Buffers.Binary;
+using System.Text;
 using Ebpf.Object;
 using Ebpf.Object.Btf;
+using Ebpf.Object.Elf;
 
 namespace Ebpf.Loading;
 
 /// <summary>
 /// Prepares an object's BTF for the kernel: clang leaves DATASEC sizes and variable offsets at zero
 /// (libbpf fills them in from the ELF), and line_info strings must be in the string table that is loaded.
-/// Type ids stay as they are, so the object's references to them remain valid.
+/// Like libbpf, it patches a copy of the object's own .BTF bytes in place (type ids and string offsets stay
+/// as they are, so .BTF.ext's line_info offsets remain valid); only BTF whose type section it cannot walk
+/// is re-encoded from the parsed types. Built once per object (see <see cref="ObjectPlan"/>); read-only after.
 /// </summary>
 internal sealed class ObjectBtf
 {
-    private readonly BtfBuilder _builder = new();
+    private const int TypeHeaderSize = 12;
+    private readonly Dictionary<string, int> _strings = new(StringComparer.Ordinal);
 
     public ObjectBtf(BpfObjectFile obj)
     {
         var btf = obj.Btf ?? throw new InvalidOperationException("object without BTF");
-        for (var id = 1; id < btf.Count; id++)
-            _builder.Add(btf[id] is BtfDatasec datasec ? Fix(obj, btf, datasec) : btf[id]);
-        foreach (var f in obj.Programs.Concat(obj.Subprograms))
-            foreach (var line in f.LineInfos)
-            {
-                _builder.AddString(line.FileName);
-                _builder.AddString(line.LineText);
-            }
-        Bytes = _builder.ToBytes();
+        Bytes = (obj.Elf.FindSection(".BTF") is { } section ? Patch(obj, btf, section.Data.Span) : null) ?? Rebuild(obj, btf);
     }
 
     public byte[] Bytes { get; }
 
-    /// <summary>Offset of a string that is already in the table (line_info file names and lines).</summary>
-    public int StringOffset(string s) => _builder.AddString(s);
+    /// <summary>Offset of a line_info string (file name or line text) in <see cref="Bytes"/>' string table.</summary>
+    public int StringOffset(string s) => _strings.TryGetValue(s, out var offset) ? offset
+        : throw new InvalidOperationException($"line_info string \"{s}\" is not in the object's BTF string table");
+
+    /// <summary>The .BTF bytes with DATASECs fixed up and missing line_info strings appended; null when a type cannot be walked.</summary>
+    private byte[]? Patch(BpfObjectFile obj, Btf btf, ReadOnlySpan<byte> raw)
+    {
+        var hdrLen = (int)BinaryPrimitives.ReadUInt32LittleEndian(raw[4..]);
+        var typeStart = hdrLen + (int)BinaryPrimitives.ReadUInt32LittleEndian(raw[8..]);
+        var typeEnd = typeStart + (int)BinaryPrimitives.ReadUInt32LittleEndian(raw[12..]);
+        var strStart = hdrLen + (int)BinaryPrimitives.ReadUInt32LittleEndian(raw[16..]);
+        var strLen = (int)BinaryPrimitives.ReadUInt32LittleEndian(raw[20..]);
+
+        // Where each DATASEC sits; Btf.Parse has validated the layout, so the walk only needs the sizes.
+        List<(int Id, int Position)>? datasecs = null;
+        var p = typeStart;
+        for (var id = 1; id < btf.Count; id++)
+        {
+            if (p + TypeHeaderSize > typeEnd)
+                return null;
+            var info = BinaryPrimitives.ReadUInt32LittleEndian(raw[(p + 4)..]);
+            var kind = (BtfKind)((info >> 24) & 0x1f);
+            var vlen = (int)(info & 0xffff);
+            if (kind == BtfKind.Datasec)
+                (datasecs ??= []).Add((id, p));
+            var trailing = Trailing(kind, vlen);
+            if (trailing < 0)
+                return null;
+            p += TypeHeaderSize + trailing;
+        }
+
+        // Line strings are already in the table (clang puts them there); .BTF.ext's records carry their offsets.
+        var extra = new List<string>();
+        var appended = 0;
+        if (obj.BtfExt is { } ext)
+            foreach (var block in ext.LineInfoSections)
+                foreach (var r in block.Records)
+                {
+                    _strings.TryAdd(r.FileName, r.FileNameOffset);
+                    _strings.TryAdd(r.LineText, r.LineTextOffset);
+                }
+        foreach (var f in obj.Programs)
+            AddMissing(f.LineInfos);
+        foreach (var f in obj.Subprograms)
+            AddMissing(f.LineInfos);
+
+        var strEnd = strStart + strLen;
+        var bytes = new byte[raw.Length + appended];
+        raw[..strEnd].CopyTo(bytes);
+        raw[strEnd..].CopyTo(bytes.AsSpan(strEnd + appended));
+        if (appended > 0)
+        {
+            var at = strEnd;
+            foreach (var s in extra)
+                at += Encoding.UTF8.GetBytes(s, bytes.AsSpan(at)) + 1;
+            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(20), (uint)(strLen + appended));
+        }
+
+        if (datasecs is not null)
+        {
+            Dictionary<(int Section, string Name), ulong>? symbols = null;
+            foreach (var (id, position) in datasecs)
+            {
+                var datasec = (BtfDatasec)btf[id];
+                if (obj.Elf.FindSection(datasec.Name) is not { } section)
+                    continue; // externs (.kconfig, .ksyms) have no ELF section
+                symbols ??= SymbolValues(obj.Elf);
+                var variables = new List<BtfDatasecVar>(datasec.Variables.Count);
+                foreach (var v in datasec.Variables)
+                    variables.Add(symbols.TryGetValue((section.Index, btf[v.Type].Name), out var value) ? v with { Offset = (uint)value } : v);
+                variables.Sort((a, b) => a.Offset.CompareTo(b.Offset));
+                var span = bytes.AsSpan(position);
+                BinaryPrimitives.WriteUInt32LittleEndian(span[8..], (uint)section.Size);
+                for (var i = 0; i < variables.Count; i++)
+                {
+                    var entry = span.Slice(TypeHeaderSize + i * 12, 12);
+                    BinaryPrimitives.WriteUInt32LittleEndian(entry, (uint)variables[i].Type);
+                    BinaryPrimitives.WriteUInt32LittleEndian(entry[4..], variables[i].Offset);
+                    BinaryPrimitives.WriteUInt32LittleEndian(entry[8..], variables[i].Size);
+                }
+            }
+        }
+        return bytes;
+
+        void AddMissing(IReadOnlyList<Object.Programs.ProgramLineInfo> lines)
+        {
+            foreach (var line in lines)
+            {
+                Add(line.FileName);
+                Add(line.LineText);
+            }
+        }
+
+        void Add(string s)
+        {
+            if (_strings.ContainsKey(s))
+                return;
+            _strings[s] = strLen + appended;
+            extra.Add(s);
+            appended += Encoding.UTF8.GetByteCount(s) + 1;
+        }
+    }
+
+    /// <summary>The first symbol of each (section, name): what DATASEC variables take their offsets from.</summary>
+    private static Dictionary<(int, string), ulong> SymbolValues(ElfFile elf)
+    {
+        var result = new Dictionary<(int, string), ulong>();
+        foreach (var s in elf.Symbols)
+            if (s.Name is not null)
+                result.TryAdd((s.SectionIndex, s.Name), s.Value);
+        return result;
+    }
+
+    /// <summary>Bytes after the 12-byte header of a type of <paramref name="kind"/>; -1 for a kind this walk does not know.</summary>
+    private static int Trailing(BtfKind kind, int vlen) => kind switch
+    {
+        BtfKind.Int or BtfKind.Var or BtfKind.DeclTag => 4,
+        BtfKind.Array => 12,
+        BtfKind.Struct or BtfKind.Union or BtfKind.Datasec or BtfKind.Enum64 => 12 * vlen,
+        BtfKind.Enum or BtfKind.FuncProto => 8 * vlen,
+        BtfKind.Pointer or BtfKind.Forward or BtfKind.Typedef or BtfKind.Volatile or BtfKind.Const or BtfKind.Restrict
+            or BtfKind.Func or BtfKind.Float or BtfKind.TypeTag => 0,
+        _ => -1,
+    };
+
+    /// <summary>Re-encodes the parsed types (for BTF the walk above does not understand).</summary>
+    private byte[] Rebuild(BpfObjectFile obj, Btf btf)
+    {
+        var builder = new BtfBuilder();
+        for (var id = 1; id < btf.Count; id++)
+            builder.Add(btf[id] is BtfDatasec datasec ? Fix(obj, btf, datasec) : btf[id]);
+        foreach (var f in obj.Programs.Concat(obj.Subprograms))
+            foreach (var line in f.LineInfos)
+            {
+                _strings[line.FileName] = builder.AddString(line.FileName);
+                _strings[line.LineText] = builder.AddString(line.LineText);
+            }
+        return builder.ToBytes();
+    }
 
     private static BtfDatasec Fix(BpfObjectFile obj, Btf btf, BtfDatasec datasec)
     {
         if (obj.Elf.FindSection(datasec.Name) is not { } section)
-            return datasec; // externs (.kconfig, .ksyms) have no ELF section
+            return datasec;
+        var symbols = SymbolValues(obj.Elf);
         var variables = new List<BtfDatasecVar>(datasec.Variables.Count);
         foreach (var v in datasec.Variables)
-        {
-            var name = btf[v.Type].Name;
-            var symbol = obj.Elf.Symbols.FirstOrDefault(s => s.SectionIndex == section.Index && s.Name == name);
-            variables.Add(symbol.Name is null ? v : v with { Offset = (uint)symbol.Value });
-        }
+            variables.Add(symbols.TryGetValue((section.Index, btf[v.Type].Name), out var value) ? v with { Offset = (uint)value } : v);
         variables.Sort((a, b) => a.Offset.CompareTo(b.Offset));
         return new BtfDatasec { Name = datasec.Name, Size = (uint)section.Size, Variables = variables };
     }

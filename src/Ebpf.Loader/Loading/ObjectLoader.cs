@@ -21,7 +21,7 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
     private readonly Dictionary<string, BpfMap> _maps = new(StringComparer.Ordinal);
     private readonly Dictionary<DataSection, BpfMap> _dataMaps = [];
     private readonly Dictionary<string, BpfProgram> _programs = new(StringComparer.Ordinal);
-    private ObjectBtf? _btf;
+    private readonly ObjectPlan _plan = ObjectPlan.For(spec);
     private BpfBtfFd? _btfFd;
 
     public BpfObject Load()
@@ -32,9 +32,11 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
             foreach (var map in spec.Maps)
                 _maps[map.Name] = Own(CreateMap(map));
             CreateDataMaps();
+            var programs = new ProgramLoader(spec, _plan, options, _btfFd, _maps, _dataMaps);
             foreach (var program in SelectedPrograms())
-                _programs[program.Name] = Own(new ProgramLoader(spec, options, _btf, _btfFd, _maps, _dataMaps).Load(program));
+                _programs[program.Name] = Own(programs.Load(program));
             FillInitializers();
+            // The dictionaries are handed over: this loader is done with them.
             return new BpfObject(spec, new NamedCollection<BpfProgram>(_programs, "program", spec.Source),
                 new NamedCollection<BpfMap>(_maps, "map", spec.Source), _owned, _warnings);
         }
@@ -54,37 +56,57 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
 
     private void LoadBtf()
     {
-        if (spec.Btf is null)
+        if (_plan.Btf is not { } btf)
             return;
-        _btf = new ObjectBtf(spec);
         try
         {
-            _btfFd = Own(Bpf.BtfLoad(_btf.Bytes, 0, Path.GetFileName(spec.Source)));
+            _btfFd = Own(Bpf.BtfLoad(btf.Bytes, 0, Path.GetFileName(spec.Source)));
         }
         catch (BpfSyscallException e)
         {
             // As libbpf does: a kernel that refuses the BTF still gets the maps and programs, without type information.
             _warnings.Add($"the kernel refused the object's BTF, so maps and programs load without it: {e.Message}");
-            _btf = null;
         }
     }
 
-    private IEnumerable<Object.Programs.ProgramSpec> SelectedPrograms()
+    private IReadOnlyList<Object.Programs.ProgramSpec> SelectedPrograms()
     {
         if (options.Programs is null)
             return spec.Programs;
         foreach (var name in options.Programs)
             if (!spec.Programs.Any(p => p.Name == name))
                 throw new BpfLoadException($"{spec.Source} has no program '{name}' to load; it has: {string.Join(", ", spec.Programs.Select(p => p.Name))}");
-        return spec.Programs.Where(p => options.Programs.Contains(p.Name));
+        return [.. spec.Programs.Where(p => options.Programs.Contains(p.Name))];
     }
 
     /// <summary>The kernel keeps 15 characters of a name, from [A-Za-z0-9_.].</summary>
     internal static string KernelName(string name)
     {
-        var chars = name.Where(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.').Take(15).ToArray();
-        return new string(chars);
+        var valid = 0;
+        foreach (var c in name)
+        {
+            if (!IsKernelNameChar(c))
+            {
+                valid = -1;
+                break;
+            }
+            valid++;
+        }
+        if (valid >= 0 && valid <= 15)
+            return name; // the common case: already a kernel name
+        Span<char> chars = stackalloc char[15];
+        var n = 0;
+        foreach (var c in name)
+            if (IsKernelNameChar(c))
+            {
+                chars[n++] = c;
+                if (n == chars.Length)
+                    break;
+            }
+        return new string(chars[..n]);
     }
+
+    private static bool IsKernelNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '.';
 
     private BpfMap CreateMap(MapSpec map)
     {

@@ -1,51 +1,53 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Text.RegularExpressions;
-using Ebpf.Asm;
 using Ebpf.Linking;
 using Ebpf.Native;
 using Ebpf.Object;
 using Ebpf.Object.Data;
 using Ebpf.Object.Programs;
-using Ebpf.Object.Relocations;
 
 namespace Ebpf.Loading;
 
-/// <summary>Links, relocates and loads one program; a refusal becomes an exception with the log and the source line.</summary>
-internal sealed partial class ProgramLoader(BpfObjectFile spec, BpfLoadOptions options, ObjectBtf? btf, BpfBtfFd? btfFd,
+/// <summary>
+/// Loads the programs of one load of an object from their <see cref="ProgramPlan"/>s: copies the encoded code,
+/// writes this load's map descriptors in, and calls BPF_PROG_LOAD; a refusal becomes an exception with the log and the source line.
+/// </summary>
+internal sealed partial class ProgramLoader(BpfObjectFile spec, ObjectPlan plan, BpfLoadOptions options, BpfBtfFd? btfFd,
     IReadOnlyDictionary<string, BpfMap> maps, IReadOnlyDictionary<DataSection, BpfMap> dataMaps)
 {
-    private const int FuncInfoSize = 8;
-    private const int LineInfoSize = 16;
-
     public BpfProgram Load(ProgramSpec program)
     {
         var def = program.Definition ?? throw program.SectionError!;
-        var linked = CoRe.CoReRelocator.Apply(spec, ProgramLinker.Link(program)); // CO-RE first: it patches offsets and constants, not map fds
-        var instructions = Relocate(linked);
-        var code = InstructionEncoder.Encode(instructions);
-
-        var flags = BpfProgLoadFlags.None;
-        if (def.Sleepable) flags |= BpfProgLoadFlags.Sleepable;
-        if (def.XdpFrags) flags |= BpfProgLoadFlags.XdpHasFrags;
-        var request = new ProgLoadRequest(def.ProgramType, code, spec.License)
-        {
-            Name = ObjectLoader.KernelName(program.Name),
-            ExpectedAttachType = def.ExpectedAttachType,
-            Flags = flags,
-            LogLevel = options.LogLevel,
-            KernelVersion = spec.KernelVersion ?? 0,
-            AttachBtfId = KernelTypes.AttachBtfId(def, program.Name),
-        };
-        if (btf is not null && btfFd is not null && linked.FuncInfos.Count > 0)
-        {
-            request.Btf = btfFd;
-            request.FuncInfo = FuncInfo(linked);
-            request.FuncInfoRecordSize = FuncInfoSize;
-            request.LineInfo = LineInfo(linked, btf);
-            request.LineInfoRecordSize = LineInfoSize;
-        }
+        var prepared = plan.Program(program);
+        var linked = prepared.Linked;
+        var buffer = ArrayPool<byte>.Shared.Rent(prepared.Code.Length);
         try
         {
+            var code = buffer.AsSpan(0, prepared.Code.Length);
+            prepared.Code.CopyTo(code);
+            foreach (var site in prepared.Sites)
+            {
+                var map = site.Data is { } data ? dataMaps[data] : maps[site.MapName!];
+                BinaryPrimitives.WriteInt32LittleEndian(code[site.ImmOffset..], map.Fd.Fd);
+            }
+            var request = new ProgLoadRequest(def.ProgramType, code, spec.License)
+            {
+                Name = prepared.KernelName,
+                ExpectedAttachType = def.ExpectedAttachType,
+                Flags = prepared.Flags,
+                LogLevel = options.LogLevel,
+                KernelVersion = spec.KernelVersion ?? 0,
+                AttachBtfId = prepared.AttachBtfId,
+            };
+            if (btfFd is not null && linked.FuncInfos.Count > 0)
+            {
+                request.Btf = btfFd;
+                request.FuncInfo = prepared.FuncInfo;
+                request.FuncInfoRecordSize = ProgramPlan.FuncInfoSize;
+                request.LineInfo = prepared.LineInfo;
+                request.LineInfoRecordSize = ProgramPlan.LineInfoSize;
+            }
             return new BpfProgram(program.Name, Bpf.ProgLoad(request), program, linked);
         }
         catch (BpfVerifierException e)
@@ -56,51 +58,10 @@ internal sealed partial class ProgramLoader(BpfObjectFile spec, BpfLoadOptions o
         {
             throw new BpfLoadException($"program '{program.Name}' (section \"{program.SectionName}\") could not be loaded: {e.Message}", e);
         }
-    }
-
-    private Instruction[] Relocate(LinkedProgram linked)
-    {
-        var instructions = (Instruction[])linked.Instructions.Clone();
-        var slots = SlotMap.For(instructions);
-        foreach (var r in linked.Relocations)
+        finally
         {
-            var index = slots.IndexOfSlot(r.InstructionOffset);
-            var ins = instructions[index];
-            instructions[index] = r.Kind switch
-            {
-                RelocationKind.Map => ins.WithPseudoSource(LdImm64Source.MapFd).WithConstant((uint)maps[r.Map!.Name].Fd.Fd),
-                RelocationKind.GlobalData => ins.WithPseudoSource(LdImm64Source.MapValue)
-                    .WithConstant(((long)r.DataOffset << 32) | (uint)dataMaps[r.Data!].Fd.Fd),
-                _ => throw new BpfLoadException($"program '{linked.Main.Name}' refers to extern '{r.SymbolName}' (a kfunc, ksym or Kconfig value), which this loader does not resolve yet"),
-            };
+            ArrayPool<byte>.Shared.Return(buffer);
         }
-        return instructions;
-    }
-
-    private static byte[] FuncInfo(LinkedProgram linked)
-    {
-        var bytes = new byte[linked.FuncInfos.Count * FuncInfoSize];
-        for (var i = 0; i < linked.FuncInfos.Count; i++)
-        {
-            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(i * FuncInfoSize), linked.FuncInfos[i].InstructionOffset);
-            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(i * FuncInfoSize + 4), linked.FuncInfos[i].TypeId);
-        }
-        return bytes;
-    }
-
-    private static byte[] LineInfo(LinkedProgram linked, ObjectBtf btf)
-    {
-        var bytes = new byte[linked.LineInfos.Count * LineInfoSize];
-        for (var i = 0; i < linked.LineInfos.Count; i++)
-        {
-            var l = linked.LineInfos[i];
-            var span = bytes.AsSpan(i * LineInfoSize);
-            BinaryPrimitives.WriteInt32LittleEndian(span, l.InstructionOffset);
-            BinaryPrimitives.WriteInt32LittleEndian(span[4..], btf.StringOffset(l.FileName));
-            BinaryPrimitives.WriteInt32LittleEndian(span[8..], btf.StringOffset(l.LineText));
-            BinaryPrimitives.WriteUInt32LittleEndian(span[12..], ((uint)l.Line << 10) | ((uint)l.Column & 0x3ff));
-        }
-        return bytes;
     }
 
     [GeneratedRegex(@"^(\d+): \(", RegexOptions.Multiline)]
