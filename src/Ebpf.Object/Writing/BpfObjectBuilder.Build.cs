@@ -21,6 +21,9 @@ public sealed partial class BpfObjectBuilder
             throw new ObjectBuildException("the license contains a NUL character; give the license text alone, such as \"GPL\"");
         if (License is not null) ClaimName("LICENSE", "license variable");
         if (KernelVersion is not null) ClaimName("_version", "version variable");
+        // The kernel refuses line_info that skips a function of the program (caller or callee), so it is all or none.
+        if (_functions.Any(f => f.Definition.Lines.Count > 0) && _functions.FirstOrDefault(f => f.Definition.Lines.Count == 0) is { } bare)
+            throw new ObjectBuildException($"{bare.Describe} has no line info while other functions have some; the kernel then refuses the program. Give it at least a line for instruction 0");
 
         var plan = new ElfPlan();
         var codeSections = LayOutCode(plan);

@@ -89,6 +89,16 @@ public class BuilderErrorTests
     }
 
     [Fact]
+    public void Line_infos_are_given_for_every_function_or_none()
+    {
+        var b = new BpfObjectBuilder();
+        b.AddProgram("xdp", Prog() with { Lines = [new SourceLine(0, "a.cs", "return 1;", 3, 5)] });
+        b.AddSubprogram(Prog("helper"));
+        var e = Assert.Throws<ObjectBuildException>(() => b.Build());
+        Assert.Contains("subprogram 'helper' has no line info", e.Message);
+    }
+
+    [Fact]
     public void Duplicate_names_name_both_uses()
     {
         var b = new BpfObjectBuilder();
