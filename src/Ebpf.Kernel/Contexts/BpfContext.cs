@@ -36,5 +36,6 @@ public abstract class BpfContext
     private protected void SetNetworkOrder16High(int offset, ushort value) => SetU32(offset, BinaryPrimitives.ReverseEndianness((uint)value));
 
     /// <summary>A copy of the context struct as a program would see it (for tests and the differential harness).</summary>
+    [ManagedOnly]
     public byte[] ToKernelImage() => (byte[])Image.Clone();
 }

@@ -22,6 +22,7 @@ public sealed class BpfSockAddrContext : BpfContext
     /// A context for a call on a socket of <paramref name="family"/> (inferred from <paramref name="address"/> when null) with the
     /// user's <paramref name="address"/> and <paramref name="port"/> (host order).
     /// </summary>
+    [ManagedOnly]
     public static BpfSockAddrContext ForTest(string address, ushort port, SocketType type = SocketType.Stream,
         ProtocolType protocol = ProtocolType.Unspecified, AddressFamily? family = null, string? messageSource = null)
     {

@@ -28,6 +28,7 @@ public sealed class CgroupDeviceContext : BpfContext
 
     private CgroupDeviceContext() : base(Offsets.Size) { }
 
+    [ManagedOnly]
     public static CgroupDeviceContext ForTest(DeviceType type, DeviceAccess access, uint major, uint minor)
     {
         var ctx = new CgroupDeviceContext();

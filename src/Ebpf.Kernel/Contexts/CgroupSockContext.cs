@@ -16,6 +16,7 @@ public sealed class CgroupSockContext : BpfContext
     private CgroupSockContext() : base(Offsets.Size) { }
 
     /// <summary>A socket of <paramref name="family"/> and <paramref name="type"/>; <paramref name="source"/> and <paramref name="sourcePort"/> for post_bind.</summary>
+    [ManagedOnly]
     public static CgroupSockContext ForTest(AddressFamily family, SocketType type, ProtocolType protocol = ProtocolType.Unspecified,
         string? source = null, ushort sourcePort = 0, uint mark = 0, uint priority = 0, uint boundDeviceIndex = 0)
     {

@@ -10,6 +10,7 @@ public sealed partial class SkBuffContext
     /// </summary>
     /// <param name="remote">The peer's address, "10.1.2.3" or "2001:db8::1".</param>
     /// <param name="remotePort">Host order: 443 is 443.</param>
+    [ManagedOnly]
     public static SkBuffContext ForTest(
         ReadOnlySpan<byte> packet,
         string? remote = null,

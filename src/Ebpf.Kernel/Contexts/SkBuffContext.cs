@@ -188,5 +188,6 @@ public sealed partial class SkBuffContext : BpfContext
     private uint _socketUid = 65534;
 
     /// <summary>The packet as it is now (after <see cref="TryStore{T}"/>), for assertions.</summary>
+    [ManagedOnly]
     public ReadOnlySpan<byte> Packet => _packet;
 }

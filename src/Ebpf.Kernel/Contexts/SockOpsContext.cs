@@ -42,6 +42,7 @@ public sealed class SockOpsContext : BpfContext
     private SockOpsContext() : base(Offsets.Size) { }
 
     /// <summary>A context for <paramref name="op"/> on a connection between <paramref name="local"/> and <paramref name="remote"/> (ports in host order).</summary>
+    [ManagedOnly]
     public static SockOpsContext ForTest(SockOpsOp op, string local, ushort localPort, string remote, ushort remotePort,
         uint arg0 = 0, uint arg1 = 0, uint arg2 = 0, uint arg3 = 0, uint state = 1, uint sndCwnd = 10, uint srttUs = 0)
     {

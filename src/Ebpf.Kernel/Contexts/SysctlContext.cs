@@ -31,6 +31,7 @@ public sealed class SysctlContext : BpfContext
     }
 
     /// <summary>A read of <paramref name="name"/> ("net/ipv4/tcp_mem", relative to /proc/sys) when <paramref name="newValue"/> is null, else a write of it.</summary>
+    [ManagedOnly]
     public static SysctlContext ForTest(string name, string currentValue = "", string? newValue = null, uint filePosition = 0)
     {
         if (string.IsNullOrEmpty(name)) throw new ArgumentException("A sysctl name such as \"net/ipv4/ip_forward\" is needed.", nameof(name));
@@ -85,6 +86,7 @@ public sealed class SysctlContext : BpfContext
     }
 
     /// <summary>The value set with <see cref="SetNewValue"/>, or null when the program set none.</summary>
+    [ManagedOnly]
     public string? NewValue { get; private set; }
 
     // copy_sysctl_value in kernel/bpf/cgroup.c.

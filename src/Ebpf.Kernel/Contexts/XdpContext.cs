@@ -35,6 +35,7 @@ public sealed class XdpContext : BpfContext
     }
 
     /// <summary>A context over <paramref name="packet"/> (from the Ethernet header) received on <paramref name="ingressIfIndex"/>.</summary>
+    [ManagedOnly]
     public static XdpContext ForTest(ReadOnlySpan<byte> packet, uint ingressIfIndex = 1, uint rxQueueIndex = 0, uint egressIfIndex = 0)
     {
         var ctx = new XdpContext(packet);
@@ -103,5 +104,6 @@ public sealed class XdpContext : BpfContext
     }
 
     /// <summary>The packet as it is now, for assertions.</summary>
+    [ManagedOnly]
     public ReadOnlySpan<byte> Packet => _buffer.AsSpan(_start, _end - _start);
 }

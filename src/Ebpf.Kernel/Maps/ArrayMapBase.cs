@@ -44,8 +44,10 @@ public abstract class ArrayMapBase<TValue> : BpfMap where TValue : unmanaged
     public int Delete(uint index) => -Errno.EINVAL;
 
     /// <summary>A copy of the values (managed only, for assertions).</summary>
+    [ManagedOnly]
     public TValue[] ToArray() => (TValue[])Values.Clone();
 
+    [ManagedOnly]
     public override void Clear() => Array.Clear(Values);
 }
 

@@ -27,6 +27,7 @@ public abstract class BpfMap
     public abstract int ValueSize { get; }
 
     /// <summary>Empties the map (managed only: between tests).</summary>
+    [ManagedOnly]
     public abstract void Clear();
 
     /// <summary>Number of CPUs a managed run simulates: per-CPU maps hold one value per key, for CPU 0.</summary>

@@ -90,17 +90,20 @@ public abstract class HashMapBase<TKey, TValue> : BpfMap where TKey : unmanaged 
     }
 
     /// <summary>Number of elements (managed only).</summary>
+    [ManagedOnly]
     public int Count
     {
         get { lock (_elements) return _elements.Count; }
     }
 
     /// <summary>A copy of the contents (managed only, for assertions).</summary>
+    [ManagedOnly]
     public IReadOnlyDictionary<TKey, TValue> ToDictionary()
     {
         lock (_elements) return _elements.ToDictionary(kv => kv.Key, kv => kv.Value.Value, BlittableComparer<TKey>.Instance);
     }
 
+    [ManagedOnly]
     public override void Clear()
     {
         lock (_elements) _elements.Clear();

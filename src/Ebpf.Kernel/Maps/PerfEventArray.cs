@@ -29,6 +29,7 @@ public sealed class PerfEventArray(int maxEntries = 0) : BpfMap(maxEntries, MapF
     }
 
     /// <summary>Takes every event, oldest first (managed only).</summary>
+    [ManagedOnly]
     public IReadOnlyList<byte[]> Drain()
     {
         lock (_events)
@@ -39,6 +40,7 @@ public sealed class PerfEventArray(int maxEntries = 0) : BpfMap(maxEntries, MapF
         }
     }
 
+    [ManagedOnly]
     public override void Clear()
     {
         lock (_events) _events.Clear();

@@ -32,17 +32,20 @@ public sealed class ProgramArray(int maxEntries) : BpfMap(maxEntries, MapFlags.N
     }
 
     /// <summary>Puts <paramref name="program"/> in slot <paramref name="index"/> (managed only; the loader's job in the kernel).</summary>
+    [ManagedOnly]
     public void Set<TContext, TResult>(uint index, Func<TContext, TResult> program) where TContext : BpfContext
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, (uint)_slots.Length);
         _slots[index] = program;
     }
 
+    [ManagedOnly]
     public void Remove(uint index)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, (uint)_slots.Length);
         _slots[index] = null;
     }
 
+    [ManagedOnly]
     public override void Clear() => Array.Clear(_slots);
 }

@@ -54,8 +54,10 @@ public abstract class PushPopMap<TValue> : BpfMap where TValue : unmanaged
         }
     }
 
+    [ManagedOnly]
     public int Count { get { lock (Items) return Items.Count; } }
 
+    [ManagedOnly]
     public override void Clear() { lock (Items) Items.Clear(); }
 }
 
@@ -102,5 +104,6 @@ public sealed class BloomFilter<TValue>(int maxEntries, MapFlags flags = MapFlag
         lock (_values) return _values.Contains(value);
     }
 
+    [ManagedOnly]
     public override void Clear() { lock (_values) _values.Clear(); }
 }

@@ -29,6 +29,7 @@ public abstract class RedirectMap : BpfMap
     }
 
     /// <summary>Fills a slot (managed only): an ifindex, a CPU number or a queue id.</summary>
+    [ManagedOnly]
     public void Set(uint index, uint target)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, (uint)_slots.Length);
@@ -36,8 +37,10 @@ public abstract class RedirectMap : BpfMap
     }
 
     /// <summary>The slot and target of the last successful redirect (managed only).</summary>
+    [ManagedOnly]
     public (uint Index, uint Target)? LastRedirect { get; private set; }
 
+    [ManagedOnly]
     public override void Clear()
     {
         Array.Clear(_slots);

@@ -113,6 +113,7 @@ public sealed class RingBuffer : BpfMap
     }
 
     /// <summary>Takes the oldest submitted record (managed only: the user side's consumer).</summary>
+    [ManagedOnly]
     public bool TryRead(out byte[] record)
     {
         lock (_records)
@@ -125,6 +126,7 @@ public sealed class RingBuffer : BpfMap
     }
 
     /// <summary>Takes the oldest record as a <typeparamref name="T"/>; false when empty or of another size.</summary>
+    [ManagedOnly]
     public bool TryRead<T>(out T value) where T : unmanaged
     {
         value = default;
@@ -135,6 +137,7 @@ public sealed class RingBuffer : BpfMap
     }
 
     /// <summary>Takes every submitted record, oldest first.</summary>
+    [ManagedOnly]
     public IReadOnlyList<byte[]> Drain()
     {
         var all = new List<byte[]>();
@@ -142,6 +145,7 @@ public sealed class RingBuffer : BpfMap
         return all;
     }
 
+    [ManagedOnly]
     public override void Clear()
     {
         lock (_records)
