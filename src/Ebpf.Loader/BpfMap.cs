@@ -31,14 +31,32 @@ public class BpfMap : IDisposable
     public int ElementValueSize => Fd.ElementValueSize;
 
     /// <summary>Creates a map without any object.</summary>
-    public static BpfMap Create(BpfMapType type, int keySize, int valueSize, uint maxEntries, BpfMapFlags flags = BpfMapFlags.None, string? name = null, BpfMap? innerMap = null)
+    /// <param name="mapExtra">map_extra: for bloom filters the number of hash functions (low 4 bits; 0 means the kernel's default of 5).</param>
+    public static BpfMap Create(BpfMapType type, int keySize, int valueSize, uint maxEntries, BpfMapFlags flags = BpfMapFlags.None, string? name = null,
+        BpfMap? innerMap = null, ulong mapExtra = 0)
     {
-        var request = new MapCreateRequest(type, keySize, valueSize, maxEntries) { Flags = flags, Name = name, InnerMap = innerMap?.Fd };
+        var request = new MapCreateRequest(type, keySize, valueSize, maxEntries) { Flags = flags, Name = name, InnerMap = innerMap?.Fd, MapExtra = mapExtra };
         return new BpfMap(name ?? type.ToString(), Bpf.MapCreate(request), null);
     }
 
     /// <summary>Opens a map pinned on bpffs.</summary>
     public static BpfMap OpenPinned(string path) => new(Path.GetFileName(path), Bpf.ObjGetMap(path), null);
+
+    /// <summary>Opens a map by its kernel id (as <c>bpftool map list</c> or <see cref="Info"/> show it); the name is the kernel's.</summary>
+    public static BpfMap OpenById(uint id) => FromFd(Bpf.MapGetFdById(id));
+
+    /// <summary>
+    /// Wraps a map descriptor this process already holds (from another library, a pin, or <see cref="Bpf.MapGetFdById"/>).
+    /// The map takes ownership: disposing it closes <paramref name="fd"/>.
+    /// </summary>
+    /// <param name="name">The name to know the map by; by default the descriptor's (the kernel's name for descriptors read back from it), else the map type.</param>
+    public static BpfMap FromFd(BpfMapFd fd, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(fd);
+        if (fd.IsInvalid || fd.IsClosed)
+            throw new BpfException($"map{(name is null ? "" : $" '{name}'")}: the descriptor is {(fd.IsClosed ? "closed" : "invalid")}; pass an open map descriptor");
+        return new BpfMap(name ?? (string.IsNullOrEmpty(fd.Name) ? fd.Type.ToString() : fd.Name), fd, null);
+    }
 
     public bool TryLookup(ReadOnlySpan<byte> key, Span<byte> value) => Bpf.MapLookupElem(Fd, key, value);
 
