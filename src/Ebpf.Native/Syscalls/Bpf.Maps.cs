@@ -39,20 +39,7 @@ public static unsafe partial class Bpf
     {
         CheckKey(map, key.Length);
         CheckValue(map, value.Length);
-        using var lease = new FdLease(map);
-        fixed (byte* k = key)
-        fixed (byte* v = value)
-        {
-            MapElemAttr attr = default;
-            attr.MapFd = (uint)lease.Fd;
-            attr.Key = (ulong)k;
-            attr.Value = (ulong)v;
-            attr.Flags = (ulong)flags;
-            int r = Sys(BpfCommand.MapLookupElem, &attr);
-            if (r >= 0) return true;
-            if (r == -Errno.ENOENT) return false;
-            throw BpfErrors.FromErrno(BpfCommand.MapLookupElem, -r, map);
-        }
+        return Found(BpfCommand.MapLookupElem, map, Element(BpfCommand.MapLookupElem, map, key, value, flags));
     }
 
     /// <summary>BPF_MAP_UPDATE_ELEM: sets <paramref name="key"/> to <paramref name="value"/> (a push for queues and stacks, an add for bloom filters).</summary>
@@ -60,35 +47,15 @@ public static unsafe partial class Bpf
     {
         CheckKey(map, key.Length);
         CheckValue(map, value.Length);
-        using var lease = new FdLease(map);
-        fixed (byte* k = key)
-        fixed (byte* v = value)
-        {
-            MapElemAttr attr = default;
-            attr.MapFd = (uint)lease.Fd;
-            attr.Key = (ulong)k;
-            attr.Value = (ulong)v;
-            attr.Flags = (ulong)flags;
-            int r = Sys(BpfCommand.MapUpdateElem, &attr);
-            if (r < 0) throw BpfErrors.FromErrno(BpfCommand.MapUpdateElem, -r, map);
-        }
+        int r = Element(BpfCommand.MapUpdateElem, map, key, value, flags);
+        if (r < 0) throw BpfErrors.FromErrno(BpfCommand.MapUpdateElem, -r, map);
     }
 
     /// <summary>BPF_MAP_DELETE_ELEM: false when there was no such key.</summary>
     public static bool MapDeleteElem(BpfMapFd map, ReadOnlySpan<byte> key)
     {
         CheckKey(map, key.Length);
-        using var lease = new FdLease(map);
-        fixed (byte* k = key)
-        {
-            MapElemAttr attr = default;
-            attr.MapFd = (uint)lease.Fd;
-            attr.Key = (ulong)k;
-            int r = Sys(BpfCommand.MapDeleteElem, &attr);
-            if (r >= 0) return true;
-            if (r == -Errno.ENOENT) return false;
-            throw BpfErrors.FromErrno(BpfCommand.MapDeleteElem, -r, map);
-        }
+        return Found(BpfCommand.MapDeleteElem, map, Element(BpfCommand.MapDeleteElem, map, key, default, BpfUpdateFlags.Any));
     }
 
     /// <summary>BPF_MAP_GET_NEXT_KEY: the key after <paramref name="key"/>, or the first key when <paramref name="key"/> is empty
@@ -97,19 +64,7 @@ public static unsafe partial class Bpf
     {
         if (!key.IsEmpty) CheckKey(map, key.Length);
         CheckKey(map, nextKey.Length);
-        using var lease = new FdLease(map);
-        fixed (byte* k = key)
-        fixed (byte* n = nextKey)
-        {
-            MapElemAttr attr = default;
-            attr.MapFd = (uint)lease.Fd;
-            attr.Key = key.IsEmpty ? 0 : (ulong)k;
-            attr.Value = (ulong)n;
-            int r = Sys(BpfCommand.MapGetNextKey, &attr);
-            if (r >= 0) return true;
-            if (r == -Errno.ENOENT) return false;
-            throw BpfErrors.FromErrno(BpfCommand.MapGetNextKey, -r, map);
-        }
+        return Found(BpfCommand.MapGetNextKey, map, Element(BpfCommand.MapGetNextKey, map, key, nextKey, BpfUpdateFlags.Any));
     }
 
     /// <summary>BPF_MAP_LOOKUP_AND_DELETE_ELEM: reads and removes (a pop for queues and stacks); false when there is no such key / the queue is empty.</summary>
@@ -117,20 +72,36 @@ public static unsafe partial class Bpf
     {
         CheckKey(map, key.Length);
         CheckValue(map, value.Length);
+        return Found(BpfCommand.MapLookupAndDeleteElem, map, Element(BpfCommand.MapLookupAndDeleteElem, map, key, value, flags));
+    }
+
+    /// <summary>
+    /// One element command: key and value (or next key) pointers in a stack attr, the map held for the call.
+    /// An empty span passes a null pointer (no key for queues and stacks, the first key for get_next_key).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Element(BpfCommand command, BpfMapFd map, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfUpdateFlags flags)
+    {
         using var lease = new FdLease(map);
         fixed (byte* k = key)
         fixed (byte* v = value)
         {
             MapElemAttr attr = default;
             attr.MapFd = (uint)lease.Fd;
-            attr.Key = (ulong)k;
-            attr.Value = (ulong)v;
+            attr.Key = key.IsEmpty ? 0 : (ulong)k;
+            attr.Value = value.IsEmpty ? 0 : (ulong)v;
             attr.Flags = (ulong)flags;
-            int r = Sys(BpfCommand.MapLookupAndDeleteElem, &attr);
-            if (r >= 0) return true;
-            if (r == -Errno.ENOENT) return false;
-            throw BpfErrors.FromErrno(BpfCommand.MapLookupAndDeleteElem, -r, map);
+            return Sys(command, &attr);
         }
+    }
+
+    /// <summary>Success is true, ENOENT (no such key, or the end) is false, anything else throws.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Found(BpfCommand command, BpfMapFd map, int result)
+    {
+        if (result >= 0) return true;
+        if (result == -Errno.ENOENT) return false;
+        throw BpfErrors.FromErrno(command, -result, map);
     }
 
     /// <summary>BPF_MAP_FREEZE: user space can no longer write the map (programs still can unless BPF_F_RDONLY_PROG).</summary>
