@@ -17,6 +17,12 @@ public sealed class BpfLoadOptions
     /// <summary>Directory (on bpffs) for maps declared with LIBBPF_PIN_BY_NAME: reused when pinned there, pinned there when new.</summary>
     public string? PinDirectory { get; set; }
 
+    /// <summary>
+    /// The BTF features to assume instead of probing the running kernel: BTF is rewritten for what is missing
+    /// (as libbpf sanitizes it), and without <see cref="BtfSupport.BtfFeatures.Functions"/> programs load without func_info and line_info.
+    /// </summary>
+    public BtfSupport.BtfFeatures? BtfFeatures { get; set; }
+
     /// <summary>max_entries to use instead of the object's, by map name.</summary>
     public IDictionary<string, uint> MaxEntries { get; } = new Dictionary<string, uint>(StringComparer.Ordinal);
 

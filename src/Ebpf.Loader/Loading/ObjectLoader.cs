@@ -23,6 +23,8 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
     private readonly Dictionary<string, BpfProgram> _programs = new(StringComparer.Ordinal);
     private readonly ObjectPlan _plan = ObjectPlan.For(spec);
     private BpfBtfFd? _btfFd;
+    private bool _btfHasFunctions;
+    private bool _btfHasDataSections;
 
     public BpfObject Load()
     {
@@ -32,7 +34,8 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
             foreach (var map in spec.Maps)
                 _maps[map.Name] = Own(CreateMap(map));
             CreateDataMaps();
-            var programs = new ProgramLoader(spec, _plan, options, _btfFd, _maps, _dataMaps);
+            // func_info and line_info name FUNC types: a kernel without them gets neither.
+            var programs = new ProgramLoader(spec, _plan, options, _btfHasFunctions ? _btfFd : null, _maps, _dataMaps);
             foreach (var program in SelectedPrograms())
                 _programs[program.Name] = Own(programs.Load(program));
             FillInitializers();
@@ -58,9 +61,12 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
     {
         if (_plan.Btf is not { } btf)
             return;
+        var features = options.BtfFeatures ?? BtfSupport.KernelBtfFeatures.Current;
+        _btfHasFunctions = features.HasFlag(BtfSupport.BtfFeatures.Functions);
+        _btfHasDataSections = features.HasFlag(BtfSupport.BtfFeatures.DataSections);
         try
         {
-            _btfFd = Own(Bpf.BtfLoad(btf.Bytes, 0, Path.GetFileName(spec.Source)));
+            _btfFd = Own(Bpf.BtfLoad(BtfSupport.BtfSanitizer.Sanitize(btf.Bytes, features), 0, Path.GetFileName(spec.Source)));
         }
         catch (BpfSyscallException e)
         {
@@ -240,7 +246,8 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
             }
             var flags = BpfMapFlags.Mmapable | (data.Kind == DataSectionKind.ReadOnly ? BpfMapFlags.ReadOnlyProg : BpfMapFlags.None);
             var request = new MapCreateRequest(BpfMapType.Array, 4, (int)data.Size, 1) { Flags = flags, Name = KernelName(data.Name) };
-            if (_btfFd is not null && data.BtfTypeId is { } datasec)
+            // A keyless global-data map must be described by a DATASEC; a kernel without them gets no BTF here.
+            if (_btfFd is not null && _btfHasDataSections && data.BtfTypeId is { } datasec)
             {
                 request.Btf = _btfFd;
                 request.BtfValueTypeId = (uint)datasec;
