@@ -98,7 +98,10 @@ internal sealed class CWriter(Btf btf)
                     if (direct is BtfArray && decl.StartsWith(kw + " ", StringComparison.Ordinal)) return decl;
                     return kw + " " + decl;
                 }
-            case BtfTypeTag or BtfVar or BtfDeclTag:
+            case BtfTypeTag tag:
+                // Printed like a qualifier after the type it tags, as bpftool does: `int __attribute__((btf_type_tag("user"))) *p`.
+                return Decl(tag.Type, Join($"__attribute__((btf_type_tag(\"{tag.Value}\")))", inner), indent, depth + 1);
+            case BtfVar or BtfDeclTag:
                 return Decl(((BtfReferenceType)t).Type, inner, indent, depth + 1);
             case BtfFunc f:
                 return Decl(f.Type, inner.Length == 0 ? f.Name : inner, indent, depth + 1);
