@@ -25,6 +25,9 @@ public sealed class BpfProgram : IDisposable
 
     public BpfProgramFd Fd { get; }
 
+    /// <summary>The verifier's log of a successful load, when <see cref="BpfLoadOptions.LogLevel"/> asked for one.</summary>
+    public string? VerifierLog { get; internal init; }
+
     public BpfProgramType Type => Fd.Type;
 
     /// <summary>The attach type the program was loaded with (from its section), if any.</summary>

@@ -48,7 +48,8 @@ internal sealed partial class ProgramLoader(BpfObjectFile spec, ObjectPlan plan,
                 request.LineInfo = prepared.LineInfo;
                 request.LineInfoRecordSize = ProgramPlan.LineInfoSize;
             }
-            return new BpfProgram(program.Name, Bpf.ProgLoad(request), program, linked);
+            var fd = Bpf.ProgLoad(request, out var log);
+            return new BpfProgram(program.Name, fd, program, linked) { VerifierLog = string.IsNullOrEmpty(log) ? null : log };
         }
         catch (BpfVerifierException e)
         {

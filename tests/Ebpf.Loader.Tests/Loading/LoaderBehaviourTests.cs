@@ -174,3 +174,28 @@ internal static class BpfFs
         return dir;
     }
 }
+
+public class LoadOptionTests
+{
+    [KernelFact]
+    public void Max_entries_can_be_overridden_per_map()
+    {
+        var options = new BpfLoadOptions();
+        options.MaxEntries["blocked"] = 4096;
+        using var bpf = BpfObject.Load(Fixtures.Path("cgroup_skb"), options);
+        Assert.Equal(4096u, bpf.Maps["blocked"].Info.MaxEntries);
+        Assert.Equal(2u, bpf.Maps["traffic"].Info.MaxEntries); // the others keep the object's value
+    }
+
+    [KernelFact]
+    public void A_log_level_keeps_the_verifier_log_of_a_successful_load()
+    {
+        using (var quiet = BpfObject.Load(Fixtures.Path("minimal")))
+            Assert.Null(quiet.Programs["accept_all"].VerifierLog);
+        using var bpf = BpfObject.Load(Fixtures.Path("cgroup_skb"), new BpfLoadOptions { LogLevel = 2 });
+        var log = bpf.Programs["filter_egress"].VerifierLog;
+        Assert.NotNull(log);
+        Assert.Contains("processed", log);     // the verifier's summary line
+        Assert.Contains("R1=ctx", log);        // level 2 shows register states
+    }
+}
