@@ -94,8 +94,9 @@ public sealed class FunctionCompiler
 
     private void Push(Register reg, BpfValueType type)
     {
+        // An 8-byte spill keeps a pointer's type for the verifier, so a context pointer may live in a slot too.
         Emit(Instruction.StoreMem(MemorySize.DW, Register.R10, StackOffset(_stack.Count), reg));
-        _stack.Add(type.Size == 8 ? Int64 : Int32);
+        _stack.Add(type.Context is not null ? type : type.Size == 8 ? Int64 : Int32);
     }
 
     private BpfValueType Pop(Register reg)
@@ -270,12 +271,96 @@ public sealed class FunctionCompiler
                 throw Error("EBPF004", "BPF programs cannot throw exceptions; return a verdict instead");
             case ILOpCode.Ldstr:
                 throw Error("EBPF005", "strings are not supported in BPF programs; use fixed-size byte buffers");
-            case ILOpCode.Callvirt:
-                throw Error("EBPF006", "virtual and interface calls are not supported in BPF programs; call static methods");
+            case ILOpCode.Call or ILOpCode.Callvirt:
+                Call(ins);
+                return false;
             case ILOpCode.Ldc_r4 or ILOpCode.Ldc_r8 or ILOpCode.Conv_r4 or ILOpCode.Conv_r8 or ILOpCode.Conv_r_un:
                 throw Error("EBPF007", "floating point is not available in BPF programs; use integers (e.g. fixed-point)");
             default:
                 throw Error("EBPF001", $"'{ins.OpCode.ToString().ToLowerInvariant().Replace('_', '.')}' is not supported by the BPF compiler yet");
+        }
+    }
+
+    /// <summary>Calls into the kernel-side library: today, context properties, which are loads at fixed offsets.</summary>
+    private void Call(ILInstruction ins)
+    {
+        var (type, method) = CalledMember(ins.Token);
+        if (type is not null && type.IsSubclassOf(typeof(Ebpf.Kernel.BpfContext)) && KernelLibrary.ContextField(type, method) is { } field
+            && method.StartsWith("get_", StringComparison.Ordinal))
+        {
+            var context = Pop(Register.R1);
+            if (context.Context is null)
+                throw Error("EBPF020", $"{type.Name}.{field.Property.Name} is read from something that is not the program's context");
+            LoadContextField(field.Field, field.Property.PropertyType);
+            return;
+        }
+        if (ins.OpCode == ILOpCode.Callvirt)
+            throw Error("EBPF006", "virtual and interface calls are not supported in BPF programs; call static methods");
+        throw Error("EBPF021", $"the call to {(type?.Name ?? "?")}.{method} is not supported by the BPF compiler yet");
+    }
+
+    /// <summary>r1 holds the context pointer: load the field at its constant offset (the verifier's rule) and convert it.</summary>
+    private void LoadContextField(Ebpf.Kernel.ContextFieldAttribute field, Type propertyType)
+    {
+        var size = field.Size switch
+        {
+            1 => MemorySize.B,
+            2 => MemorySize.H,
+            4 => MemorySize.W,
+            8 => MemorySize.DW,
+            _ => throw Error("EBPF022", $"context field {field.Member} ({field.Size} bytes) cannot be read into a register; read it through its span accessor"),
+        };
+        Emit(Instruction.LoadMem(size, Register.R1, Register.R1, (short)field.Offset));
+        switch (field.Conversion)
+        {
+            case Ebpf.Kernel.ContextFieldConversion.None:
+                break;
+            case Ebpf.Kernel.ContextFieldConversion.NetworkOrder16:
+                Emit(Instruction.ToBigEndian(Register.R1, 16));
+                break;
+            case Ebpf.Kernel.ContextFieldConversion.NetworkOrder16High:
+                Emit(Instruction.ToBigEndian(Register.R1, 32));
+                Emit(Instruction.Alu32(AluOp.And, Register.R1, 0xffff));
+                break;
+            case Ebpf.Kernel.ContextFieldConversion.Low16:
+                Emit(Instruction.Alu32(AluOp.And, Register.R1, 0xffff));
+                break;
+            case Ebpf.Kernel.ContextFieldConversion.High16:
+                Emit(Instruction.Alu32(AluOp.Rsh, Register.R1, 16));
+                break;
+            case Ebpf.Kernel.ContextFieldConversion.Boolean:
+                Emit(Instruction.Jump32(JumpOp.Jeq, Register.R1, 0, 1));
+                Emit(Instruction.Mov32(Register.R1, 1));
+                break;
+            default:
+                throw Error("EBPF023", $"context field {field.Member} needs the {field.Conversion} conversion, which the compiler does not lower yet");
+        }
+        var type = propertyType.IsEnum ? Enum.GetUnderlyingType(propertyType) : propertyType;
+        Push(Register.R1, System.Runtime.InteropServices.Marshal.SizeOf(type) == 8 ? Int64 : Int32);
+    }
+
+    /// <summary>The declaring type (when it is a kernel-side library type) and the name of a called method.</summary>
+    private (Type? Type, string Method) CalledMember(int token)
+    {
+        var md = _input.Metadata;
+        var handle = System.Reflection.Metadata.Ecma335.MetadataTokens.EntityHandle(token);
+        switch (handle.Kind)
+        {
+            case HandleKind.MemberReference:
+            {
+                var member = md.GetMemberReference((MemberReferenceHandle)handle);
+                var name = md.GetString(member.Name);
+                if (member.Parent.Kind == HandleKind.TypeReference)
+                {
+                    var parent = md.GetTypeReference((TypeReferenceHandle)member.Parent);
+                    return (KernelLibrary.Find(md.GetString(parent.Namespace), md.GetString(parent.Name)), name);
+                }
+                return (null, name);
+            }
+            case HandleKind.MethodDefinition:
+                return (null, md.GetString(md.GetMethodDefinition((MethodDefinitionHandle)handle).Name));
+            default:
+                return (null, $"token 0x{token:x8}");
         }
     }
 

@@ -6,6 +6,9 @@ namespace Ebpf.Compiler.Metadata;
 /// <summary>A C# value type the compiler can hold in a BPF register: its size in bytes and signedness.</summary>
 public sealed record BpfValueType(string Name, int Size, bool Signed, bool Supported = true)
 {
+    /// <summary>For a context parameter (<c>SkBuffContext</c>, ...): its kernel-side library type; the value is the context pointer.</summary>
+    public Type? Context { get; init; }
+
     public static BpfValueType Unsupported(string name) => new(name, 0, false, Supported: false);
 
     public override string ToString() => Name;
@@ -36,8 +39,30 @@ internal sealed class ValueTypeProvider : ISignatureTypeProvider<BpfValueType, o
 
     public BpfValueType GetTypeFromDefinition(MetadataReader reader, TypeDefinitionHandle handle, byte rawTypeKind) =>
         BpfValueType.Unsupported(reader.GetString(reader.GetTypeDefinition(handle).Name));
-    public BpfValueType GetTypeFromReference(MetadataReader reader, TypeReferenceHandle handle, byte rawTypeKind) =>
-        BpfValueType.Unsupported(reader.GetString(reader.GetTypeReference(handle).Name));
+    public BpfValueType GetTypeFromReference(MetadataReader reader, TypeReferenceHandle handle, byte rawTypeKind)
+    {
+        var reference = reader.GetTypeReference(handle);
+        var name = reader.GetString(reference.Name);
+        return KernelLibrary.Find(reader.GetString(reference.Namespace), name) switch
+        {
+            { } t when t.IsSubclassOf(typeof(Ebpf.Kernel.BpfContext)) => new BpfValueType(name, 8, false) { Context = t },
+            { IsEnum: true } t => FromEnum(t),
+            _ => BpfValueType.Unsupported(name),
+        };
+    }
+
+    /// <summary>Kernel-side enums (verdicts, EtherType, ...) are their underlying integers.</summary>
+    private BpfValueType FromEnum(Type t) => Type.GetTypeCode(Enum.GetUnderlyingType(t)) switch
+    {
+        TypeCode.Byte => GetPrimitiveType(PrimitiveTypeCode.Byte) with { Name = t.Name },
+        TypeCode.SByte => GetPrimitiveType(PrimitiveTypeCode.SByte) with { Name = t.Name },
+        TypeCode.UInt16 => GetPrimitiveType(PrimitiveTypeCode.UInt16) with { Name = t.Name },
+        TypeCode.Int16 => GetPrimitiveType(PrimitiveTypeCode.Int16) with { Name = t.Name },
+        TypeCode.UInt32 => GetPrimitiveType(PrimitiveTypeCode.UInt32) with { Name = t.Name },
+        TypeCode.Int32 => GetPrimitiveType(PrimitiveTypeCode.Int32) with { Name = t.Name },
+        TypeCode.UInt64 => GetPrimitiveType(PrimitiveTypeCode.UInt64) with { Name = t.Name },
+        _ => GetPrimitiveType(PrimitiveTypeCode.Int64) with { Name = t.Name },
+    };
     public BpfValueType GetTypeFromSpecification(MetadataReader reader, object? context, TypeSpecificationHandle handle, byte rawTypeKind) => BpfValueType.Unsupported("generic type");
     public BpfValueType GetSZArrayType(BpfValueType elementType) => BpfValueType.Unsupported(elementType.Name + "[]");
     public BpfValueType GetArrayType(BpfValueType elementType, ArrayShape shape) => BpfValueType.Unsupported(elementType.Name + "[,]");
