@@ -26,18 +26,23 @@ public sealed class FunctionCompiler
     private readonly Dictionary<int, List<BpfValueType>> _stackAt = []; // evaluation stack at branch targets
     private readonly List<(int Index, SourceLocation Location)> _lines = [];
     private List<BpfValueType> _stack = [];
+    private readonly IReadOnlyDictionary<string, MapInfo> _maps;
+    private readonly List<(int Index, string Map)> _mapRelocations = [];
     private BpfValueType[] _args = [];
     private BpfValueType[] _locals = [];
     private int _ilOffset;
 
-    private FunctionCompiler(AssemblyInput input, MethodDefinitionHandle method)
+    private FunctionCompiler(AssemblyInput input, MethodDefinitionHandle method, IReadOnlyDictionary<string, MapInfo>? maps)
     {
         _input = input;
         _method = method;
         _name = input.MethodName(method);
+        _maps = maps ?? new Dictionary<string, MapInfo>();
     }
 
-    public static CompiledFunction Compile(AssemblyInput input, MethodDefinitionHandle method) => new FunctionCompiler(input, method).Run();
+    /// <summary>Compiles a method; <paramref name="maps"/> are the program class's [Map] fields by field name.</summary>
+    public static CompiledFunction Compile(AssemblyInput input, MethodDefinitionHandle method, IReadOnlyDictionary<string, MapInfo>? maps = null) =>
+        new FunctionCompiler(input, method, maps).Run();
 
     private static readonly BpfValueType Int32 = new("int", 4, true);
     private static readonly BpfValueType Int64 = new("long", 8, true);
@@ -96,7 +101,7 @@ public sealed class FunctionCompiler
     {
         // An 8-byte spill keeps a pointer's type for the verifier, so a context pointer may live in a slot too.
         Emit(Instruction.StoreMem(MemorySize.DW, Register.R10, StackOffset(_stack.Count), reg));
-        _stack.Add(type.Context is not null ? type : type.Size == 8 ? Int64 : Int32);
+        _stack.Add(type.Context is not null || type.Map is not null ? type : type.Size == 8 ? Int64 : Int32);
     }
 
     private BpfValueType Pop(Register reg)
@@ -274,6 +279,9 @@ public sealed class FunctionCompiler
             case ILOpCode.Call or ILOpCode.Callvirt:
                 Call(ins);
                 return false;
+            case ILOpCode.Ldsfld:
+                LoadStaticField(ins.Token);
+                return false;
             case ILOpCode.Ldc_r4 or ILOpCode.Ldc_r8 or ILOpCode.Conv_r4 or ILOpCode.Conv_r8 or ILOpCode.Conv_r_un:
                 throw Error("EBPF007", "floating point is not available in BPF programs; use integers (e.g. fixed-point)");
             default:
@@ -281,10 +289,47 @@ public sealed class FunctionCompiler
         }
     }
 
-    /// <summary>Calls into the kernel-side library: today, context properties, which are loads at fixed offsets.</summary>
+    /// <summary>A [Map] field: its address as an LD_IMM64 the object writer relocates against the map's symbol.</summary>
+    private void LoadStaticField(int token)
+    {
+        var handle = System.Reflection.Metadata.Ecma335.MetadataTokens.EntityHandle(token);
+        var name = handle.Kind == HandleKind.FieldDefinition ? _input.Metadata.GetString(_input.Metadata.GetFieldDefinition((FieldDefinitionHandle)handle).Name) : "";
+        if (!_maps.TryGetValue(name, out var map))
+            throw Error("EBPF030", $"static field '{name}' is not a [Map] of the program's class; BPF programs read static data only through maps and constants");
+        _mapRelocations.Add((_code.Count, map.Name));
+        Emit(Instruction.LoadImm64(Register.R1, 0));
+        Push(Register.R1, new BpfValueType("map " + map.Name, 8, false) { Map = map });
+    }
+
+    /// <summary>ArrayMap counters: map_lookup_elem, then an atomic add on the value when the index exists; pushes whether it did.</summary>
+    private void MapAtomicAdd()
+    {
+        var depth = _stack.Count - 3;
+        var map = _stack[depth].Map ?? throw Error("EBPF031", "Add needs a [Map] field as its map");
+        if (map.Type is not (Ebpf.Kernel.MapType.Array or Ebpf.Kernel.MapType.PerCpuArray))
+            throw Error("EBPF032", $"Add on map '{map.Name}' ({map.Type}) is not supported by the compiler yet; array maps are");
+        Emit(Instruction.LoadMem(MemorySize.DW, Register.R1, Register.R10, StackOffset(depth)));
+        Emit(Instruction.Mov64(Register.R2, Register.R10));
+        Emit(Instruction.Alu64(AluOp.Add, Register.R2, StackOffset(depth + 1))); // the index slot is the key: 4 bytes, little-endian
+        Emit(Instruction.CallHelper(1));
+        Emit(Instruction.Mov32(Register.R3, 0));
+        Emit(Instruction.Jump(JumpOp.Jeq, Register.R0, 0, 3));
+        Emit(Instruction.LoadMem(MemorySize.DW, Register.R1, Register.R10, StackOffset(depth + 2)));
+        Emit(Instruction.Atomic(map.ValueSize == 8 ? MemorySize.DW : MemorySize.W, AtomicOp.Add, Register.R0, 0, Register.R1));
+        Emit(Instruction.Mov32(Register.R3, 1));
+        _stack.RemoveRange(depth, 3);
+        Push(Register.R3, Int32);
+    }
+
+    /// <summary>Calls into the kernel-side library: context properties (loads at fixed offsets) and map counters.</summary>
     private void Call(ILInstruction ins)
     {
         var (type, method) = CalledMember(ins.Token);
+        if (type == typeof(Ebpf.Kernel.MapCounters) && method == "Add")
+        {
+            MapAtomicAdd();
+            return;
+        }
         if (type is not null && type.IsSubclassOf(typeof(Ebpf.Kernel.BpfContext)) && KernelLibrary.ContextField(type, method) is { } field
             && method.StartsWith("get_", StringComparison.Ordinal))
         {
@@ -467,6 +512,6 @@ public sealed class FunctionCompiler
             code[index] = code[index].WithOffset((short)delta);
         }
         var lines = _lines.Select(l => (slots.SlotOf(l.Index), l.Location)).ToList();
-        return new CompiledFunction(_name, code, (_args.Length + _locals.Length + maxStack) * 8, lines);
+        return new CompiledFunction(_name, code, (_args.Length + _locals.Length + maxStack) * 8, lines) { MapRelocations = _mapRelocations };
     }
 }

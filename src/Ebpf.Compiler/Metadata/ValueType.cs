@@ -9,6 +9,9 @@ public sealed record BpfValueType(string Name, int Size, bool Signed, bool Suppo
     /// <summary>For a context parameter (<c>SkBuffContext</c>, ...): its kernel-side library type; the value is the context pointer.</summary>
     public Type? Context { get; init; }
 
+    /// <summary>For a [Map] field's value on the evaluation stack: which map.</summary>
+    public CodeGen.MapInfo? Map { get; init; }
+
     public static BpfValueType Unsupported(string name) => new(name, 0, false, Supported: false);
 
     public override string ToString() => Name;

@@ -11,8 +11,8 @@ public enum CgroupAttachMode
     Multi,
 }
 
-/// <summary>Which traffic a cgroup_skb program sees.</summary>
-public enum CgroupSkbDirection
+/// <summary>Which traffic a cgroup_skb program sees, chosen when attaching (the kernel-side attribute uses Ebpf.Kernel.CgroupSkbDirection).</summary>
+public enum SkbDirection
 {
     /// <summary>Packets received by sockets of the cgroup (BPF_CGROUP_INET_INGRESS).</summary>
     Ingress,

@@ -56,32 +56,32 @@ public class CgroupProgram
 /// <summary>A cgroup_skb program: sees (and may drop) the packets of a cgroup's sockets in one direction.</summary>
 public sealed class CgroupSkbProgram : CgroupProgram
 {
-    internal CgroupSkbProgram(BpfProgram program, CgroupSkbDirection? declared)
-        : base(program, declared == CgroupSkbDirection.Egress ? BpfAttachType.CgroupInetEgress : BpfAttachType.CgroupInetIngress)
+    internal CgroupSkbProgram(BpfProgram program, SkbDirection? declared)
+        : base(program, declared == SkbDirection.Egress ? BpfAttachType.CgroupInetEgress : BpfAttachType.CgroupInetIngress)
     {
         Declared = declared;
     }
 
     /// <summary>The direction the program was loaded for (its section), or null for <c>cgroup/skb</c>.</summary>
-    public CgroupSkbDirection? Declared { get; }
+    public SkbDirection? Declared { get; }
 
     /// <summary>Attaches in the declared direction; a <c>cgroup/skb</c> program must be given one.</summary>
     public override BpfAttachment Attach(Cgroup cgroup, CgroupAttachMode mode = CgroupAttachMode.Multi)
     {
         if (Declared is not { } direction)
             throw new BpfException($"program '{Program.Name}' is in section \"cgroup/skb\", so its direction is chosen when attaching: " +
-                "pass CgroupSkbDirection.Ingress or CgroupSkbDirection.Egress, e.g. Attach(cgroup, CgroupSkbDirection.Egress)");
+                "pass SkbDirection.Ingress or SkbDirection.Egress, e.g. Attach(cgroup, SkbDirection.Egress)");
         return Attach(cgroup, direction, mode);
     }
 
-    public BpfAttachment Attach(Cgroup cgroup, CgroupSkbDirection direction, CgroupAttachMode mode = CgroupAttachMode.Multi)
+    public BpfAttachment Attach(Cgroup cgroup, SkbDirection direction, CgroupAttachMode mode = CgroupAttachMode.Multi)
     {
         if (Declared is { } declared && declared != direction)
         {
-            var section = declared == CgroupSkbDirection.Ingress ? "cgroup_skb/ingress" : "cgroup_skb/egress";
+            var section = declared == SkbDirection.Ingress ? "cgroup_skb/ingress" : "cgroup_skb/egress";
             throw new BpfException($"program '{Program.Name}' was loaded for {declared.ToString().ToLowerInvariant()} (section \"{section}\") and cannot attach to {direction.ToString().ToLowerInvariant()}; " +
                 $"declare it [CgroupSkb(CgroupSkbDirection.{direction})] (section \"cgroup_skb/{direction.ToString().ToLowerInvariant()}\"), or use \"cgroup/skb\" to choose the direction at attach");
         }
-        return AttachAt(cgroup, direction == CgroupSkbDirection.Egress ? BpfAttachType.CgroupInetEgress : BpfAttachType.CgroupInetIngress, mode);
+        return AttachAt(cgroup, direction == SkbDirection.Egress ? BpfAttachType.CgroupInetEgress : BpfAttachType.CgroupInetIngress, mode);
     }
 }

@@ -7,10 +7,10 @@ public static class ProgramKinds
     {
         if (program.Type != BpfProgramType.CgroupSkb)
             throw WrongKind(program, "cgroup_skb", "AsCgroupSkb");
-        CgroupSkbDirection? declared = program.ExpectedAttachType switch
+        SkbDirection? declared = program.ExpectedAttachType switch
         {
-            BpfAttachType.CgroupInetIngress => CgroupSkbDirection.Ingress,
-            BpfAttachType.CgroupInetEgress => CgroupSkbDirection.Egress,
+            BpfAttachType.CgroupInetIngress => SkbDirection.Ingress,
+            BpfAttachType.CgroupInetEgress => SkbDirection.Egress,
             _ => null,
         };
         return new CgroupSkbProgram(program, declared);

@@ -89,7 +89,7 @@ public class AttachCommandTests
         using var lab = new TrafficLab();
         var noDirection = CliRunner.Run("attach", "cgroup", lab.Cgroup.Path, Fixtures.Path("cgroup_skb"), "-p", "either_direction");
         Assert.Equal(1, noDirection.ExitCode);
-        Assert.Contains("CgroupSkbDirection.Ingress or CgroupSkbDirection.Egress", noDirection.Err);
+        Assert.Contains("SkbDirection.Ingress or SkbDirection.Egress", noDirection.Err);
         var wrongDirection = CliRunner.Run("attach", "cgroup", lab.Cgroup.Path, Fixtures.Path("cgroup_skb"), "-p", "count_ingress", "-d", "egress");
         Assert.Equal(1, wrongDirection.ExitCode);
         Assert.Contains("was loaded for ingress", wrongDirection.Err);

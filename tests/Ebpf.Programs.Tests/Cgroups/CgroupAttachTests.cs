@@ -13,8 +13,8 @@ public class CgroupAttachTests
         Assert.Null(either.Declared);
         var e = Assert.Throws<BpfException>(() => either.Attach(cgroup));
         Assert.Throws<BpfException>(() => bpf.Programs["either_direction"].AsCgroupProgram().Attach(cgroup)); // the same through the general view
-        Assert.Contains("CgroupSkbDirection.Ingress or CgroupSkbDirection.Egress", e.Message);
-        using (either.Attach(cgroup, CgroupSkbDirection.Egress))
+        Assert.Contains("SkbDirection.Ingress or SkbDirection.Egress", e.Message);
+        using (either.Attach(cgroup, SkbDirection.Egress))
             Assert.Equal([bpf.Programs["either_direction"].Info.Id], cgroup.AttachedPrograms(BpfAttachType.CgroupInetEgress));
         Assert.Empty(cgroup.AttachedPrograms(BpfAttachType.CgroupInetEgress));
     }
@@ -24,7 +24,7 @@ public class CgroupAttachTests
     {
         using var cgroup = Cgroup.Create("ebpf-test-" + Guid.NewGuid().ToString("n")[..8]);
         using var bpf = BpfObject.Load(Fixtures.Path("cgroup_skb"));
-        var e = Assert.Throws<BpfException>(() => bpf.Programs["count_ingress"].AsCgroupSkb().Attach(cgroup, CgroupSkbDirection.Egress));
+        var e = Assert.Throws<BpfException>(() => bpf.Programs["count_ingress"].AsCgroupSkb().Attach(cgroup, SkbDirection.Egress));
         Assert.Contains("was loaded for ingress", e.Message);
         Assert.Contains("cgroup_skb/egress", e.Message);
         Assert.Contains("cgroup/skb", e.Message);

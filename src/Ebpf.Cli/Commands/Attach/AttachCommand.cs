@@ -33,7 +33,7 @@ internal static class AttachCommand
             using var cgroup = Cgroup.Open(parse.GetValue(cgroupPath)!);
             var loaded = bpf.Programs[name];
             var attachment = loaded.Type == BpfProgramType.CgroupSkb && parse.GetValue(direction) is { } d
-                ? loaded.AsCgroupSkb().Attach(cgroup, Enum.Parse<CgroupSkbDirection>(d, ignoreCase: true), attachMode)
+                ? loaded.AsCgroupSkb().Attach(cgroup, Enum.Parse<SkbDirection>(d, ignoreCase: true), attachMode)
                 : loaded.AsCgroupProgram().Attach(cgroup, attachMode);
             var id = loaded.Info.Id;
             if (attachment is BpfLink link)

@@ -1,0 +1,53 @@
+using System.Reflection;
+using Ebpf.Compiler.Metadata;
+using Ebpf.Kernel;
+using Ebpf.Object.Writing;
+using KernelMap = Ebpf.Kernel.BpfMap;
+
+namespace Ebpf.Compiler.CodeGen;
+
+/// <summary>
+/// Compiles a class of BPF programs into one object: every method with a program attribute becomes a program in
+/// its section, every static [Map] field a BTF-defined map, and [License] the license. The class is inspected by
+/// reflection (the attributes compute the section names, the field initializers the map sizes); its IL is read
+/// from the assembly file.
+/// </summary>
+public static class ProgramCompiler
+{
+    public static byte[] Compile(Type programs)
+    {
+        using var input = AssemblyInput.Open(programs.Assembly.Location);
+        var license = programs.GetCustomAttribute<LicenseAttribute>() ?? programs.Assembly.GetCustomAttribute<LicenseAttribute>()
+            ?? throw new CompilerException($"{programs.FullName} has no [License(\"...\")] (on the class or the assembly); the kernel needs one, and GPL-only helpers need a GPL-compatible license");
+        var builder = new BpfObjectBuilder { License = license.Name };
+        var maps = new Dictionary<string, MapInfo>(StringComparer.Ordinal);
+        foreach (var field in programs.GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic))
+        {
+            if (field.GetCustomAttribute<MapAttribute>() is not { } attribute)
+                continue;
+            if (field.GetValue(null) is not KernelMap map)
+                throw new CompilerException($"[Map] field {programs.Name}.{field.Name} must hold a map (e.g. new ArrayMap<ulong>(maxEntries: 2))");
+            var info = new MapInfo(attribute.Name ?? field.Name, map.Type, map.KeySize, map.ValueSize, map.MaxEntries, (uint)map.Flags);
+            maps[field.Name] = info;
+            builder.AddMap(new MapDefinition(info.Name, (BpfMapType)info.Type, (uint)info.MaxEntries)
+            {
+                KeySize = (uint)info.KeySize, ValueSize = (uint)info.ValueSize, Flags = info.Flags,
+            });
+        }
+        var count = 0;
+        foreach (var method in programs.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic))
+        {
+            if (method.GetCustomAttribute<ProgramAttribute>(inherit: true) is not { } program)
+                continue;
+            var compiled = FunctionCompiler.Compile(input, input.FindMethod(programs.FullName!, method.Name), maps);
+            builder.AddProgram(program.Section, new FunctionDefinition(method.Name, compiled.Instructions)
+            {
+                Relocations = compiled.MapRelocations.Select(r => CodeRelocation.Map(r.Index, r.Map)).ToList(),
+            });
+            count++;
+        }
+        if (count == 0)
+            throw new CompilerException($"{programs.FullName} has no method with a program attribute such as [CgroupSkb(CgroupSkbDirection.Egress)]");
+        return builder.Build();
+    }
+}
