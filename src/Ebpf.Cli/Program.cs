@@ -21,6 +21,7 @@ public static class Program
         root.Subcommands.Add(AttachCommand.Create(stdout, stderr));
         root.Subcommands.Add(DetachCommand.Create(stdout, stderr));
         root.Subcommands.Add(CgroupCommand.Create(stdout, stderr));
+        root.Subcommands.Add(CompileCommand.Create(stdout, stderr));
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }

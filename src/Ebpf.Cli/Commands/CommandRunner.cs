@@ -10,6 +10,11 @@ internal static class CommandRunner
             body();
             return 0;
         }
+        catch (Compiler.CompilerException e) when (e.Location is not null)
+        {
+            stderr.WriteLine(e.Message); // already in the C# compiler's shape: file(line,col): error CODE: message
+            return 1;
+        }
         catch (BpfException e)
         {
             stderr.WriteLine($"error: {e.Message}");
