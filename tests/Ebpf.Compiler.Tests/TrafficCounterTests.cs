@@ -66,3 +66,24 @@ public class TrafficCounterTests
         Assert.Equal((40UL * (20 + 8 + 32), 40UL * (20 + 8 + 32)), (bytes[0], bytes[1]));
     }
 }
+
+public class CompiledLineInfoTests
+{
+    [Fact]
+    public void Compiled_programs_carry_line_info_with_the_csharp_text()
+    {
+        var program = BpfObjectFile.Read(ProgramCompiler.Compile(typeof(TrafficCounter))).FindProgram("CountEgress")!;
+        Assert.Equal(0, program.LineInfos[0].InstructionOffset);
+        Assert.Contains(program.LineInfos, l => l.FileName.EndsWith("TrafficCounter.cs") && l.LineText == "Bytes.Add(1, skb.Length);");
+    }
+
+    [KernelFact]
+    public void A_refusal_points_at_the_csharp_line()
+    {
+        var e = Assert.Throws<BpfProgramRejectedException>(() => BpfObject.Load(ProgramCompiler.Compile(typeof(RefusedPrograms))));
+        Assert.Contains("should have been in [0, 3]", e.Log);
+        // The verifier stops at `exit`, which debug IL (this test project is not optimized) puts on the closing brace.
+        Assert.Equal("RefusedPrograms.cs:14: }", e.SourceLine);
+        Assert.Contains("RefusedPrograms.cs:14", e.Message);
+    }
+}

@@ -2,8 +2,8 @@ using Ebpf.Asm;
 
 namespace Ebpf.Compiler.CodeGen;
 
-/// <summary>A C# method compiled to a BPF function: arguments in r1-r5, result in r0, its own stack frame.</summary>
-public sealed record CompiledFunction(string Name, Instruction[] Instructions, int StackBytes, IReadOnlyList<(int Slot, SourceLocation Location)> Lines)
+/// <summary>A C# method compiled to a BPF function: arguments in r1-r5, result in r0, its own stack frame; lines by instruction index.</summary>
+public sealed record CompiledFunction(string Name, Instruction[] Instructions, int StackBytes, IReadOnlyList<(int Index, SourceLocation Location)> Lines)
 {
     /// <summary>LD_IMM64 instructions (by index) that load a map's address, for the object's relocations.</summary>
     public IReadOnlyList<(int Index, string Map)> MapRelocations { get; init; } = [];

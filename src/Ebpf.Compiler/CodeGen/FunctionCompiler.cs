@@ -511,7 +511,11 @@ public sealed class FunctionCompiler
                 throw Error("EBPF014", "the function is too large for 16-bit jump offsets; split it into smaller methods");
             code[index] = code[index].WithOffset((short)delta);
         }
-        var lines = _lines.Select(l => (slots.SlotOf(l.Index), l.Location)).ToList();
+        // line_info must cover the first instruction (the argument spills come before the first IL line).
+        // One line per instruction (a nop's sequence point shares its index with the next), and one at instruction 0.
+        var lines = _lines.GroupBy(l => l.Index).Select(g => g.Last()).ToList();
+        if (lines.Count > 0 && lines[0].Index != 0)
+            lines.Insert(0, (0, lines[0].Location));
         return new CompiledFunction(_name, code, (_args.Length + _locals.Length + maxStack) * 8, lines) { MapRelocations = _mapRelocations };
     }
 }

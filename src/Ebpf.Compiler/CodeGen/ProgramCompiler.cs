@@ -35,6 +35,7 @@ public static class ProgramCompiler
             });
         }
         var count = 0;
+        var sources = new SourceFiles();
         foreach (var method in programs.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic))
         {
             if (method.GetCustomAttribute<ProgramAttribute>(inherit: true) is not { } program)
@@ -43,11 +44,30 @@ public static class ProgramCompiler
             builder.AddProgram(program.Section, new FunctionDefinition(method.Name, compiled.Instructions)
             {
                 Relocations = compiled.MapRelocations.Select(r => CodeRelocation.Map(r.Index, r.Map)).ToList(),
+                // line_info with the C# text, so the verifier's log and our refusals point at C# lines.
+                Lines = compiled.Lines.Select(l => new SourceLine(l.Index, l.Location.File, sources.Line(l.Location), l.Location.Line, l.Location.Column)).ToList(),
             });
             count++;
         }
         if (count == 0)
             throw new CompilerException($"{programs.FullName} has no method with a program attribute such as [CgroupSkb(CgroupSkbDirection.Egress)]");
         return builder.Build();
+    }
+
+    /// <summary>Source lines by file, read once; a file that is gone gives empty text (the line number still stands).</summary>
+    private sealed class SourceFiles
+    {
+        private readonly Dictionary<string, string[]> _files = new(StringComparer.Ordinal);
+
+        public string Line(SourceLocation location)
+        {
+            if (!_files.TryGetValue(location.File, out var lines))
+            {
+                try { lines = File.ReadAllLines(location.File); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { lines = []; }
+                _files[location.File] = lines;
+            }
+            return location.Line >= 1 && location.Line <= lines.Length ? lines[location.Line - 1].Trim() : "";
+        }
     }
 }
