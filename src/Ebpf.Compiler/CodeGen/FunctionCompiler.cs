@@ -46,6 +46,7 @@ public sealed class FunctionCompiler
 
     private static readonly BpfValueType Int32 = new("int", 4, true);
     private static readonly BpfValueType Int64 = new("long", 8, true);
+    private static readonly BpfValueType StackPointer = new("pointer", 8, false) { Pointer = true };
 
     private CompilerException Error(string code, string message) => new(_input.LocationOf(_method, _ilOffset), code, $"{message} (in {_name})");
 
@@ -101,7 +102,7 @@ public sealed class FunctionCompiler
     {
         // An 8-byte spill keeps a pointer's type for the verifier, so a context pointer may live in a slot too.
         Emit(Instruction.StoreMem(MemorySize.DW, Register.R10, StackOffset(_stack.Count), reg));
-        _stack.Add(type.Context is not null || type.Map is not null ? type : type.Size == 8 ? Int64 : Int32);
+        _stack.Add(type.Context is not null || type.Map is not null || type.Pointer ? type : type.Size == 8 ? Int64 : Int32);
     }
 
     private BpfValueType Pop(Register reg)
@@ -279,6 +280,12 @@ public sealed class FunctionCompiler
             case ILOpCode.Call or ILOpCode.Callvirt:
                 Call(ins);
                 return false;
+            case ILOpCode.Ldloca_s or ILOpCode.Ldloca:
+                AddressOf(LocalOffset(CheckLocal(ins.Int)));
+                return false;
+            case ILOpCode.Ldarga_s or ILOpCode.Ldarga:
+                AddressOf(ArgOffset(CheckArg(ins.Int)));
+                return false;
             case ILOpCode.Ldsfld:
                 LoadStaticField(ins.Token);
                 return false;
@@ -321,6 +328,30 @@ public sealed class FunctionCompiler
         Push(Register.R3, Int32);
     }
 
+    /// <summary>A pointer into the frame: every slot is 8 initialized bytes, so helpers may read a key there.</summary>
+    private void AddressOf(short offset)
+    {
+        Emit(Instruction.Mov64(Register.R1, Register.R10));
+        Emit(Instruction.Alu64(AluOp.Add, Register.R1, offset));
+        Push(Register.R1, StackPointer);
+    }
+
+    /// <summary>map_lookup_elem, then whether it found the key.</summary>
+    private void MapContainsKey()
+    {
+        var depth = _stack.Count - 2;
+        if (_stack[depth].Map is null)
+            throw Error("EBPF031", "ContainsKey needs a [Map] field as its map");
+        Emit(Instruction.LoadMem(MemorySize.DW, Register.R1, Register.R10, StackOffset(depth)));
+        Emit(Instruction.LoadMem(MemorySize.DW, Register.R2, Register.R10, StackOffset(depth + 1)));
+        Emit(Instruction.CallHelper(1));
+        Emit(Instruction.Mov32(Register.R3, 1));
+        Emit(Instruction.Jump(JumpOp.Jne, Register.R0, 0, 1));
+        Emit(Instruction.Mov32(Register.R3, 0));
+        _stack.RemoveRange(depth, 2);
+        Push(Register.R3, Int32);
+    }
+
     /// <summary>Calls into the kernel-side library: context properties (loads at fixed offsets) and map counters.</summary>
     private void Call(ILInstruction ins)
     {
@@ -328,6 +359,11 @@ public sealed class FunctionCompiler
         if (type == typeof(Ebpf.Kernel.MapCounters) && method == "Add")
         {
             MapAtomicAdd();
+            return;
+        }
+        if (type is { IsGenericTypeDefinition: true } && type.Name.StartsWith("HashMap", StringComparison.Ordinal) && method == "ContainsKey")
+        {
+            MapContainsKey();
             return;
         }
         if (type is not null && type.IsSubclassOf(typeof(Ebpf.Kernel.BpfContext)) && KernelLibrary.ContextField(type, method) is { } field
@@ -400,6 +436,8 @@ public sealed class FunctionCompiler
                     var parent = md.GetTypeReference((TypeReferenceHandle)member.Parent);
                     return (KernelLibrary.Find(md.GetString(parent.Namespace), md.GetString(parent.Name)), name);
                 }
+                if (member.Parent.Kind == HandleKind.TypeSpecification) // HashMap<uint, ulong> and friends
+                    return (md.GetTypeSpecification((TypeSpecificationHandle)member.Parent).DecodeSignature(TypeNameProvider.Instance, null), name);
                 return (null, name);
             }
             case HandleKind.MethodDefinition:

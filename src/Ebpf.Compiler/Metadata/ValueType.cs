@@ -9,6 +9,9 @@ public sealed record BpfValueType(string Name, int Size, bool Signed, bool Suppo
     /// <summary>For a context parameter (<c>SkBuffContext</c>, ...): its kernel-side library type; the value is the context pointer.</summary>
     public Type? Context { get; init; }
 
+    /// <summary>A pointer into the stack frame (the address of a local or argument).</summary>
+    public bool Pointer { get; init; }
+
     /// <summary>For a [Map] field's value on the evaluation stack: which map.</summary>
     public CodeGen.MapInfo? Map { get; init; }
 
