@@ -29,7 +29,10 @@ try
         Console.WriteLine($"{t,4}s  {ingressNow.Packets,12} {ingressNow.Bytes,10}  {egressNow.Packets,12} {egressNow.Bytes,10}");
     }
     if (child is { HasExited: false })
+    {
         child.Kill();
+        child.WaitForExit(); // an exiting process would keep the cgroup from being removed
+    }
     Console.WriteLine("detached; " + (cgroupPath is null ? "cgroup removed" : "cgroup left as it was"));
     return 0;
 }

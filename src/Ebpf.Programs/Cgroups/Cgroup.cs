@@ -81,15 +81,20 @@ public sealed class Cgroup : IDisposable
             return;
         // A cgroup can only be removed once empty: move leftover processes to the parent first.
         var parent = System.IO.Path.GetDirectoryName(Path)!;
-        try
+        // A process that is still exiting keeps the cgroup busy for a moment: retry briefly.
+        for (var attempt = 0; attempt < 40; attempt++)
         {
-            foreach (var pid in Processes())
-                File.AppendAllText(System.IO.Path.Combine(parent, "cgroup.procs"), pid.ToString());
-            Directory.Delete(Path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Best effort: processes may still be exiting. Leaving an empty directory behind is harmless.
+            try
+            {
+                foreach (var pid in Processes())
+                    File.AppendAllText(System.IO.Path.Combine(parent, "cgroup.procs"), pid.ToString());
+                Directory.Delete(Path);
+                return;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Thread.Sleep(50);
+            }
         }
     }
 
