@@ -2,9 +2,12 @@ using Ebpf.Kernel;
 
 namespace Ebpf.Compiler.Tests;
 
-/// <summary>DESIGN.md's example program, in C#, compiled for the kernel.</summary>
+/// <summary>
+/// DESIGN.md's example program, in C#, compiled for the kernel. Not a static class: C# allows no static class as a type
+/// argument, and this one is loaded with BpfObject.Load&lt;Firewall&gt;().
+/// </summary>
 [License("GPL")]
-public static class Firewall
+public sealed class Firewall
 {
     [Map] public static readonly HashMap<uint, ulong> Blocked = new(maxEntries: 1024);
     [Map] public static readonly ArrayMap<ulong> Bytes = new(maxEntries: 2);

@@ -1,5 +1,4 @@
 using System.Net;
-using Ebpf.Compiler.CodeGen;
 using Ebpf.Programs.Tests.Cgroups;
 using Ebpf.Tests;
 
@@ -34,7 +33,7 @@ public class FirewallTests
     public void The_design_example_blocks_an_address_for_its_cgroup()
     {
         using var lab = new TrafficLab();
-        using var bpf = BpfObject.Load(ProgramCompiler.Compile(typeof(Firewall)));
+        using var bpf = BpfObject.Load<Firewall>();
         var blocked = bpf.Maps["Blocked"].AsHashMap<uint, ulong>();
         blocked[BitConverter.ToUInt32(IPAddress.Parse("127.0.0.2").GetAddressBytes())] = 1; // network order, as the kernel holds it
         using var servers = new Servers(lab.StartServer(Greeter("127.0.0.1")), lab.StartServer(Greeter("127.0.0.2")));

@@ -87,3 +87,19 @@ public class CompiledLineInfoTests
         Assert.Contains("RefusedPrograms.cs:14", e.Message);
     }
 }
+
+public class LoadByTypeTests
+{
+    [KernelFact]
+    public void BpfObject_Load_of_a_program_class_gives_its_programs_and_maps()
+    {
+        using var bpf = BpfObject.Load(typeof(TrafficCounter)); // a static class: by Type, since C# forbids it as a type argument
+        Assert.Equal(["CountEgress", "CountIngress"], bpf.Programs.Names.Order());
+        var frame = new byte[64];
+        frame[12] = 0x08;
+        frame[14] = 0x45;
+        Assert.Equal(1u, bpf.Programs["CountIngress"].TestRun(frame, repeat: 3).ReturnValue);
+        Assert.Equal(3UL, bpf.Maps["Packets"].AsArray<ulong>()[0]);
+        Assert.Same(ProgramObjects.ObjectOf(typeof(TrafficCounter)), ProgramObjects.ObjectOf(typeof(TrafficCounter))); // compiled once
+    }
+}
