@@ -48,16 +48,8 @@ public static unsafe partial class Bpf
                     log = new byte[DefaultLogSize];
                     continue;
                 }
-                if (log is not null)
-                {
-                    string text = DecodeLog(log);
-                    bool truncated = errno == Errno.ENOSPC;
-                    if (truncated && firstErrno != 0) errno = firstErrno;
-                    if (text.Length > 0)
-                        throw new BpfVerifierException(BpfCommand.BtfLoad, errno, who, name,
-                            "The kernel refused the BTF; the end of its log says which type.", text, truncated);
-                }
-                throw BpfErrors.FromErrno(BpfCommand.BtfLoad, errno, who, name);
+                throw LoadFailure(BpfCommand.BtfLoad, errno, firstErrno, log, who, name,
+                    static (_, _) => "The kernel refused the BTF; the end of its log says which type.");
             }
         }
     }

@@ -103,15 +103,7 @@ public static unsafe partial class Bpf
                 continue;
             }
 
-            if (log is not null)
-            {
-                string text = DecodeLog(log);
-                bool truncated = errno == Errno.ENOSPC;
-                if (truncated && firstErrno != 0) errno = firstErrno;
-                if (text.Length > 0)
-                    throw new BpfVerifierException(BpfCommand.ProgLoad, errno, who, request.Name, VerifierHint(errno, truncated), text, truncated);
-            }
-            throw BpfErrors.FromErrno(BpfCommand.ProgLoad, errno, who, request.Name);
+            throw LoadFailure(BpfCommand.ProgLoad, errno, firstErrno, log, who, request.Name, VerifierHint);
         }
     }
 
@@ -125,6 +117,24 @@ public static unsafe partial class Bpf
         };
 
     // Kernels since 6.4 report the size that fits the whole log; older ones need doubling.
+    /// <summary>
+    /// The exception for a refused PROG_LOAD or BTF_LOAD: with the kernel's log when there is one. A log that ran out of
+    /// room ends in ENOSPC, so the refusal's own errno (from the first, log-less attempt) is reported instead.
+    /// </summary>
+    private static BpfSyscallException LoadFailure(BpfCommand command, int errno, int firstErrno, byte[]? log, string who, string? name,
+        Func<int, bool, string> hint)
+    {
+        if (log is not null)
+        {
+            string text = DecodeLog(log);
+            bool truncated = errno == Errno.ENOSPC;
+            if (truncated && firstErrno != 0) errno = firstErrno;
+            if (text.Length > 0)
+                return new BpfVerifierException(command, errno, who, name, hint(errno, truncated), text, truncated);
+        }
+        return BpfErrors.FromErrno(command, errno, who, name);
+    }
+
     private static uint NextLogSize(uint current, uint trueSize) =>
         Math.Min(MaxLogSize, Math.Max(trueSize > current ? trueSize : 0, current * 2));
 
