@@ -16,19 +16,6 @@ public class FirewallTests
             print('blocked')
         """;
 
-    private static string Greeter(string host) => $$"""
-        import socket
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind(('{{host}}', 9600))
-        s.listen(8)
-        print('ready', flush=True)
-        while True:
-            c, _ = s.accept()
-            c.sendall(b'hello')
-            c.close()
-        """;
-
     [KernelFact]
     public void The_design_example_blocks_an_address_for_its_cgroup()
     {
@@ -36,7 +23,8 @@ public class FirewallTests
         using var bpf = BpfObject.Load<Firewall>();
         var blocked = bpf.Maps["Blocked"].AsHashMap<uint, ulong>();
         blocked[BitConverter.ToUInt32(IPAddress.Parse("127.0.0.2").GetAddressBytes())] = 1; // network order, as the kernel holds it
-        using var servers = new Servers(lab.StartServer(Greeter("127.0.0.1")), lab.StartServer(Greeter("127.0.0.2")));
+        lab.StartServer(Peers.TcpGreeter("127.0.0.1", 9600));
+        lab.StartServer(Peers.TcpGreeter("127.0.0.2", 9600));
         using (bpf.Programs["Egress"].AsCgroupSkb().Attach(lab.Cgroup))
         {
             Assert.Equal("hello", lab.RunClient(Connect.Replace("HOST", "127.0.0.1")).Trim());
@@ -45,13 +33,5 @@ public class FirewallTests
             Assert.True(bpf.Maps["Bytes"].AsArray<ulong>()[1] > 0);
         }
         Assert.Equal("hello", lab.RunClient(Connect.Replace("HOST", "127.0.0.2")).Trim()); // detached
-    }
-
-    private sealed class Servers(params System.Diagnostics.Process[] processes) : IDisposable
-    {
-        public void Dispose()
-        {
-            foreach (var p in processes) { p.Kill(); p.Dispose(); }
-        }
     }
 }

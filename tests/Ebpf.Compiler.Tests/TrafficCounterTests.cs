@@ -51,15 +51,8 @@ public class TrafficCounterTests
         using var bpf = BpfObject.Load(ProgramCompiler.Compile(typeof(TrafficCounter)));
         using var ingress = bpf.Programs["CountIngress"].AsCgroupSkb().Attach(lab.Cgroup);
         using var egress = bpf.Programs["CountEgress"].AsCgroupSkb().Attach(lab.Cgroup);
-        using var server = lab.StartServer(Peers.UdpEchoServer("127.0.0.1", 9500));
-        try
-        {
-            Assert.Equal("done", lab.RunClient(Peers.UdpClient("127.0.0.1", 9500, 40)).Trim());
-        }
-        finally
-        {
-            server.Kill();
-        }
+        lab.StartServer(Peers.UdpEchoServer("127.0.0.1", 9500));
+        Assert.Equal("done", lab.RunClient(Peers.UdpClient("127.0.0.1", 9500, 40)).Trim());
         var packets = bpf.Maps["Packets"].AsArray<ulong>();
         var bytes = bpf.Maps["Bytes"].AsArray<ulong>();
         Assert.Equal((40UL, 40UL), (packets[0], packets[1]));

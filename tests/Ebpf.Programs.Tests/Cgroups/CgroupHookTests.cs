@@ -16,14 +16,10 @@ public class CgroupHookTests
             s = socket.create_connection(('127.0.0.1', 9100), timeout=5)
             print(s.getpeername()[1], s.recv(16).decode())
             """;
-        using (var server = lab.StartServer(Greeter(9101)))
-            Assert.Equal("9101 hello", lab.RunClient(client).Trim()); // asked for 9100, reached 9101
-        using (var server = lab.StartServer(Greeter(9101)))
-        {
-            var outside = Assert.Throws<InvalidOperationException>(() => lab.RunClient(client, inCgroup: false));
-            Assert.Contains("ConnectionRefusedError", outside.Message); // nobody listens on 9100 for processes outside
-            server.Kill();
-        }
+        lab.StartServer(Peers.TcpGreeter("127.0.0.1", 9101));
+        Assert.Equal("9101 hello", lab.RunClient(client).Trim()); // asked for 9100, reached 9101
+        var outside = Assert.Throws<InvalidOperationException>(() => lab.RunClient(client, inCgroup: false));
+        Assert.Contains("ConnectionRefusedError", outside.Message); // nobody listens on 9100 for processes outside
     }
 
     [KernelFact]
@@ -65,16 +61,4 @@ public class CgroupHookTests
         Assert.Equal("ok denied", lab.RunClient(script).Trim());
         Assert.Equal("ok ok", lab.RunClient(script, inCgroup: false).Trim());
     }
-
-    private static string Greeter(int port) => $$"""
-        import socket
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind(('127.0.0.1', {{port}}))
-        s.listen(1)
-        print('ready', flush=True)
-        c, _ = s.accept()
-        c.sendall(b'hello')
-        c.close()
-        """;
 }

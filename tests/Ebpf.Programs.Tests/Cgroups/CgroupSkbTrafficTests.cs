@@ -25,15 +25,8 @@ public class CgroupSkbTrafficTests
         using var bpf = BpfObject.Load(Fixtures.Path("cgroup_skb"));
         using var ingress = bpf.Programs["count_ingress"].AsCgroupSkb().Attach(lab.Cgroup);
         using var egress = bpf.Programs["count_egress"].AsCgroupSkb().Attach(lab.Cgroup);
-        using var server = lab.StartServer(Peers.UdpEchoServer(host, 9000));
-        try
-        {
-            Assert.Equal("done", lab.RunClient(Peers.UdpClient(host, 9000, 50)).Trim());
-        }
-        finally
-        {
-            server.Kill();
-        }
+        lab.StartServer(Peers.UdpEchoServer(host, 9000));
+        Assert.Equal("done", lab.RunClient(Peers.UdpClient(host, 9000, 50)).Trim());
         var headers = host.Contains(':') ? 40 + 8 : 20 + 8;
         Assert.Equal((50UL, 50UL * (ulong)(headers + 32)), Counter(bpf, 1)); // egress: what the client sent
         Assert.Equal((50UL, 50UL * (ulong)(headers + 32)), Counter(bpf, 0)); // ingress: the echoes it received
@@ -49,7 +42,7 @@ public class CgroupSkbTrafficTests
         using var ingress = bpf.Programs["count_ingress"].AsCgroupSkb().Attach(lab.Cgroup);
         using var egress = bpf.Programs["count_egress"].AsCgroupSkb().Attach(lab.Cgroup);
         var before = lab.LoopbackPackets();
-        using var server = lab.StartServer(Peers.TcpEchoServer(host, 9001, 20));
+        var server = lab.StartServer(Peers.TcpEchoServer(host, 9001, 20));
         Assert.Equal("done", lab.RunClient(Peers.TcpClient(host, 9001, 20)).Trim());
         server.WaitForExit(10_000);
         var onTheWire = lab.LoopbackPackets() - before;
@@ -74,26 +67,18 @@ public class CgroupSkbTrafficTests
         bpf.Maps["blocked"].Update(key, zero);
 
         // 127.0.0.0/8 is all loopback on Linux: 127.0.0.2 needs no setup.
-        using var open = lab.StartServer(Peers.UdpEchoServer("127.0.0.1", 9002));
-        using var closed = lab.StartServer(Peers.UdpEchoServer("127.0.0.2", 9003));
-        try
-        {
-            var attachment = bpf.Programs["filter_egress"].AsCgroupSkb().Attach(lab.Cgroup);
-            Assert.Equal("done", lab.RunClient(Peers.UdpClient("127.0.0.1", 9002, 3)).Trim());
-            var refused = Assert.Throws<InvalidOperationException>(() => lab.RunClient(Peers.UdpClient("127.0.0.2", 9003, 1)));
-            Assert.Contains("PermissionError", refused.Message);                      // the egress verdict 0 surfaces as EPERM
-            Assert.Equal("done", lab.RunClient(Peers.UdpClient("127.0.0.2", 9003, 3), inCgroup: false).Trim()); // outside: untouched
-            Span<byte> hits = stackalloc byte[8];
-            Assert.True(bpf.Maps["blocked"].TryLookup(key, hits));
-            Assert.Equal(1UL, BinaryPrimitives.ReadUInt64LittleEndian(hits));
+        lab.StartServer(Peers.UdpEchoServer("127.0.0.1", 9002));
+        lab.StartServer(Peers.UdpEchoServer("127.0.0.2", 9003));
+        var attachment = bpf.Programs["filter_egress"].AsCgroupSkb().Attach(lab.Cgroup);
+        Assert.Equal("done", lab.RunClient(Peers.UdpClient("127.0.0.1", 9002, 3)).Trim());
+        var refused = Assert.Throws<InvalidOperationException>(() => lab.RunClient(Peers.UdpClient("127.0.0.2", 9003, 1)));
+        Assert.Contains("PermissionError", refused.Message);                      // the egress verdict 0 surfaces as EPERM
+        Assert.Equal("done", lab.RunClient(Peers.UdpClient("127.0.0.2", 9003, 3), inCgroup: false).Trim()); // outside: untouched
+        Span<byte> hits = stackalloc byte[8];
+        Assert.True(bpf.Maps["blocked"].TryLookup(key, hits));
+        Assert.Equal(1UL, BinaryPrimitives.ReadUInt64LittleEndian(hits));
 
-            attachment.Dispose();
-            Assert.Equal("done", lab.RunClient(Peers.UdpClient("127.0.0.2", 9003, 3)).Trim()); // detached: passes again
-        }
-        finally
-        {
-            open.Kill();
-            closed.Kill();
-        }
+        attachment.Dispose();
+        Assert.Equal("done", lab.RunClient(Peers.UdpClient("127.0.0.2", 9003, 3)).Trim()); // detached: passes again
     }
 }

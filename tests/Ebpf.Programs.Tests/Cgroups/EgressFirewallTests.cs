@@ -45,19 +45,6 @@ public class EgressFirewallTests
             print('blocked')
         """;
 
-    private static string Greeter(string host, int port) => $$"""
-        import socket
-        s = socket.socket(socket.AF_INET6 if ':' in '{{host}}' else socket.AF_INET, socket.SOCK_STREAM)
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind(('{{host}}', {{port}}))
-        s.listen(8)
-        print('ready', flush=True)
-        while True:
-            c, _ = s.accept()
-            c.sendall(b'hello')
-            c.close()
-        """;
-
     [KernelFact]
     public void Blocked_addresses_and_ports_are_dropped_for_the_cgroup_only_and_counted()
     {
@@ -70,48 +57,42 @@ public class EgressFirewallTests
         bpf.Maps["blocked_v6"].Update(IPAddress.Parse("fd00::2").GetAddressBytes(), zero);
         bpf.Maps["blocked_ports"].Update(Port(9200), zero);
 
-        var servers = new[] { ("127.0.0.1", 9201), ("127.0.0.2", 9201), ("127.0.0.1", 9200), ("::1", 9201), ("fd00::2", 9201), ("::1", 9200) }
-            .Select(s => lab.StartServer(Greeter(s.Item1, s.Item2))).ToList();
-        try
-        {
-            string Run(string script, string host, int port, bool inside) => lab.RunClient(script.Replace("sys.argv[1]", $"'{host}'").Replace("int(sys.argv[2])", port.ToString()), inside).Trim();
-            string Try(string host, int port, bool inside = true) => Run(Connect, host, port, inside);
-            string SendTo(string host, int port) => Run(Send, host, port, inside: true);
-            var attachment = bpf.Programs["firewall"].AsCgroupSkb().Attach(lab.Cgroup);
-            Assert.Equal("hello", Try("127.0.0.1", 9201));
-            Assert.Equal("blocked", Try("127.0.0.2", 9201));
-            Assert.Equal("blocked", Try("127.0.0.1", 9200));
-            Assert.Equal("hello", Try("::1", 9201));
-            Assert.Equal("blocked", Try("fd00::2", 9201));
-            Assert.Equal("blocked", Try("::1", 9200));
-            Assert.Equal("hello", Try("127.0.0.2", 9201, inside: false)); // processes outside the cgroup are untouched
-            Assert.Equal("hello", Try("fd00::2", 9201, inside: false));
+        foreach (var (host, port) in new[] { ("127.0.0.1", 9201), ("127.0.0.2", 9201), ("127.0.0.1", 9200), ("::1", 9201), ("fd00::2", 9201), ("::1", 9200) })
+            lab.StartServer(Peers.TcpGreeter(host, port));
 
-            // Every dropped packet is counted under the rule that dropped it (TCP retries make it at least one per connect).
-            var v4 = Read(bpf.Maps["blocked_v4"], IPAddress.Parse("127.0.0.2").GetAddressBytes());
-            var v6 = Read(bpf.Maps["blocked_v6"], IPAddress.Parse("fd00::2").GetAddressBytes());
-            var ports = Read(bpf.Maps["blocked_ports"], Port(9200));
-            Assert.True(v4 >= 1 && v6 >= 1 && ports >= 2, $"v4 {v4}, v6 {v6}, ports {ports}");
-            Span<byte> dropped = stackalloc byte[4];
-            BinaryPrimitives.WriteUInt32LittleEndian(dropped, 1);
-            Assert.Equal(v4 + v6 + ports, Read(bpf.Maps["verdicts"], dropped));
+        string Run(string script, string host, int port, bool inside) => lab.RunClient(script.Replace("sys.argv[1]", $"'{host}'").Replace("int(sys.argv[2])", port.ToString()), inside).Trim();
+        string Try(string host, int port, bool inside = true) => Run(Connect, host, port, inside);
+        string SendTo(string host, int port) => Run(Send, host, port, inside: true);
+        var attachment = bpf.Programs["firewall"].AsCgroupSkb().Attach(lab.Cgroup);
+        Assert.Equal("hello", Try("127.0.0.1", 9201));
+        Assert.Equal("blocked", Try("127.0.0.2", 9201));
+        Assert.Equal("blocked", Try("127.0.0.1", 9200));
+        Assert.Equal("hello", Try("::1", 9201));
+        Assert.Equal("blocked", Try("fd00::2", 9201));
+        Assert.Equal("blocked", Try("::1", 9200));
+        Assert.Equal("hello", Try("127.0.0.2", 9201, inside: false)); // processes outside the cgroup are untouched
+        Assert.Equal("hello", Try("fd00::2", 9201, inside: false));
 
-            // UDP: one send, one drop, exactly.
-            Assert.Equal("blocked", SendTo("127.0.0.2", 9300));
-            Assert.Equal("blocked", SendTo("fd00::2", 9300));
-            Assert.Equal("blocked", SendTo("::1", 9200));
-            Assert.Equal("sent", SendTo("::1", 9300));
-            Assert.Equal(v4 + 1, Read(bpf.Maps["blocked_v4"], IPAddress.Parse("127.0.0.2").GetAddressBytes()));
-            Assert.Equal(v6 + 1, Read(bpf.Maps["blocked_v6"], IPAddress.Parse("fd00::2").GetAddressBytes()));
-            Assert.Equal(ports + 1, Read(bpf.Maps["blocked_ports"], Port(9200)));
+        // Every dropped packet is counted under the rule that dropped it (TCP retries make it at least one per connect).
+        var v4 = Read(bpf.Maps["blocked_v4"], IPAddress.Parse("127.0.0.2").GetAddressBytes());
+        var v6 = Read(bpf.Maps["blocked_v6"], IPAddress.Parse("fd00::2").GetAddressBytes());
+        var ports = Read(bpf.Maps["blocked_ports"], Port(9200));
+        Assert.True(v4 >= 1 && v6 >= 1 && ports >= 2, $"v4 {v4}, v6 {v6}, ports {ports}");
+        Span<byte> dropped = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(dropped, 1);
+        Assert.Equal(v4 + v6 + ports, Read(bpf.Maps["verdicts"], dropped));
 
-            attachment.Dispose();
-            Assert.Equal("hello", Try("127.0.0.2", 9201));  // detached: the same connections pass again
-            Assert.Equal("hello", Try("::1", 9200));
-        }
-        finally
-        {
-            servers.ForEach(s => s.Kill());
-        }
+        // UDP: one send, one drop, exactly.
+        Assert.Equal("blocked", SendTo("127.0.0.2", 9300));
+        Assert.Equal("blocked", SendTo("fd00::2", 9300));
+        Assert.Equal("blocked", SendTo("::1", 9200));
+        Assert.Equal("sent", SendTo("::1", 9300));
+        Assert.Equal(v4 + 1, Read(bpf.Maps["blocked_v4"], IPAddress.Parse("127.0.0.2").GetAddressBytes()));
+        Assert.Equal(v6 + 1, Read(bpf.Maps["blocked_v6"], IPAddress.Parse("fd00::2").GetAddressBytes()));
+        Assert.Equal(ports + 1, Read(bpf.Maps["blocked_ports"], Port(9200)));
+
+        attachment.Dispose();
+        Assert.Equal("hello", Try("127.0.0.2", 9201));  // detached: the same connections pass again
+        Assert.Equal("hello", Try("::1", 9200));
     }
 }

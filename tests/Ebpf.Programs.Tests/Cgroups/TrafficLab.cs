@@ -4,10 +4,13 @@ namespace Ebpf.Programs.Tests.Cgroups;
 
 /// <summary>
 /// A network namespace with only loopback, a child cgroup, and helpers that run a Python peer inside the
-/// namespace, either outside the cgroup (servers) or inside it (clients). Everything is removed on Dispose.
+/// namespace, either outside the cgroup (servers) or inside it (clients). Everything is removed on Dispose,
+/// servers included.
 /// </summary>
 internal sealed class TrafficLab : IDisposable
 {
+    private readonly List<Process> _servers = [];
+
     public TrafficLab()
     {
         Namespace = "ebpf-test-" + Guid.NewGuid().ToString("n")[..8];
@@ -33,6 +36,7 @@ internal sealed class TrafficLab : IDisposable
         {
             RedirectStandardOutput = true, RedirectStandardError = true,
         })!;
+        _servers.Add(p);
         var line = p.StandardOutput.ReadLine();
         if (line != "ready")
             throw new InvalidOperationException($"server did not start: {line} {p.StandardError.ReadToEnd()}");
@@ -64,6 +68,12 @@ internal sealed class TrafficLab : IDisposable
 
     public void Dispose()
     {
+        foreach (var server in _servers)
+        {
+            server.Kill(entireProcessTree: true);
+            server.WaitForExit();
+            server.Dispose();
+        }
         Cgroup.Dispose();
         try { Run("ip", "netns", "delete", Namespace); } catch (InvalidOperationException) { }
     }
@@ -92,6 +102,20 @@ internal static class Peers
             s.sendto(b'x' * 32, ('{{host}}', {{port}}))
             s.recvfrom(2048)
         print('done')
+        """;
+
+    /// <summary>Accepts connections until killed and greets each with "hello".</summary>
+    public static string TcpGreeter(string host, int port) => $$"""
+        import socket
+        s = socket.socket(socket.AF_INET6 if ':' in '{{host}}' else socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(('{{host}}', {{port}}))
+        s.listen(8)
+        print('ready', flush=True)
+        while True:
+            c, _ = s.accept()
+            c.sendall(b'hello')
+            c.close()
         """;
 
     /// <summary>Echoes each message; after the last one the server closes first, so the client never lingers in TIME_WAIT.</summary>
