@@ -17,6 +17,7 @@ public static class ProgramCompiler
     public static byte[] Compile(Type programs)
     {
         using var input = AssemblyInput.Open(programs.Assembly.Location);
+        Diagnostics.ProgramChecks.Check(input, programs); // before any attribute is constructed below: their errors become build errors
         var license = programs.GetCustomAttribute<LicenseAttribute>() ?? programs.Assembly.GetCustomAttribute<LicenseAttribute>()
             ?? throw new CompilerException($"{programs.FullName} has no [License(\"...\")] (on the class or the assembly); the kernel needs one, and GPL-only helpers need a GPL-compatible license");
         var builder = new BpfObjectBuilder { License = license.Name };

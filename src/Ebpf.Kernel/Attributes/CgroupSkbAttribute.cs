@@ -32,4 +32,5 @@ public sealed class CgroupSkbAttribute : ProgramAttribute
     };
 
     public override Type? ContextType => typeof(SkBuffContext);
+    public override Type? ReturnType => typeof(SkbVerdict);
 }

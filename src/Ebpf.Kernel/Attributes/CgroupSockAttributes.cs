@@ -32,6 +32,7 @@ public sealed class CgroupSockAttribute : ProgramAttribute
     };
 
     public override Type? ContextType => typeof(CgroupSockContext);
+    public override Type? ReturnType => typeof(CgroupVerdict);
 }
 
 /// <summary>The socket call a cgroup_sock_addr program runs in.</summary>
@@ -77,6 +78,7 @@ public sealed class CgroupSockAddrAttribute : ProgramAttribute
     };
 
     public override Type? ContextType => typeof(BpfSockAddrContext);
+    public override Type? ReturnType => typeof(CgroupVerdict);
 }
 
 /// <summary>Which socket option call a cgroup_sockopt program sees.</summary>
@@ -96,6 +98,7 @@ public sealed class CgroupSockoptAttribute : ProgramAttribute
     public SockoptHook Hook { get; }
 
     public override string Section => Hook == SockoptHook.Get ? "cgroup/getsockopt" : "cgroup/setsockopt";
+    public override Type? ReturnType => typeof(CgroupVerdict);
 }
 
 /// <summary>A cgroup_sysctl program ("cgroup/sysctl") over <c>struct bpf_sysctl</c>; returns <see cref="CgroupVerdict"/>.</summary>
@@ -103,6 +106,7 @@ public sealed class CgroupSysctlAttribute : ProgramAttribute
 {
     public override string Section => "cgroup/sysctl";
     public override Type? ContextType => typeof(SysctlContext);
+    public override Type? ReturnType => typeof(CgroupVerdict);
 }
 
 /// <summary>A cgroup_device program ("cgroup/dev") over <c>struct bpf_cgroup_dev_ctx</c>; returns <see cref="CgroupVerdict"/>.</summary>
@@ -110,6 +114,7 @@ public sealed class CgroupDeviceAttribute : ProgramAttribute
 {
     public override string Section => "cgroup/dev";
     public override Type? ContextType => typeof(CgroupDeviceContext);
+    public override Type? ReturnType => typeof(CgroupVerdict);
 }
 
 /// <summary>A sock_ops program ("sockops") over <c>struct bpf_sock_ops</c>, attached to a cgroup; returns 1 (see <see cref="SockOpsContext.Reply"/> for the answer).</summary>

@@ -31,6 +31,7 @@ public sealed class XdpAttribute : ProgramAttribute
     };
 
     public override Type? ContextType => typeof(XdpContext);
+    public override Type? ReturnType => typeof(XdpAction);
 }
 
 /// <summary>A socket filter ("socket") over <c>struct __sk_buff</c>; returns how many bytes of the packet to keep (0 drops it).</summary>
@@ -67,6 +68,7 @@ public sealed class TcClassifierAttribute : ProgramAttribute
     };
 
     public override Type? ContextType => typeof(SkBuffContext);
+    public override Type? ReturnType => typeof(TcAction);
 }
 
 /// <summary>A tc program attached with a tcx link (kernel 6.6+): "tcx/ingress" or "tcx/egress"; returns <see cref="TcAction"/>.</summary>
@@ -79,6 +81,7 @@ public sealed class TcxAttribute : ProgramAttribute
     public override string Section => Direction == TcDirection.Ingress ? "tcx/ingress" : "tcx/egress";
 
     public override Type? ContextType => typeof(SkBuffContext);
+    public override Type? ReturnType => typeof(TcAction);
 }
 
 /// <summary>Which end of a netkit device pair.</summary>
@@ -98,6 +101,7 @@ public sealed class NetkitAttribute : ProgramAttribute
     public override string Section => Side == NetkitSide.Primary ? "netkit/primary" : "netkit/peer";
 
     public override Type? ContextType => typeof(SkBuffContext);
+    public override Type? ReturnType => typeof(TcAction);
 }
 
 /// <summary>Which program of a sockmap/sockhash an sk_skb program is.</summary>
@@ -126,18 +130,22 @@ public sealed class SkSkbAttribute : ProgramAttribute
     };
 
     public override Type? ContextType => typeof(SkBuffContext);
+    /// <summary>A stream parser returns the length of the next message; the verdict kinds (and bare "sk_skb") return <see cref="SkVerdict"/>.</summary>
+    public override Type? ReturnType => Kind == SkSkbKind.StreamParser ? null : typeof(SkVerdict);
 }
 
 /// <summary>An sk_msg program ("sk_msg") over <c>struct sk_msg_md</c>; returns <see cref="SkVerdict"/>.</summary>
 public sealed class SkMsgAttribute : ProgramAttribute
 {
     public override string Section => "sk_msg";
+    public override Type? ReturnType => typeof(SkVerdict);
 }
 
 /// <summary>An sk_lookup program ("sk_lookup") over <c>struct bpf_sk_lookup</c>; returns <see cref="SkVerdict"/>.</summary>
 public sealed class SkLookupAttribute : ProgramAttribute
 {
     public override string Section => "sk_lookup";
+    public override Type? ReturnType => typeof(SkVerdict);
 }
 
 /// <summary>An sk_reuseport program: "sk_reuseport", or "sk_reuseport/migrate" with <see cref="Migrate"/>; returns <see cref="SkVerdict"/>.</summary>
@@ -147,6 +155,7 @@ public sealed class SkReuseportAttribute : ProgramAttribute
     public bool Migrate { get; set; }
 
     public override string Section => Migrate ? "sk_reuseport/migrate" : "sk_reuseport";
+    public override Type? ReturnType => typeof(SkVerdict);
 }
 
 /// <summary>A flow dissector ("flow_dissector") over <c>struct __sk_buff</c>; returns <see cref="FlowDissectorVerdict"/>.</summary>
@@ -154,6 +163,7 @@ public sealed class FlowDissectorAttribute : ProgramAttribute
 {
     public override string Section => "flow_dissector";
     public override Type? ContextType => typeof(SkBuffContext);
+    public override Type? ReturnType => typeof(FlowDissectorVerdict);
 }
 
 /// <summary>A lightweight tunnel hook.</summary>
@@ -181,6 +191,7 @@ public sealed class LwtAttribute : ProgramAttribute
     };
 
     public override Type? ContextType => typeof(SkBuffContext);
+    public override Type? ReturnType => typeof(LwtVerdict);
 }
 
 /// <summary>A netfilter hook program ("netfilter").</summary>

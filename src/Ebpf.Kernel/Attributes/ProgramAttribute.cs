@@ -15,6 +15,13 @@ public abstract class ProgramAttribute : Attribute
     /// <summary>The context type the program method takes as its only parameter, or null where this library has none (the compiler then accepts a raw pointer or no parameter).</summary>
     public virtual Type? ContextType => null;
 
+    /// <summary>
+    /// The verdict enum the program method returns (<see cref="SkbVerdict"/> for cgroup_skb, <see cref="XdpAction"/> for XDP, ...),
+    /// or null where the kind returns a plain number (a length, 0 or a negative errno): then int, uint, long or ulong.
+    /// The compiler refuses a program method whose return type differs, since the kernel checks the returned range per kind.
+    /// </summary>
+    public virtual Type? ReturnType => null;
+
     public override string ToString() => $"{GetType().Name}(\"{Section}\")";
 
     // Shared argument checks: the messages name the attribute and the fix, since they become build errors.
