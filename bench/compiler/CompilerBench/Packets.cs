@@ -33,6 +33,15 @@ public static class Packets
     // Loose source route through one hop, padded with NOP and END: dropped by the options walk.
     public static readonly Packet IPv4SourceRoute = new("ipv4-opt-lsrr", EtherType.IPv4, IPv4(IPAddress.Parse("10.0.0.1"), IPAddress.Parse("10.0.0.2"), 6,
         [1, 0x83, 7, 4, 10, 0, 0, 7, 0, 0, 0, 0], Tcp(40002, 22), payload: 0));
+    // Strict source route, also dropped.
+    public static readonly Packet IPv4StrictRoute = new("ipv4-opt-ssrr", EtherType.IPv4, IPv4(IPAddress.Parse("10.0.0.1"), IPAddress.Parse("10.0.0.2"), 6,
+        [0x89, 7, 4, 10, 0, 0, 7, 1], Tcp(40004, 22), payload: 0));
+    // Router alert, then end of list: the source route after it is never looked at.
+    public static readonly Packet IPv4EndOfList = new("ipv4-opt-eol", EtherType.IPv4, IPv4(IPAddress.Parse("10.0.0.1"), IPAddress.Parse("10.0.0.2"), 17,
+        [0x94, 4, 0, 0, 0, 0x83, 3, 0], Udp(40005, 53, 8), payload: 8));
+    // IHL says 60 bytes, the packet ends after 4 bytes of options: the walk stops where the bytes do.
+    public static readonly Packet IPv4OptionsCut = new("ipv4-opt-cut", EtherType.IPv4, Ihl(IPv4(IPAddress.Parse("10.0.0.1"), IPAddress.Parse("10.0.0.2"), 17,
+        [1, 1, 1, 1], [], payload: 0), 15));
     // An option whose length byte is 1: malformed, dropped.
     public static readonly Packet IPv4BadOption = new("ipv4-opt-bad", EtherType.IPv4, IPv4(IPAddress.Parse("10.0.0.1"), IPAddress.Parse("10.0.0.2"), 17,
         [1, 1, 0x44, 1], Udp(40003, 53, 8), payload: 8));
@@ -42,7 +51,7 @@ public static class Packets
 
     /// <summary>Every packet: each program is checked on each of them (C verdict = C# verdict, then map contents).</summary>
     public static readonly Packet[] All =
-        [IPv4Tcp, IPv6Udp, IPv4UdpBlocked, IPv6TcpBlocked, IPv4Icmp, IPv4Fragment, IPv4RouterAlert, IPv4SourceRoute, IPv4BadOption, IPv4HeaderOnly, Arp];
+        [IPv4Tcp, IPv6Udp, IPv4UdpBlocked, IPv6TcpBlocked, IPv4Icmp, IPv4Fragment, IPv4RouterAlert, IPv4SourceRoute, IPv4StrictRoute, IPv4EndOfList, IPv4OptionsCut, IPv4BadOption, IPv4HeaderOnly, Arp];
 
     private static byte[] IPv4(IPAddress source, IPAddress destination, byte protocol, byte[] options, byte[] l4, int payload)
     {
@@ -77,6 +86,12 @@ public static class Packets
     private static byte[] Fragment(byte[] ip, int offsetIn8ByteUnits)
     {
         BinaryPrimitives.WriteUInt16BigEndian(ip.AsSpan(6), (ushort)offsetIn8ByteUnits);
+        return ip;
+    }
+
+    private static byte[] Ihl(byte[] ip, int words)
+    {
+        ip[0] = (byte)(0x40 | words);
         return ip;
     }
 
