@@ -1,3 +1,5 @@
+using Ebpf.Kernel;
+
 namespace Ebpf.Compiler.Tests;
 
 /// <summary>Plain C# functions compiled to BPF by the differential tests; each runs as .NET and in the kernel.</summary>
@@ -9,11 +11,12 @@ public static class Samples
 
     public static long Wide(long a, long b) => a * b + (a >> 5) - (long)(uint)b + (b << 60) - (long)((ulong)a >> 7);
 
-    public static int Divide(int a, int b) => b == 0 || b == -1 ? -a : a / b + a % b;
+    // `/` and `%` take non-zero constant divisors; Bpf.Div and Bpf.Mod divide by anything, with BPF's meaning in both worlds.
+    public static int Divide(int a, int b) => Bpf.Div(a, b) + Bpf.Mod(a, b) + a / 7 - a % 10 + a / -3;
 
-    public static uint Unsigned(uint a, uint b) => b == 0 ? 0 : a / b + (a % b) * 3 + (a >> (int)(b & 31));
+    public static uint Unsigned(uint a, uint b) => Bpf.Div(a, b) + Bpf.Mod(a, b) * 3 + (a >> (int)(b & 31)) + a / 16 + a % 1000 + a % 64;
 
-    public static long DivideWide(long a, long b) => b == 0 || b == -1 ? ~a : a / b - a % b + (long)((ulong)a / (ulong)b);
+    public static long DivideWide(long a, long b) => Bpf.Div(a, b) - Bpf.Mod(a, b) + (long)Bpf.Div((ulong)a, (ulong)b) + a / 1_000_000_007 + (long)((ulong)b % 4096);
 
     public static int Narrow(int a, int b) => (sbyte)a + (byte)b * 3 + (short)(a * b) - (ushort)(a - b) + (char)b;
 

@@ -41,7 +41,7 @@ public static class ProgramCompiler
         {
             if (method.GetCustomAttribute<ProgramAttribute>(inherit: true) is not { } program)
                 continue;
-            var compiled = FunctionCompiler.Compile(input, input.FindMethod(programs.FullName!, method.Name), maps);
+            var compiled = FunctionCompiler.Compile(input, method, maps, DirectPacketAccess(program.Section));
             builder.AddProgram(program.Section, new FunctionDefinition(method.Name, compiled.Instructions)
             {
                 Relocations = compiled.MapRelocations.Select(r => CodeRelocation.Map(r.Index, r.Map)).ToList(),
@@ -54,6 +54,12 @@ public static class ProgramCompiler
             throw new CompilerException($"{programs.FullName} has no method with a program attribute such as [CgroupSkb(CgroupSkbDirection.Egress)]");
         return builder.Build();
     }
+
+    /// <summary>Program types whose packets are read through data/data_end (socket filters and the rest use bpf_skb_load_bytes).</summary>
+    private static bool DirectPacketAccess(string section) =>
+        section.StartsWith("cgroup_skb/", StringComparison.Ordinal) || section == "cgroup/skb" || section.StartsWith("xdp", StringComparison.Ordinal)
+        || section.StartsWith("tc", StringComparison.Ordinal) || section.StartsWith("netkit/", StringComparison.Ordinal)
+        || section.StartsWith("sk_skb", StringComparison.Ordinal) || section.StartsWith("lwt_", StringComparison.Ordinal) || section == "flow_dissector";
 
     /// <summary>Source lines by file, read once; a file that is gone gives empty text (the line number still stands).</summary>
     private sealed class SourceFiles

@@ -79,6 +79,15 @@ public sealed class AssemblyInput : IDisposable
         return $"{(ns.Length == 0 ? "" : ns + ".")}{Metadata.GetString(type.Name)}.{Metadata.GetString(definition.Name)}";
     }
 
+    /// <summary>The loaded (reflection) form of a method of this assembly: the compiler resolves tokens and layouts through it.</summary>
+    public System.Reflection.MethodBase Resolve(MethodDefinitionHandle method)
+    {
+        var assembly = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => !a.IsDynamic && a.Location == Path)
+            ?? System.Reflection.Assembly.LoadFrom(Path);
+        return assembly.ManifestModule.ResolveMethod(MetadataTokens.GetToken(method))
+            ?? throw new CompilerException($"{Path}: method {MethodName(method)} cannot be loaded");
+    }
+
     /// <summary>Finds a method by its type's full name and its own name.</summary>
     public MethodDefinitionHandle FindMethod(string typeFullName, string methodName)
     {

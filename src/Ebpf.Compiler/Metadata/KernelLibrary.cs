@@ -9,10 +9,6 @@ namespace Ebpf.Compiler.Metadata;
 /// </summary>
 internal static class KernelLibrary
 {
-    private static readonly Assembly Assembly = typeof(BpfContext).Assembly;
-
-    public static Type? Find(string ns, string name) => ns.StartsWith("Ebpf.Kernel", StringComparison.Ordinal) ? Assembly.GetType($"{ns}.{name}") : null;
-
     /// <summary>The context field a property getter or setter of a context type reads or writes.</summary>
     public static (PropertyInfo Property, ContextFieldAttribute Field)? ContextField(Type context, string accessor)
     {

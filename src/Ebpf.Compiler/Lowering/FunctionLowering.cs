@@ -1,0 +1,109 @@
+using System.Reflection;
+using Ebpf.Compiler.CodeGen;
+using Ebpf.Compiler.Metadata;
+using Ebpf.Kernel;
+
+namespace Ebpf.Compiler.Lowering;
+
+/// <summary>
+/// What every method lowered into one BPF function shares: the builder, the program's maps, the assembly's PDB for
+/// source lines, which locals must live in the frame, and the chain of inlined calls (to refuse recursion).
+/// </summary>
+internal sealed class FunctionLowering
+{
+    private readonly AssemblyInput _input;
+    private readonly IReadOnlyDictionary<string, MapInfo> _maps;
+    private readonly HashSet<(MethodBase, int)> _escaped;
+    private readonly bool _directPacketAccess;
+
+    public FunctionLowering(AssemblyInput input, string name, IReadOnlyDictionary<string, MapInfo> maps, HashSet<(MethodBase, int)> escaped, bool directPacketAccess)
+    {
+        _input = input;
+        _maps = maps;
+        _escaped = escaped;
+        _directPacketAccess = directPacketAccess;
+        Builder = new FunctionBuilder(name, (code, message) => new CompilerException(Builder!.Location, code, message));
+    }
+
+    public FunctionBuilder Builder { get; }
+    public Stack<MethodBase> CallChain { get; } = new();
+
+    public bool OnCallChain(MethodBase method) => CallChain.Contains(method);
+
+    public bool Escapes(MethodBase method, int index) => _escaped.Contains((method, index));
+
+    /// <summary>Locals are keyed by method and index (arguments by ~index), so a restart finds them again.</summary>
+    public (MethodBase, int) SlotKey(LocalSlot slot) => _slotKeys.TryGetValue(slot, out var key) ? key : throw new InvalidOperationException(slot.Name);
+
+    private readonly Dictionary<LocalSlot, (MethodBase, int)> _slotKeys = [];
+    public void Register(LocalSlot slot, MethodBase method, int index) => _slotKeys[slot] = (method, index);
+
+    public bool DirectPacketAccess(Type context) => _directPacketAccess && (context == typeof(SkBuffContext) || context == typeof(XdpContext));
+
+    public CompilerException Error(MethodBase method, int ilOffset, string code, string message)
+    {
+        var location = method.Module.Assembly.Location == _input.Path ? _input.LocationOf(Handle(method), ilOffset) : null;
+        return new CompilerException(location ?? Builder.Location, code, $"{message} (in {method.DeclaringType?.Name}.{method.Name})");
+    }
+
+    private static System.Reflection.Metadata.MethodDefinitionHandle Handle(MethodBase method) =>
+        System.Reflection.Metadata.Ecma335.MetadataTokens.MethodDefinitionHandle(method.MetadataToken & 0xffffff);
+
+    /// <summary>Source lines by IL offset, for methods of the compiled assembly.</summary>
+    public Dictionary<int, SourceLocation> Lines(MethodBase method)
+    {
+        if (method.Module.Assembly.Location != _input.Path) return [];
+        var lines = new Dictionary<int, SourceLocation>();
+        foreach (var (offset, location) in _input.SequencePoints(Handle(method)))
+            lines[offset] = location;
+        return lines;
+    }
+
+    private static (Type[]? TypeArgs, Type[]? MethodArgs) Generics(MethodBase method) =>
+        (method.DeclaringType is { IsGenericType: true } t ? t.GetGenericArguments() : null, method.IsGenericMethod ? method.GetGenericArguments() : null);
+
+    public MethodBase ResolveMethod(MethodBase context, int token)
+    {
+        var (t, m) = Generics(context);
+        try { return context.Module.ResolveMethod(token, t, m) ?? throw new ArgumentException("no method"); }
+        catch (Exception e) when (e is ArgumentException or TypeLoadException or MissingMemberException)
+        {
+            throw Error(context, 0, "EBPF021", $"a called method (token 0x{token:x8}) cannot be resolved: {e.Message}");
+        }
+    }
+
+    public FieldInfo ResolveField(MethodBase context, int token)
+    {
+        var (t, m) = Generics(context);
+        return context.Module.ResolveField(token, t, m) ?? throw Error(context, 0, "EBPF030", $"field 0x{token:x8} cannot be resolved");
+    }
+
+    public Type ResolveType(MethodBase context, int token)
+    {
+        var (t, m) = Generics(context);
+        return context.Module.ResolveType(token, t, m);
+    }
+
+    public string String(MethodBase context, int token) => context.Module.ResolveString(token);
+
+    /// <summary>ldsfld: a [Map] field, or a static readonly scalar folded to its value.</summary>
+    public Operand StaticField(MethodBase context, int token, MethodLowering site)
+    {
+        var field = ResolveField(context, token);
+        if (field.GetCustomAttribute<MapAttribute>() is not null && _maps.TryGetValue(field.Name, out var map) && field.DeclaringType == _mapsOwner)
+            return Operand.OfMap(map);
+        if (field.GetCustomAttribute<MapAttribute>() is not null)
+            throw site.Error("EBPF030", $"[Map] field {field.DeclaringType?.Name}.{field.Name} belongs to another class; a program uses the maps of its own class");
+        if (field.IsInitOnly && Layout.IsScalar(field.FieldType) && !field.FieldType.IsPointer)
+        {
+            var value = field.GetValue(null);
+            var raw = value is Enum ? System.Convert.ChangeType(value, Enum.GetUnderlyingType(field.FieldType)) : value;
+            long constant = raw switch { bool b => b ? 1 : 0, char c => c, ulong u => (long)u, null => 0, _ => System.Convert.ToInt64(raw) };
+            return Operand.Constant(constant, Layout.IsWide(field.FieldType));
+        }
+        throw site.Error("EBPF030", $"static field '{field.Name}' is neither a [Map] nor a static readonly integer; BPF programs read static data through maps and constants");
+    }
+
+    private Type? _mapsOwner;
+    public void MapsOf(Type owner) => _mapsOwner = owner;
+}

@@ -1,0 +1,162 @@
+using System.Reflection;
+using Ebpf.Asm;
+using Ebpf.Compiler.Ir;
+
+namespace Ebpf.Compiler.Lowering;
+
+public sealed partial class MethodLowering
+{
+    private Operand LoadSlot(LocalSlot slot)
+    {
+        if (slot.Bound is { } bound) return bound;
+        if (slot.InFrame)
+            return Layout.IsScalar(slot.Type) ? _b.Load(slot.Type, Vreg.Frame, slot.FrameOffset, PointerOf(slot)) : Operand.Frame(slot.FrameOffset, slot.Type);
+        return RegisterValue(slot.Reg, slot.Type, PointerOf(slot), temporary: false);
+    }
+
+    private static PointerKind PointerOf(LocalSlot slot) =>
+        slot.Pointer != PointerKind.None ? slot.Pointer : slot.Type.IsByRef || slot.Type.IsPointer ? PointerKind.MapValue : PointerKind.None;
+
+    /// <summary>A register operand; an address is typed by what it points to.</summary>
+    private static Operand RegisterValue(int reg, Type type, PointerKind pointer, bool temporary) =>
+        pointer != PointerKind.None && (type.IsByRef || type.IsPointer)
+            ? Operand.InRegister(reg, type.GetElementType()!, true, temporary, pointer)
+            : Operand.InRegister(reg, type, Layout.IsWide(type), temporary, pointer);
+
+    private Operand AddressOfSlot(LocalSlot slot)
+    {
+        if (slot.Bound is not null)
+            throw Error("EBPF063", $"the address of parameter '{slot.Name}' is taken while it stands for the caller's value; copy it to a local first");
+        return slot.InFrame ? Operand.Frame(slot.FrameOffset, slot.Type) : Operand.AddressOf(slot);
+    }
+
+    private void StoreSlot(LocalSlot slot, Operand value)
+    {
+        if (slot.Bound is not null)
+            throw Error("EBPF063", $"parameter '{slot.Name}' is written while it stands for the caller's value");
+        if (slot.InFrame)
+        {
+            StoreTo(slot, value);
+            return;
+        }
+        if (value.Kind == OperandKind.LocalAddress)
+            throw new EscapeException(_owner.SlotKey(value.Local!));
+        ProtectStackFrom(slot.Reg);
+        if (value.Kind == OperandKind.FrameAddress) slot.Pointer = PointerKind.Frame;
+        else if (value.Pointer != PointerKind.None) slot.Pointer = value.Pointer;
+        _b.MoveInto(slot.Reg, value);
+    }
+
+    /// <summary>A value on the stack that still reads a local's register keeps its old value: copy it before the local changes.</summary>
+    private void ProtectStackFrom(int reg)
+    {
+        for (var i = 0; i < _stack.Count; i++)
+        {
+            var o = _stack[i];
+            var reads = o.Kind == OperandKind.Register && o.Reg == reg
+                || o.Kind == OperandKind.Condition && (o.Left!.Kind == OperandKind.Register && o.Left.Reg == reg || o.Right!.Kind == OperandKind.Register && o.Right.Reg == reg);
+            if (!reads) continue;
+            var copy = _b.NewVreg();
+            _b.MoveInto(copy, o.Kind == OperandKind.Condition ? o : o.Shared());
+            _stack[i] = o.Kind == OperandKind.Condition
+                ? Operand.InRegister(copy, typeof(bool), false, true)
+                : Operand.InRegister(copy, o.Type, o.Wide, true, o.Pointer);
+        }
+    }
+
+    private void StoreTo(LocalSlot slot, Operand value) => StoreThrough(Operand.Frame(slot.FrameOffset, slot.Type), slot.Type, value);
+
+    /// <summary>Where a load or store through an address operand goes.</summary>
+    private Operand Address(Operand o)
+    {
+        if (o.Kind is OperandKind.FrameAddress or OperandKind.LocalAddress) return o;
+        if (o.Kind == OperandKind.Register) return o.Pointer == PointerKind.None ? RegisterValue(o.Reg, typeof(byte*), PointerKind.MapValue, false) : o;
+        throw Error("EBPF064", $"{o} is not an address");
+    }
+
+    private Operand FieldAddress(Operand obj, FieldInfo field)
+    {
+        if (obj.Kind == OperandKind.Register && obj.Pointer == PointerKind.Context)
+            throw Error("EBPF020", $"field {field.Name} of the context is private to the library; use its properties");
+        if (obj.Kind == OperandKind.LocalAddress)
+            throw new EscapeException(_owner.SlotKey(obj.Local!));
+        return Address(obj).Displaced(Layout.OffsetOf(field), field.FieldType);
+    }
+
+    /// <summary>Reads a value of <paramref name="type"/> at an address: a scalar into a register, a struct as its address (copied when stored).</summary>
+    private Operand LoadFrom(Operand address, Type type)
+    {
+        if (address.Kind == OperandKind.LocalAddress)
+            return LoadSlot(address.Local!);
+        if (!Layout.IsScalar(type))
+            return address.Displaced(0, type);
+        if (type == typeof(object)) type = typeof(nint);
+        var pointer = type.IsByRef || type.IsPointer ? PointerKind.MapValue : PointerKind.None;
+        var (baseReg, offset) = BaseOf(address);
+        var loaded = _b.Load(type, baseReg, offset, pointer);
+        return pointer == PointerKind.None ? loaded : RegisterValue(loaded.Reg, type, pointer, true);
+    }
+
+    private (int Reg, short Offset) BaseOf(Operand address) => address.Kind switch
+    {
+        OperandKind.FrameAddress => (Vreg.Frame, address.Offset),
+        OperandKind.Register => (address.Reg, address.Offset),
+        _ => throw Error("EBPF064", $"{address} is not an address"),
+    };
+
+    /// <summary>Writes <paramref name="value"/> (null: zeroes) of <paramref name="type"/> at an address.</summary>
+    private void StoreThrough(Operand address, Type type, Operand? value)
+    {
+        if (address.Kind == OperandKind.LocalAddress)
+        {
+            var slot = address.Local!;
+            if (slot.InFrame) { StoreTo(slot, value ?? Operand.Constant(0, Layout.IsWide(type))); return; }
+            StoreSlot(slot, value ?? Operand.Constant(0, Layout.IsWide(type)));
+            return;
+        }
+        if (value?.Kind == OperandKind.LocalAddress)
+            throw new EscapeException(_owner.SlotKey(value.Local!));
+        var (baseReg, offset) = BaseOf(address);
+        var size = Layout.SizeOf(type);
+        if (value is null)
+        {
+            _b.Zero(baseReg, offset, size);
+            return;
+        }
+        if (Layout.IsScalar(type))
+        {
+            if (value.Kind == OperandKind.Condition)
+                value = Operand.InRegister(_b.SetCondition(value), typeof(bool), false, true);
+            _b.Store(size, baseReg, offset, value);
+            return;
+        }
+        // A struct: copy its bytes from wherever the value lives.
+        if (value.Kind == OperandKind.Constant && value.Value == 0) { _b.Zero(baseReg, offset, size); return; }
+        var (srcReg, srcOffset) = BaseOf(value);
+        if (srcReg == baseReg && srcOffset == offset) return;
+        _b.Copy(baseReg, offset, srcReg, srcOffset, size);
+    }
+
+    /// <summary><c>new S(...)</c> of a struct: a frame temporary, zeroed, its constructor inlined with `this` pointing at it.</summary>
+    private void NewObject(int token)
+    {
+        var ctor = _owner.ResolveMethod(_method, token);
+        var type = ctor.DeclaringType!;
+        if (!type.IsValueType)
+            throw Error("EBPF003", $"new {type.Name}(...) allocates; BPF programs cannot allocate: use a struct, a local or a map");
+        var count = ctor.GetParameters().Length;
+        var args = new Operand[count + 1];
+        for (var i = count; i >= 1; i--) args[i] = Pop();
+        var offset = _b.AllocateFrame(Layout.SizeOf(type));
+        _b.Zero(Vreg.Frame, offset, Layout.SizeOf(type));
+        args[0] = Operand.Frame(offset, type);
+        Inline(ctor, args);
+        Push(Operand.Frame(offset, type));
+    }
+}
+
+/// <summary>Thrown when a local kept in a register turns out to need an address: the function is lowered again with it in the frame.</summary>
+internal sealed class EscapeException((MethodBase Method, int Index) slot) : Exception
+{
+    public (MethodBase Method, int Index) Slot { get; } = slot;
+}
