@@ -17,17 +17,19 @@ public static class Report
         }
 
         Console.WriteLine();
-        Console.WriteLine("run time ns/packet        kernel: C     C#   C#/C     wall: C      C#   C#/C   net C#/C");
+        Console.WriteLine("run time ns/packet        kernel: C     C#   C#/C      fine: C      C#   C#/C   net C#/C");
         foreach (var r in results)
             foreach (var t in r.Times)
                 Console.WriteLine($"{r.Case.Name,-12} {t.Packet,-12} {t.C,8:F0} {Num(t.CSharp, "F0"),6} {Num(t.Ratio, "F2"),6}  " +
-                                  $"{t.CWall,11:F2} {Num(t.CSharpWall, "F2"),7} {Num(t.WallRatio, "F2"),6} {Num(t.Net, "F2"),10}{(t.Busy ? "  *" : "")}");
+                                  $"{t.CFine,11:F2} {Num(t.CSharpFine, "F2"),7} {Num(t.FineRatio, "F2"),6} {Num(t.Net, "F2"),10}" +
+                                  (t.Yielded > 0.5 ? $"  ~ {t.Yielded:P0} yielded" : ""));
         var all = results.SelectMany(r => r.Times).ToList();
         if (all.Count > 0)
         {
-            Console.WriteLine($"(empty program: {all.Average(t => t.EmptyWall):F2} ns/packet, the test-run loop's own cost; net = C# over C with it taken off both)");
-            if (all.Any(t => t.Busy))
-                Console.WriteLine("(* the machine was busy: test runs kept yielding the CPU, so the wall columns hold the kernel's whole-ns figures)");
+            Console.WriteLine($"(fine: the kernel's figure to a fraction of a ns; empty program: {all.Average(t => t.EmptyFine):F2} ns/packet, the test-run " +
+                              "loop's own cost; net: C# over C with that taken off both)");
+            if (all.Any(t => t.Yielded > 0.5))
+                Console.WriteLine("(~ most calls yielded the CPU to other tasks: their fine figure is the kernel's whole ns + 0.5)");
         }
 
         Console.WriteLine();
