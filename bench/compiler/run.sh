@@ -21,4 +21,7 @@ if ! log="$(dotnet build "$here/CompilerBench" -c Release --artifacts-path "$out
   echo "run.sh: the benchmark did not build (see above)" >&2
   exit 1
 fi
-dotnet "$out/art/bin/CompilerBench/release/CompilerBench.dll" "$out/programs.o" "$@"
+rc=0
+dotnet "$out/art/bin/CompilerBench/release/CompilerBench.dll" "$out/programs.o" --objects "$out" "$@" || rc=$?
+echo "objects to compare: llvm-objdump-14 -d $out/programs.o and $out/NAME.cs.o"
+exit $rc

@@ -1,7 +1,7 @@
 // The compiler benchmark (issue 5): each program of ../programs.c (clang-14 -O2) against its C# twin in Programs.cs
 // (Ebpf.Compiler), in one process: instructions in the object, after the verifier (xlated), jited bytes, and run time per
 // packet from BPF_PROG_TEST_RUN. Before timing, both must agree on every packet (verdict) and on map contents.
-// Usage: CompilerBench PROGRAMS.o [--repeat N] [--rounds R]     (root: loads programs)
+// Usage: CompilerBench PROGRAMS.o [--repeat N] [--rounds R] [--objects DIR]     (root: loads programs)
 using System.Reflection;
 using CompilerBench;
 using Ebpf;
@@ -13,12 +13,14 @@ using KernelMap = Ebpf.Kernel.BpfMap;
 
 if (args.Length < 1 || args[0].StartsWith('-'))
 {
-    Console.Error.WriteLine("usage: CompilerBench PROGRAMS.o [--repeat N] [--rounds R]");
+    Console.Error.WriteLine("usage: CompilerBench PROGRAMS.o [--repeat N] [--rounds R] [--objects DIR]");
     return 2;
 }
 string objectPath = args[0];
 int repeat = Option("--repeat", 200_000);
 int rounds = Option("--rounds", 51);
+// Where to write each C# object (NAME.cs.o), to read beside the C one: llvm-objdump-14 -d DIR/NAME.cs.o
+string? objects = StringOption("--objects");
 
 using var c = BpfObject.Load(objectPath);
 var empty = c.Programs[Cases.EmptyCFunction];
@@ -57,6 +59,8 @@ void Measure(Case bench, Result result)
     try
     {
         var elf = ProgramCompiler.Compile(bench.CSharpClass);
+        if (objects is not null)
+            File.WriteAllBytes(Path.Combine(objects, $"{bench.Name}.cs.o"), elf);
         result.CSharp = Sizes.Of(BpfObjectFile.Read(elf), null, bench.CSharpMethod);
         try
         {
@@ -127,10 +131,12 @@ void CompareMaps(string what, string side, List<string> c, List<string> other)
     foreach (var line in other.Except(c).Take(8)) Console.WriteLine($"    only {side}: {line}");
 }
 
-int Option(string name, int fallback)
+int Option(string name, int fallback) => StringOption(name) is { } value ? int.Parse(value) : fallback;
+
+string? StringOption(string name)
 {
     int i = Array.IndexOf(args, name);
-    return i > 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
+    return i > 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
 
 // The first line says what failed; a verifier refusal's reason is the log's last line, so that is added.
