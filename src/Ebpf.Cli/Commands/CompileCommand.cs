@@ -1,5 +1,8 @@
 using System.CommandLine;
 using System.Reflection;
+using System.Runtime.Loader;
+using Ebpf.Cli.Commands.Embedding;
+using Ebpf.Compiler;
 using Ebpf.Compiler.CodeGen;
 using Ebpf.Kernel;
 
@@ -7,6 +10,8 @@ namespace Ebpf.Cli.Commands;
 
 /// <summary>
 /// <c>ebpf compile ASSEMBLY -o FILE [--type NAME]</c>: compiles the class of BPF programs in a built assembly to a BPF object.
+/// <c>ebpf compile ASSEMBLY --embed</c>: compiles every class of programs in it and embeds each object in the assembly as the
+/// resource "&lt;full type name&gt;.bpf.o", where <c>BpfObject.Load&lt;T&gt;()</c> finds it (the MSBuild target's step).
 /// Compiler errors print as <c>file(line,col): error CODE: message</c>, one per line, like the C# compiler's.
 /// </summary>
 internal static class CompileCommand
@@ -14,24 +19,94 @@ internal static class CompileCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var assembly = new Argument<string>("assembly") { Description = "A built .NET assembly (its .pdb beside it gives source lines)" };
-        var output = new Option<string>("--output", "-o") { Description = "The BPF object to write", Required = true };
+        var output = new Option<string?>("--output", "-o") { Description = "The BPF object to write" };
+        var embed = new Option<bool>("--embed") { Description = "Embed the object of every class of programs in the assembly itself (resource <type>.bpf.o), PDB kept in sync" };
         var type = new Option<string?>("--type", "-t") { Description = "The class of programs, when the assembly has several" };
-        var command = new Command("compile", "Compile C# eBPF programs to a BPF object") { assembly, output, type };
-        command.SetAction(parse => CommandRunner.Run(stderr, () =>
+        var references = new Option<string[]>("--reference", "-r") { Description = "An assembly ASSEMBLY depends on, for loading it from where it was built (repeatable)" };
+        var command = new Command("compile", "Compile C# eBPF programs to a BPF object") { assembly, output, embed, type, references };
+        command.SetAction(parse =>
+        {
+            var compiled = true;
+            var code = CommandRunner.Run(stderr, () =>
                 {
                     var path = Path.GetFullPath(parse.GetValue(assembly)!);
+                    var file = parse.GetValue(output);
+                    if (parse.GetValue(embed) == (file is not null))
+                        throw new BpfException("compile needs either -o FILE (write the object) or --embed (put the objects in the assembly), not both");
                     if (!File.Exists(path))
                         throw new BpfException($"{path}: no such assembly; build the project first (dotnet build)");
-                    var programs = FindPrograms(Assembly.LoadFrom(path), parse.GetValue(type));
-                    var bytes = ProgramCompiler.Compile(programs);
-                    File.WriteAllBytes(parse.GetValue(output)!, bytes);
-                    stdout.WriteLine($"compiled {programs.FullName} to {parse.GetValue(output)} ({bytes.Length} bytes)");
-                }));
+                    var refs = parse.GetValue(references) ?? [];
+                    ResolveFrom(refs);
+                    var loaded = Assembly.LoadFrom(path);
+                    if (file is not null)
+                    {
+                        var programs = FindPrograms(loaded, parse.GetValue(type));
+                        var bytes = ProgramCompiler.Compile(programs);
+                        File.WriteAllBytes(file, bytes);
+                        stdout.WriteLine($"compiled {programs.FullName} to {file} ({bytes.Length} bytes)");
+                    }
+                    else
+                        compiled = Embed(path, loaded, parse.GetValue(type), refs, stdout, stderr);
+                });
+            return code == 0 && !compiled ? 1 : code; // the compiler errors are printed already, one per line
+        });
         return command;
     }
 
-    /// <summary>The class holding methods with program attributes; with several, --type picks one.</summary>
-    private static Type FindPrograms(Assembly assembly, string? name)
+    /// <summary>
+    /// Compiles every class (or the --type one) and embeds the objects. Every class is tried, so one build shows the errors
+    /// of all of them; with any error nothing is embedded and false comes back.
+    /// </summary>
+    private static bool Embed(string path, Assembly assembly, string? name, string[] references, TextWriter stdout, TextWriter stderr)
+    {
+        var classes = name is null ? ProgramClasses(assembly) : [FindPrograms(assembly, name)];
+        var objects = new List<EmbeddedObject>();
+        var failed = 0;
+        foreach (var programs in classes)
+        {
+            try
+            {
+                objects.Add(new EmbeddedObject(ProgramObjectName(programs), ProgramCompiler.Compile(programs)));
+            }
+            catch (CompilerException e)
+            {
+                stderr.WriteLine(e.Location is null ? $"error: {e.Message}" : e.Message);
+                failed++;
+            }
+        }
+        if (failed > 0)
+            return false;
+        if (objects.Count == 0)
+        {
+            stdout.WriteLine($"{Path.GetFileName(path)} has no class of programs; left as it is");
+            return true;
+        }
+        AssemblyResources.Embed(path, objects, references.Select(Path.GetDirectoryName).OfType<string>().Distinct());
+        foreach (var o in objects)
+            stdout.WriteLine($"embedded {o.Name} ({o.Bytes.Length} bytes) in {path}");
+        return true;
+    }
+
+    /// <summary>The resource name <c>BpfObject.Load&lt;T&gt;()</c> looks for.</summary>
+    internal static string ProgramObjectName(Type programs) => programs.FullName + ".bpf.o";
+
+    /// <summary>
+    /// The assembly is loaded from where it was built (obj/), where its dependencies are not; the build names them. Only names
+    /// this process cannot find itself come here, so the kernel-side library stays the one the compiler knows.
+    /// </summary>
+    private static void ResolveFrom(string[] references)
+    {
+        if (references.Length == 0)
+            return;
+        var byName = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var r in references)
+            byName.TryAdd(Path.GetFileNameWithoutExtension(r), Path.GetFullPath(r));
+        AssemblyLoadContext.Default.Resolving += (context, name) =>
+            name.Name is { } n && byName.TryGetValue(n, out var file) && File.Exists(file) ? context.LoadFromAssemblyPath(file) : null;
+    }
+
+    /// <summary>Every class holding a static method with a program attribute.</summary>
+    private static List<Type> ProgramClasses(Assembly assembly)
     {
         Type[] types;
         try
@@ -42,8 +117,26 @@ internal static class CompileCommand
         {
             types = e.Types.OfType<Type>().ToArray();
         }
-        var candidates = types.Where(t => t.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)
-            .Any(m => m.GetCustomAttribute<ProgramAttribute>(inherit: true) is not null)).ToList();
+        return types.Where(t => !t.ContainsGenericParameters && HasPrograms(t)).ToList();
+    }
+
+    private static bool HasPrograms(Type type)
+    {
+        try
+        {
+            return type.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
+                .Any(m => m.GetCustomAttribute<ProgramAttribute>(inherit: true) is not null);
+        }
+        catch (Exception e) when (e is TypeLoadException or FileNotFoundException or FileLoadException)
+        {
+            return false; // a type whose own dependencies are missing uses no program attribute of ours
+        }
+    }
+
+    /// <summary>The class holding methods with program attributes; with several, --type picks one.</summary>
+    private static Type FindPrograms(Assembly assembly, string? name)
+    {
+        var candidates = ProgramClasses(assembly);
         if (name is not null)
             return candidates.FirstOrDefault(t => t.FullName == name || t.Name == name)
                 ?? throw new BpfException($"{assembly.GetName().Name} has no class of programs named {name}; it has: {string.Join(", ", candidates.Select(t => t.FullName))}");
