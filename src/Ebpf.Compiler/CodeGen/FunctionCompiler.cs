@@ -47,6 +47,7 @@ public static class FunctionCompiler
                 continue; // that local needs an address: lower again with it in the frame
             }
             var function = lowering.Builder.Function;
+            Optimizer.Run(function);
             ZeroLiveIns(function);
             MarkLoops(function);
             var frame = RegisterAllocator.Allocate(function, message => new CompilerException(input.LocationOf(Handle(method), 0), "EBPF013", $"{message} (in {name})"));

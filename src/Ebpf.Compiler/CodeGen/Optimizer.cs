@@ -1,0 +1,134 @@
+using Ebpf.Asm;
+using Ebpf.Compiler.Ir;
+using Ebpf.Compiler.Registers;
+
+namespace Ebpf.Compiler.CodeGen;
+
+/// <summary>
+/// Clean-up before register allocation. Intrinsics and inlined methods produce a flag (TryLoad's result, a bool a
+/// helper method returns) that the caller immediately branches on: the branch is decided where the flag is set, so
+/// the flag usually dies; then dead instructions go.
+/// </summary>
+internal static class Optimizer
+{
+    public static void Run(IrFunction function)
+    {
+        for (var round = 0; round < 16; round++)
+        {
+            var changed = ThreadKnownBranches(function);
+            changed |= RemoveDeadCode(function);
+            if (!changed) return;
+        }
+    }
+
+    /// <summary>
+    /// A block whose only successor is a lone test of a register it just set (to a constant, or to a comparison) jumps
+    /// where that test goes instead.
+    /// </summary>
+    private static bool ThreadKnownBranches(IrFunction function)
+    {
+        var changed = false;
+        foreach (var block in function.Blocks)
+        {
+            if (block.Code.Any(i => i.IsJump && !i.IsUnconditionalJump)) continue;
+            var tail = block.Code.Count > 0 && block.Code[^1].IsUnconditionalJump ? block.Code[^1] : null;
+            var successor = tail is not null ? tail.Target : block.EndsControl ? null : block.Next;
+            if (successor is null || successor == block || successor.Code.Count != 1) continue;
+            var test = successor.Code[0];
+            if (!test.IsJump || test.IsUnconditionalJump || test.Src != Vreg.None || !Vreg.IsVirtual(test.Dst) || test.Template.Imm != 0) continue;
+            var op = (JumpOp)(test.Template.OpCode & 0xf0);
+            if (op is not (JumpOp.Jeq or JumpOp.Jne) || successor.Next is null) continue;
+            var def = LastDefinition(block, test.Dst);
+            if (def is null) continue;
+            if (IsMoveImmediate(def, out var value))
+            {
+                var taken = op == JumpOp.Jeq ? value == 0 : value != 0;
+                Redirect(block, tail, taken ? test.Target! : successor.Next);
+                changed = true;
+            }
+            else if (def.IsSetCondition && !WrittenAfter(block, def, def.Src) && (def.Aux == Vreg.None || !WrittenAfter(block, def, def.Aux)))
+            {
+                // Branch on the comparison itself: taken when (v != 0) == cond, i.e. cond for jne, !cond for jeq.
+                var compare = def.Template;
+                var jumpOp = (JumpOp)(compare.OpCode & 0xf0);
+                if (op == JumpOp.Jeq) compare = compare.WithOpCode((byte)((compare.OpCode & 0x0f) | (byte)Invert(jumpOp)));
+                if (tail is not null) block.Code.Remove(tail);
+                block.Code.Add(new MachineInstr(compare.WithOffset(0), def.Src, def.Aux) { Target = test.Target, Location = test.Location });
+                block.Next = successor.Next;
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    private static void Redirect(Block block, MachineInstr? tail, Block to)
+    {
+        if (tail is not null) tail.Target = to;
+        else block.Next = to;
+    }
+
+    private static bool WrittenAfter(Block block, MachineInstr ins, int reg)
+    {
+        var defs = new List<int>();
+        for (var i = block.Code.IndexOf(ins) + 1; i < block.Code.Count; i++)
+        {
+            block.Code[i].Defs(defs);
+            if (defs.Contains(reg)) return true;
+        }
+        return false;
+    }
+
+    private static MachineInstr? LastDefinition(Block block, int reg)
+    {
+        var defs = new List<int>();
+        for (var i = block.Code.Count - 1; i >= 0; i--)
+        {
+            block.Code[i].Defs(defs);
+            if (defs.Contains(reg)) return block.Code[i];
+        }
+        return null;
+    }
+
+    private static bool IsMoveImmediate(MachineInstr ins, out long value)
+    {
+        var t = ins.Template;
+        value = t.Imm;
+        return !ins.IsSetCondition && (t.Class is InstructionClass.Alu or InstructionClass.Alu64) && (AluOp)(t.OpCode & 0xf0) == AluOp.Mov && (t.OpCode & (byte)OperandSource.X) == 0;
+    }
+
+    private static JumpOp Invert(JumpOp op) => op switch
+    {
+        JumpOp.Jeq => JumpOp.Jne, JumpOp.Jne => JumpOp.Jeq, JumpOp.Jgt => JumpOp.Jle, JumpOp.Jle => JumpOp.Jgt,
+        JumpOp.Jge => JumpOp.Jlt, JumpOp.Jlt => JumpOp.Jge, JumpOp.Jsgt => JumpOp.Jsle, JumpOp.Jsle => JumpOp.Jsgt,
+        JumpOp.Jsge => JumpOp.Jslt, JumpOp.Jslt => JumpOp.Jsge, _ => throw new InvalidOperationException(op.ToString()),
+    };
+
+    /// <summary>Instructions without side effects whose results nothing reads.</summary>
+    private static bool RemoveDeadCode(IrFunction function)
+    {
+        var liveness = new Liveness(function);
+        var changed = false;
+        var uses = new List<int>();
+        var defs = new List<int>();
+        foreach (var block in function.Blocks)
+        {
+            var live = new HashSet<int>(liveness.LiveOut(block));
+            for (var i = block.Code.Count - 1; i >= 0; i--)
+            {
+                var ins = block.Code[i];
+                ins.Defs(defs);
+                ins.Uses(uses);
+                var pure = !ins.IsCall && !ins.IsExit && !ins.IsJump && ins.Template.Class is InstructionClass.Alu or InstructionClass.Alu64 or InstructionClass.Ldx or InstructionClass.Ld;
+                if (pure && defs.Count > 0 && defs.All(d => Vreg.IsVirtual(d) && !live.Contains(d)))
+                {
+                    block.Code.RemoveAt(i);
+                    changed = true;
+                    continue;
+                }
+                live.ExceptWith(defs);
+                live.UnionWith(uses);
+            }
+        }
+        return changed;
+    }
+}
