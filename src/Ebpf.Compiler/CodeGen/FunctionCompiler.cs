@@ -33,9 +33,10 @@ public static class FunctionCompiler
         if (!method.IsStatic)
             throw new CompilerException(input.LocationOf(Handle(method), 0), "EBPF010", $"only static methods can be compiled to BPF; make the method static (in {name})");
         var escaped = new HashSet<(MethodBase, int)>();
+        var packetViews = true;
         for (var attempt = 0; ; attempt++)
         {
-            var lowering = new FunctionLowering(input, method.Name, maps ?? new Dictionary<string, MapInfo>(), escaped, directPacketAccess);
+            var lowering = new FunctionLowering(input, method.Name, maps ?? new Dictionary<string, MapInfo>(), escaped, directPacketAccess, packetViews);
             lowering.MapsOf(method.DeclaringType!);
             lowering.CallChain.Push(method);
             try
@@ -45,6 +46,11 @@ public static class FunctionCompiler
             catch (EscapeException e) when (attempt < MaxRestarts && escaped.Add(e.Slot))
             {
                 continue; // that local needs an address: lower again with it in the frame
+            }
+            if (packetViews && lowering.PacketPointersInvalidated && lowering.Builder.Function.Blocks.Count > 0 && lowering.UsedPacketViews)
+            {
+                packetViews = false; // a helper may move the packet: headers are copied to the frame instead
+                continue;
             }
             var function = lowering.Builder.Function;
             Optimizer.Run(function);

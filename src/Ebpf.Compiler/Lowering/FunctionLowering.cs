@@ -16,8 +16,9 @@ internal sealed class FunctionLowering
     private readonly HashSet<(MethodBase, int)> _escaped;
     private readonly bool _directPacketAccess;
 
-    public FunctionLowering(AssemblyInput input, string name, IReadOnlyDictionary<string, MapInfo> maps, HashSet<(MethodBase, int)> escaped, bool directPacketAccess)
+    public FunctionLowering(AssemblyInput input, string name, IReadOnlyDictionary<string, MapInfo> maps, HashSet<(MethodBase, int)> escaped, bool directPacketAccess, bool packetViews)
     {
+        _packetViews = packetViews;
         _input = input;
         _maps = maps;
         _escaped = escaped;
@@ -37,6 +38,15 @@ internal sealed class FunctionLowering
 
     private readonly Dictionary<LocalSlot, (MethodBase, int)> _slotKeys = [];
     public void Register(LocalSlot slot, MethodBase method, int index) => _slotKeys[slot] = (method, index);
+
+    /// <summary>Whether struct locals filled by TryLoad may point into the packet (off after a helper that changes packet data).</summary>
+    public bool PacketViews => _directPacketAccess && _packetViews;
+    private readonly bool _packetViews;
+
+    /// <summary>Set when the function calls a helper after which the verifier forgets packet pointers.</summary>
+    public bool PacketPointersInvalidated { get; set; }
+
+    public bool UsedPacketViews => _slotKeys.Keys.Any(s => s.PacketView);
 
     public bool DirectPacketAccess(Type context) => _directPacketAccess && (context == typeof(SkBuffContext) || context == typeof(XdpContext));
 

@@ -12,6 +12,9 @@ public sealed partial class MethodLowering
 {
     private static readonly Assembly KernelAssembly = typeof(BpfContext).Assembly;
 
+    /// <summary>Helpers that leave packet pointers valid (the verifier invalidates them after any helper that may change packet data).</summary>
+    private static readonly HashSet<int> PacketSafeHelpers = [1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 16, 25, 26, 46, 47, 79, 80, 87, 88, 89, 118, 125, 130, 131, 132, 133, 134, 160, 189, 195, 208];
+
     private void Call(MethodBase callee, bool virtualCall)
     {
         var type = callee.DeclaringType;
@@ -89,6 +92,7 @@ public sealed partial class MethodLowering
         if (arguments.Count > MaxArguments)
             throw Error("EBPF011", $"helper {id} takes more than {MaxArguments} arguments");
         // Conditions and addresses become plain registers first: materialising them later could clobber r1-r5.
+        if (!PacketSafeHelpers.Contains(id)) _owner.PacketPointersInvalidated = true;
         var ready = arguments.Select(a => a.Kind == OperandKind.Condition ? Operand.InRegister(_b.SetCondition(a), typeof(bool), false, true) : a).ToList();
         for (var i = 0; i < ready.Count; i++)
             _b.MoveInto(i + 1, ready[i]);
@@ -107,6 +111,8 @@ public sealed partial class MethodLowering
                 return value;
             case OperandKind.Register when value.Pointer != PointerKind.None:
                 return value;
+            case OperandKind.LocalAddress when value.Local!.PacketView && !output:
+                return LoadSlot(value.Local);
             case OperandKind.LocalAddress when !output:
             {
                 var slot = _b.AllocateFrame(Layout.SizeOf(pointee));

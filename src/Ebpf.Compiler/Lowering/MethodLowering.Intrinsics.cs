@@ -193,7 +193,13 @@ public sealed partial class MethodLowering
         if (offset.IsConstant && ((int)offset.Value < 0 || (int)offset.Value > MaxPacketOffset - size))
         {
             // Always outside any packet.
-            StoreThrough(output, type, Layout.IsScalar(type) ? Operand.Constant(0, Layout.IsWide(type)) : null);
+            if (output.Kind == OperandKind.LocalAddress && output.Local!.PacketView)
+            {
+                _b.Zero(Vreg.Frame, output.Local.FrameOffset, size);
+                _b.MoveInto(output.Local.Reg, Operand.Frame(output.Local.FrameOffset, type));
+            }
+            else
+                StoreThrough(output, type, Layout.IsScalar(type) ? Operand.Constant(0, Layout.IsWide(type)) : null);
             Push(ConstantInt(0));
             return;
         }
@@ -220,13 +226,17 @@ public sealed partial class MethodLowering
             _b.Emit(Instruction.Alu64(AluOp.Add, 0, at + size), limit);
             _b.JumpIf(JumpOp.Jgt, true, limit, Operand.InRegister(end, typeof(long), true, false), fail);
             var packet = Operand.InRegister(data, type, true, temporary: false, PointerKind.MapValue).Displaced(at, type);
-            if (Layout.IsScalar(type))
+            if (output.Kind == OperandKind.LocalAddress && output.Local!.PacketView)
+                _b.MoveInto(output.Local.Reg, packet); // the local points at the packet bytes
+            else if (Layout.IsScalar(type))
                 StoreThrough(output, type, LoadFrom(packet, type));
             else
                 StoreThrough(output, type, packet);
         }
         else
         {
+            if (output.Kind == OperandKind.LocalAddress && output.Local!.PacketView)
+                throw new EscapeException(_owner.SlotKey(output.Local)); // no direct access here: a frame copy it is
             var helper = context.Type == typeof(XdpContext) ? XdpLoadBytes : SkbLoadBytes;
             var destination = PointerArgument(output, type, output: true);
             if (output.Kind == OperandKind.LocalAddress)
@@ -237,7 +247,14 @@ public sealed partial class MethodLowering
         _b.LoadConstant(result, 1, wide: false);
         _b.Goto(done);
         _b.StartBlock(fail, fallThrough: false);
-        StoreThrough(output, type, Layout.IsScalar(type) ? Operand.Constant(0, Layout.IsWide(type)) : null);
+        if (output.Kind == OperandKind.LocalAddress && output.Local!.PacketView)
+        {
+            // Out of the packet: the local points at zeroed frame bytes instead, as the managed TryLoad zeroes its value.
+            _b.Zero(Vreg.Frame, output.Local.FrameOffset, size);
+            _b.MoveInto(output.Local.Reg, Operand.Frame(output.Local.FrameOffset, type));
+        }
+        else
+            StoreThrough(output, type, Layout.IsScalar(type) ? Operand.Constant(0, Layout.IsWide(type)) : null);
         _b.LoadConstant(result, 0, wide: false);
         _b.StartBlock(done);
         Push(Operand.InRegister(result, typeof(int), false, temporary: true));

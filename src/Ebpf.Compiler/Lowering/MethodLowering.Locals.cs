@@ -9,6 +9,7 @@ public sealed partial class MethodLowering
     private Operand LoadSlot(LocalSlot slot)
     {
         if (slot.Bound is { } bound) return bound;
+        if (slot.PacketView) return Operand.InRegister(slot.Reg, slot.Type, true, temporary: false, PointerKind.MapValue);
         if (slot.InFrame)
             return Layout.IsScalar(slot.Type) ? _b.Load(slot.Type, Vreg.Frame, slot.FrameOffset, PointerOf(slot)) : Operand.Frame(slot.FrameOffset, slot.Type);
         return RegisterValue(slot.Reg, slot.Type, PointerOf(slot), temporary: false);
@@ -78,6 +79,8 @@ public sealed partial class MethodLowering
     {
         if (obj.Kind == OperandKind.Register && obj.Pointer == PointerKind.Context)
             throw Error("EBPF020", $"field {field.Name} of the context is private to the library; use its properties");
+        if (obj.Kind == OperandKind.LocalAddress && obj.Local!.PacketView)
+            obj = LoadSlot(obj.Local);
         if (obj.Kind == OperandKind.LocalAddress)
             throw new EscapeException(_owner.SlotKey(obj.Local!));
         return Address(obj).Displaced(Layout.OffsetOf(field), field.FieldType);
@@ -110,6 +113,7 @@ public sealed partial class MethodLowering
         if (address.Kind == OperandKind.LocalAddress)
         {
             var slot = address.Local!;
+            if (slot.PacketView) throw Error("EBPF001", $"'{slot.Name}' reads the packet and cannot be written");
             if (slot.InFrame) { StoreTo(slot, value ?? Operand.Constant(0, Layout.IsWide(type))); return; }
             StoreSlot(slot, value ?? Operand.Constant(0, Layout.IsWide(type)));
             return;

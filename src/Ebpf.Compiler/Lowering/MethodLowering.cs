@@ -84,6 +84,14 @@ public sealed partial class MethodLowering
             slot.Pointer = PointerKind.Context;
             return slot;
         }
+        if (localIndex >= 0 && !escapes && !Layout.IsScalar(type) && _owner.PacketViews && IsPacketView(localIndex))
+        {
+            slot.PacketView = true;
+            slot.Reg = _b.NewVreg();
+            slot.Pointer = PointerKind.MapValue;
+            slot.FrameOffset = _b.AllocateFrame(Layout.SizeOf(type));
+            return slot;
+        }
         if (!Layout.IsScalar(type) || escapes)
         {
             if (type.IsByRef || type.IsPointer || !type.IsValueType)
@@ -106,6 +114,49 @@ public sealed partial class MethodLowering
         }
         return slot;
     }
+
+    /// <summary>
+    /// A struct local whose first touch is the out argument of TryLoad and whose other touches only read it (a field,
+    /// a readonly member, a copy of the whole) can point at the packet instead of holding a copy.
+    /// </summary>
+    private bool IsPacketView(int localIndex)
+    {
+        var loads = 0;
+        for (var i = 0; i < _il.Count; i++)
+        {
+            var ins = _il[i];
+            int index = ins.OpCode switch
+            {
+                >= ILOpCode.Ldloc_0 and <= ILOpCode.Ldloc_3 => ins.OpCode - ILOpCode.Ldloc_0,
+                >= ILOpCode.Stloc_0 and <= ILOpCode.Stloc_3 => ins.OpCode - ILOpCode.Stloc_0,
+                ILOpCode.Ldloc or ILOpCode.Ldloc_s or ILOpCode.Stloc or ILOpCode.Stloc_s or ILOpCode.Ldloca or ILOpCode.Ldloca_s => ins.Int,
+                _ => -1,
+            };
+            if (index != localIndex) continue;
+            if (ins.OpCode is >= ILOpCode.Stloc_0 and <= ILOpCode.Stloc_3 or ILOpCode.Stloc or ILOpCode.Stloc_s) return false;
+            if (ins.OpCode is not (ILOpCode.Ldloca or ILOpCode.Ldloca_s))
+            {
+                if (loads == 0) return false; // read before it is loaded
+                continue; // ldloc: a read of the whole value
+            }
+            if (i + 1 >= _il.Count) return false;
+            var next = _il[i + 1];
+            if (next.OpCode == ILOpCode.Ldfld && loads > 0) continue;
+            if (next.OpCode is not (ILOpCode.Call or ILOpCode.Callvirt)) return false;
+            var callee = _owner.ResolveMethod(_method, next.Token);
+            if (callee.GetCustomAttribute<Ebpf.Kernel.IntrinsicAttribute>()?.Kind == Ebpf.Kernel.IntrinsicKind.PacketLoad)
+            {
+                if (++loads > 1 || callee.GetParameters()[^1].ParameterType.GetElementType() != Local(localIndex, body: true)) return false;
+                continue;
+            }
+            if (loads == 0) return false;
+            var readOnly = callee.IsDefined(typeof(System.Runtime.CompilerServices.IsReadOnlyAttribute)) || callee.DeclaringType!.IsDefined(typeof(System.Runtime.CompilerServices.IsReadOnlyAttribute));
+            if (!readOnly || callee.IsStatic || callee.DeclaringType!.Assembly != _method.DeclaringType!.Assembly) return false;
+        }
+        return loads == 1;
+    }
+
+    private Type Local(int index, bool body) => _method.GetMethodBody()!.LocalVariables[index].LocalType;
 
     /// <summary>Whether the IL's first touch of a local stores all of it (stloc, or ldloca + initobj); arguments arrive written.</summary>
     private bool WrittenWholeFirst(int localIndex)

@@ -123,6 +123,12 @@ public sealed class LocalSlot(string name, Type type)
     public bool InFrame { get; set; }
     public PointerKind Pointer { get; set; }
 
+    /// <summary>
+    /// A struct local filled once by TryLoad and then only read: it is a pointer (Reg) to the packet bytes, or to a
+    /// zeroed frame copy (FrameOffset) when the load failed, instead of a frame copy of the header.
+    /// </summary>
+    public bool PacketView { get; set; }
+
     /// <summary>An inlined method's parameter that stands for the caller's operand (never written by the callee).</summary>
     public Operand? Bound { get; set; }
 
