@@ -101,6 +101,27 @@ public class BuildIntegrationTests(UserBuild build, ITestOutputHelper output) : 
     }
 
     [Fact]
+    public void A_rebuilt_compiler_embeds_again()
+    {
+        // A copy of the tool's directory, so its files can be made newer without touching the tests' own.
+        var tool = Directory.CreateDirectory(Path.Combine(build.Root, "tool", Guid.NewGuid().ToString("n"))).FullName;
+        foreach (var file in Directory.EnumerateFiles(Path.GetDirectoryName(UserProject.EbpfTool)!))
+            File.Copy(file, Path.Combine(tool, Path.GetFileName(file)));
+        var first = Project.BuildWith(Path.Combine(tool, "ebpf.dll"));
+        Assert.True(first.ExitCode == 0, first.ToString());
+        var unchanged = Project.BuildWith(Path.Combine(tool, "ebpf.dll"));
+        Assert.False(unchanged.Embedded, unchanged.ToString());
+
+        // A compiler change rebuilds Ebpf.Compiler.dll; ebpf.dll itself may stay as it was.
+        File.SetLastWriteTimeUtc(Path.Combine(tool, "Ebpf.Compiler.dll"), DateTime.UtcNow);
+        var rebuilt = Project.BuildWith(Path.Combine(tool, "ebpf.dll"));
+        Assert.True(rebuilt.ExitCode == 0, rebuilt.ToString());
+        Assert.True(rebuilt.Embedded, rebuilt.ToString());
+        Assert.Contains("Skipping target \"CoreCompile\"", rebuilt.Output); // the same assembly, its objects replaced
+        Assert.Equal([CounterObject, GuardObject], BuiltAssembly.Resources(Project.OutputAssembly).Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void A_changed_program_is_compiled_and_embedded_again()
     {
         var source = Project.Source("Guard.cs");

@@ -58,12 +58,14 @@ internal sealed class UserProject
     /// <c>dotnet build</c> with normal verbosity (target skips are logged). The ebpf tool is the one built beside these tests;
     /// build servers are off, so no compiler server or MSBuild node outlives the test.
     /// </summary>
-    public BuildRun Build(params string[] extra)
+    public BuildRun Build(params string[] extra) => BuildWith(EbpfTool, extra);
+
+    public BuildRun BuildWith(string tool, params string[] extra)
     {
         var args = new List<string>
         {
             "build", Path.Combine(Directory, Name + ".csproj"), "--artifacts-path", Artifacts, "--disable-build-servers",
-            "-nologo", "-tl:off", "-v:n", "-clp:PerformanceSummary", $"-p:EbpfToolPath={EbpfTool}",
+            "-nologo", "-tl:off", "-v:n", "-clp:PerformanceSummary", $"-p:EbpfToolPath={tool}",
         };
         if (_restored)
             args.Add("--no-restore");
