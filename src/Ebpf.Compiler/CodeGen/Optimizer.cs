@@ -15,8 +15,10 @@ internal static class Optimizer
     {
         for (var round = 0; round < 16; round++)
         {
-            var changed = ThreadKnownBranches(function);
+            var changed = FuseTests(function);
+            changed |= ThreadKnownBranches(function);
             changed |= RemoveDeadCode(function);
+            changed |= RemoveUnusedFallbacks(function);
             if (!changed) return;
         }
     }
@@ -56,6 +58,43 @@ internal static class Optimizer
                 block.Code.Add(new MachineInstr(compare.WithOffset(0), def.Src, def.Aux) { Target = test.Target, Location = test.Location });
                 block.Next = successor.Next;
                 changed = true;
+            }
+        }
+        return changed;
+    }
+
+    /// <summary>A set-condition tested by the jump right after it: the jump compares the operands itself.</summary>
+    private static bool FuseTests(IrFunction function)
+    {
+        var changed = false;
+        foreach (var block in function.Blocks)
+        {
+            if (block.Code.Count < 2) continue;
+            var test = block.Code[^1];
+            var def = block.Code[^2];
+            if (!def.IsSetCondition || !test.IsJump || test.IsUnconditionalJump || test.Src != Vreg.None || test.Dst != def.Dst || test.Template.Imm != 0) continue;
+            var op = (JumpOp)(test.Template.OpCode & 0xf0);
+            if (op is not (JumpOp.Jeq or JumpOp.Jne) || def.Src == def.Dst || def.Aux == def.Dst) continue;
+            var compare = def.Template;
+            if (op == JumpOp.Jeq) compare = compare.WithOpCode((byte)((compare.OpCode & 0x0f) | (byte)Invert((JumpOp)(compare.OpCode & 0xf0))));
+            block.Code[^1] = new MachineInstr(compare.WithOffset(0), def.Src, def.Aux) { Target = test.Target, Location = test.Location };
+            changed = true;
+        }
+        return changed;
+    }
+
+    /// <summary>A packet view's zeroed fallback bytes where nothing points the view at them any more (nothing read it after a failed load).</summary>
+    private static bool RemoveUnusedFallbacks(IrFunction function)
+    {
+        var changed = false;
+        var defs = new List<int>();
+        foreach (var block in function.Blocks)
+        {
+            var views = block.Code.Where(i => i.ZeroesFor != Vreg.None).Select(i => i.ZeroesFor).Distinct().ToList();
+            foreach (var view in views)
+            {
+                var set = block.Code.Any(i => { i.Defs(defs); return defs.Contains(view); });
+                if (!set) changed |= block.Code.RemoveAll(i => i.ZeroesFor == view) > 0;
             }
         }
         return changed;

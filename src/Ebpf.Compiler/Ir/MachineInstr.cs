@@ -38,6 +38,9 @@ public sealed class MachineInstr
 
     public SourceLocation? Location { get; set; }
 
+    /// <summary>A store that zeroes the fallback bytes of a packet view held in this register: useless once nothing sets the view here.</summary>
+    public int ZeroesFor { get; init; } = Vreg.None;
+
     public bool IsCall => Template.IsCall;
     public bool IsExit => Template.IsExit;
     public bool IsJump => Template.IsJump && !Template.IsCall && !Template.IsExit && !IsSetCondition;

@@ -220,14 +220,14 @@ public sealed class FunctionBuilder
         }
     }
 
-    /// <summary>Zeroes <paramref name="bytes"/> at base + offset.</summary>
-    public void Zero(int baseReg, short offset, int bytes)
+    /// <summary>Zeroes <paramref name="bytes"/> at base + offset (for a packet view's fallback: <paramref name="view"/> is its register).</summary>
+    public void Zero(int baseReg, short offset, int bytes, int view = Vreg.None)
     {
         var done = 0;
         while (done < bytes)
         {
             var piece = bytes - done >= 8 && (offset + done) % 8 == 0 ? 8 : bytes - done >= 4 && (offset + done) % 4 == 0 ? 4 : bytes - done >= 2 && (offset + done) % 2 == 0 ? 2 : 1;
-            Emit(Instruction.StoreImm(SizeOf(piece), 0, (short)(offset + done), 0), baseReg);
+            Emit(new MachineInstr(Instruction.StoreImm(SizeOf(piece), 0, (short)(offset + done), 0), baseReg) { ZeroesFor = view });
             done += piece;
         }
     }

@@ -195,7 +195,7 @@ public sealed partial class MethodLowering
             // Always outside any packet.
             if (output.Kind == OperandKind.LocalAddress && output.Local!.PacketView)
             {
-                _b.Zero(Vreg.Frame, output.Local.FrameOffset, size);
+                _b.Zero(Vreg.Frame, output.Local.FrameOffset, size, output.Local.Reg);
                 _b.MoveInto(output.Local.Reg, Operand.Frame(output.Local.FrameOffset, type));
             }
             else
@@ -250,7 +250,7 @@ public sealed partial class MethodLowering
         if (output.Kind == OperandKind.LocalAddress && output.Local!.PacketView)
         {
             // Out of the packet: the local points at zeroed frame bytes instead, as the managed TryLoad zeroes its value.
-            _b.Zero(Vreg.Frame, output.Local.FrameOffset, size);
+            _b.Zero(Vreg.Frame, output.Local.FrameOffset, size, output.Local.Reg);
             _b.MoveInto(output.Local.Reg, Operand.Frame(output.Local.FrameOffset, type));
         }
         else
