@@ -26,6 +26,11 @@ public sealed partial class MethodLowering
                 HelperCall(callee, helper.Id);
             else if (type.IsSubclassOf(typeof(BpfContext)) && Metadata.KernelLibrary.ContextField(type, callee.Name) is { } field)
                 ContextAccess(field.Property, field.Field, callee.Name.StartsWith("set_", StringComparison.Ordinal));
+            else if (type.IsValueType && !callee.IsStatic && callee.Name.StartsWith("get_", StringComparison.Ordinal))
+            {
+                var value = Inline(callee, PopArguments(callee)); // a library struct's property (IPv6Address.W0): plain IL
+                if (value is not null) Push(value);
+            }
             else
                 throw Error("EBPF021", $"{type.Name}.{callee.Name} is managed-only and has no BPF form; the kernel-side library marks what programs may call with [Helper] or [Intrinsic]");
             return;

@@ -1,0 +1,147 @@
+using System.Runtime.InteropServices;
+using Ebpf.Kernel;
+
+namespace Ebpf.Compiler.Tests;
+
+/// <summary>IPv4 header fields in memory (network) order.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct Ip4
+{
+    public byte VersionIhl;
+    public byte Tos;
+    public ushort TotalLength;
+    public ushort Id;
+    public ushort Fragment;
+    public byte Ttl;
+    public byte Protocol;
+    public ushort Checksum;
+    public uint Source;
+    public uint Destination;
+
+    public readonly int HeaderLength => (VersionIhl & 0x0F) * 4;
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct Ip6
+{
+    public uint VersionClassFlow;
+    public ushort PayloadLength;
+    public byte NextHeader;
+    public byte HopLimit;
+    public IPv6Address Source;
+    public IPv6Address Destination;
+}
+
+public struct Ports
+{
+    public ushort Source;
+    public ushort Destination;
+}
+
+/// <summary>A corpus of cgroup_skb programs that parse packets: each runs in the kernel and as .NET on the same generated packets.</summary>
+[License("GPL")]
+public sealed class PacketPrograms
+{
+    private static readonly uint Magic = 0x9e3779b9;
+
+    [Map] public static readonly ArrayMap<ulong> Protocols = new(maxEntries: 256);
+    [Map] public static readonly HashMap<ushort, ulong> PortHits = new(maxEntries: 1024);
+
+    /// <summary>The 5-tuple through structs, inlined helpers and a hash; counts per protocol and per destination port.</summary>
+    [CgroupSkb(CgroupSkbDirection.Egress)]
+    public static SkbVerdict Tuple(SkBuffContext skb)
+    {
+        byte protocol;
+        int l4;
+        uint hash;
+        if (skb.Protocol == EtherType.IPv4)
+        {
+            if (!skb.TryLoad(0, out Ip4 ip) || ip.HeaderLength < 20)
+                return SkbVerdict.Drop;
+            protocol = ip.Protocol;
+            l4 = ip.HeaderLength;
+            hash = Mix(ip.Source, ip.Destination);
+        }
+        else if (skb.Protocol == EtherType.IPv6)
+        {
+            if (!skb.TryLoad(0, out Ip6 ip6))
+                return SkbVerdict.Drop;
+            protocol = ip6.NextHeader;
+            l4 = 40;
+            hash = Mix(ip6.Source.W0 ^ ip6.Source.W3, ip6.Destination.W1 + ip6.Destination.W2);
+        }
+        else
+            return SkbVerdict.Pass;
+        Protocols.Add(protocol, 1);
+        if (protocol is 6 or 17 && skb.TryLoad(l4, out Ports ports))
+        {
+            var destination = Net.ToHost16(ports.Destination);
+            PortHits.Add(destination, 1);
+            hash ^= Mix(Net.ToHost16(ports.Source), destination);
+        }
+        return (hash & 3) == 0 ? SkbVerdict.Drop : SkbVerdict.Pass;
+    }
+
+    private static uint Mix(uint a, uint b)
+    {
+        var x = a * Magic + (b << 7 | b >> 25);
+        return x ^ (x >> 15);
+    }
+
+    /// <summary>Walks IPv4 options byte by byte with variable offsets: drops on a source route or a malformed list.</summary>
+    [CgroupSkb(CgroupSkbDirection.Egress)]
+    public static SkbVerdict Options(SkBuffContext skb)
+    {
+        if (skb.Protocol != EtherType.IPv4 || !skb.TryLoad(0, out byte versionIhl))
+            return SkbVerdict.Pass;
+        var end = (versionIhl & 0x0F) * 4;
+        var offset = 20;
+        for (var i = 0; i < 40; i++)
+        {
+            if (offset >= end)
+                break;
+            if (!skb.TryLoad(offset, out byte kind))
+                return SkbVerdict.Drop;
+            if (kind == 0)
+                break;
+            if (kind == 1)
+            {
+                offset++;
+                continue;
+            }
+            if (kind is 0x83 or 0x89)
+                return SkbVerdict.Drop;
+            if (!skb.TryLoad(offset + 1, out byte length) || length < 2)
+                return SkbVerdict.Drop;
+            offset += length;
+        }
+        return SkbVerdict.Pass;
+    }
+
+    /// <summary>ICMP and ICMPv6 types through a ref into a map value, Interlocked and a switch.</summary>
+    [CgroupSkb(CgroupSkbDirection.Egress)]
+    public static SkbVerdict Icmp(SkBuffContext skb)
+    {
+        int l4;
+        if (skb.TryLoad(0, out byte first) && first >> 4 == 4)
+        {
+            if (!skb.TryLoad(9, out byte p) || p != 1) return SkbVerdict.Pass;
+            l4 = (first & 0x0F) * 4;
+        }
+        else if (skb.TryLoad(6, out byte next) && first >> 4 == 6 && next == 58)
+            l4 = 40;
+        else
+            return SkbVerdict.Pass;
+        if (!skb.TryLoad(l4, out ushort typeCode))
+            return SkbVerdict.Drop;
+        ref var seen = ref Protocols.Lookup((uint)(typeCode & 0xff));
+        if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref seen))
+            Interlocked.Increment(ref seen);
+        switch (typeCode & 0xff)
+        {
+            case 0 or 8 or 128 or 129: return SkbVerdict.Pass;
+            case 3: return (typeCode >> 8) > 4 ? SkbVerdict.Drop : SkbVerdict.Pass;
+            default: return Math.Min(typeCode >> 8, 10) < 5 ? SkbVerdict.Pass : SkbVerdict.Drop;
+        }
+    }
+}
