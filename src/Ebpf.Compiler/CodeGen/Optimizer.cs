@@ -15,7 +15,8 @@ internal static class Optimizer
     {
         for (var round = 0; round < 16; round++)
         {
-            var changed = FuseTests(function);
+            var changed = FoldSwappedCompares(function);
+            changed |= FuseTests(function);
             changed |= ThreadKnownBranches(function);
             changed |= RemoveDeadCode(function);
             changed |= RemoveUnusedFallbacks(function);
@@ -60,6 +61,61 @@ internal static class Optimizer
                 changed = true;
             }
         }
+        return changed;
+    }
+
+    /// <summary>
+    /// A 16-bit byte swap whose result (and its copies) is only compared for equality with constants: the comparisons
+    /// take the swapped constants and the swap goes (skb.Protocol == EtherType.IPv4 is one load and one jump, as in C).
+    /// </summary>
+    private static bool FoldSwappedCompares(IrFunction function)
+    {
+        var defs = new Dictionary<int, List<MachineInstr>>();
+        var uses = new Dictionary<int, List<MachineInstr>>();
+        var scratch = new List<int>();
+        foreach (var ins in function.Blocks.SelectMany(b => b.Code))
+        {
+            ins.Defs(scratch);
+            foreach (var d in scratch) (defs.TryGetValue(d, out var l) ? l : defs[d] = []).Add(ins);
+            ins.Uses(scratch);
+            foreach (var u in scratch.Distinct()) (uses.TryGetValue(u, out var l) ? l : uses[u] = []).Add(ins);
+        }
+        var changed = false;
+        foreach (var block in function.Blocks)
+            for (var i = 1; i < block.Code.Count; i++)
+            {
+                var swap = block.Code[i];
+                if (!swap.SwapsSixteenBits || !Vreg.IsVirtual(swap.Dst) || defs[swap.Dst].Count != 2 || !defs[swap.Dst].Contains(block.Code[i - 1]))
+                    continue;
+                var values = new HashSet<int> { swap.Dst };
+                var compares = new List<MachineInstr>();
+                var ok = true;
+                var work = new Stack<int>([swap.Dst]);
+                while (ok && work.Count > 0)
+                {
+                    var v = work.Pop();
+                    foreach (var use in uses.GetValueOrDefault(v) ?? [])
+                    {
+                        if (use == swap) continue;
+                        if (use.IsCopy && Vreg.IsVirtual(use.Dst) && defs[use.Dst].Count == 1)
+                        {
+                            if (values.Add(use.Dst)) work.Push(use.Dst);
+                            continue;
+                        }
+                        var test = use.IsSetCondition ? use.Aux == Vreg.None && values.Contains(use.Src) : use.IsJump && !use.IsUnconditionalJump && use.Src == Vreg.None;
+                        var op = (JumpOp)(use.Template.OpCode & 0xf0);
+                        if (test && op is JumpOp.Jeq or JumpOp.Jne && use.Template.Imm is >= 0 and <= 0xffff)
+                            compares.Add(use);
+                        else
+                            ok = false;
+                    }
+                }
+                if (!ok) continue;
+                foreach (var c in compares)
+                    c.Template = c.Template.WithImm(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness((ushort)c.Template.Imm));
+                block.Code.RemoveAt(i);
+                changed = true;
+            }
         return changed;
     }
 
@@ -157,7 +213,7 @@ internal static class Optimizer
                 var ins = block.Code[i];
                 ins.Defs(defs);
                 ins.Uses(uses);
-                var pure = !ins.IsCall && !ins.IsExit && !ins.IsJump && ins.Template.Class is InstructionClass.Alu or InstructionClass.Alu64 or InstructionClass.Ldx or InstructionClass.Ld;
+                var pure = ins.IsSetCondition || !ins.IsCall && !ins.IsExit && !ins.IsJump && ins.Template.Class is InstructionClass.Alu or InstructionClass.Alu64 or InstructionClass.Ldx or InstructionClass.Ld;
                 if (pure && defs.Count > 0 && defs.All(d => Vreg.IsVirtual(d) && !live.Contains(d)))
                 {
                     block.Code.RemoveAt(i);

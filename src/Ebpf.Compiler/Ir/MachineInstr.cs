@@ -38,6 +38,9 @@ public sealed class MachineInstr
 
     public SourceLocation? Location { get; set; }
 
+    /// <summary>A be16 whose input has nothing above bit 15: compared only for equality with constants, it can go and the constants swap instead.</summary>
+    public bool SwapsSixteenBits { get; init; }
+
     /// <summary>A store that zeroes the fallback bytes of a packet view held in this register: useless once nothing sets the view here.</summary>
     public int ZeroesFor { get; init; } = Vreg.None;
 

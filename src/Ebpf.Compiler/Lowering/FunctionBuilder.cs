@@ -140,7 +140,9 @@ public sealed class FunctionBuilder
                 return;
             case OperandKind.Condition:
             {
-                var value = SetCondition(o);
+                // Straight into the target unless it is an operand (a set-condition writes before it reads).
+                var reads = o.Left!.Kind == OperandKind.Register && o.Left.Reg == reg || o.Right!.Kind == OperandKind.Register && o.Right.Reg == reg;
+                var value = SetCondition(o, Vreg.IsVirtual(reg) && !reads ? reg : Vreg.None);
                 if (value != reg) Emit(Instruction.Mov64(0, (Register)0), reg, value);
                 return;
             }
@@ -159,11 +161,11 @@ public sealed class FunctionBuilder
     }
 
     /// <summary>A comparison as 0 or 1 in a fresh register.</summary>
-    public int SetCondition(Operand condition)
+    public int SetCondition(Operand condition, int into = Vreg.None)
     {
         var left = Materialize(condition.Left!);
         var right = condition.Right!;
-        var dst = NewVreg();
+        var dst = into == Vreg.None ? NewVreg() : into;
         var wide = condition.ConditionWide;
         if (right.IsConstant && FitsImmediate(right, wide))
             Emit(new MachineInstr(wide ? Instruction.Jump(condition.Condition, 0, (int)right.Value, 1) : Instruction.Jump32(condition.Condition, 0, (int)right.Value, 1), dst, left) { IsSetCondition = true });

@@ -46,7 +46,31 @@ internal sealed class FunctionLowering
     /// <summary>Set when the function calls a helper after which the verifier forgets packet pointers.</summary>
     public bool PacketPointersInvalidated { get; set; }
 
-    public bool UsedPacketViews => _slotKeys.Keys.Any(s => s.PacketView);
+    public bool UsedPacketViews => _slotKeys.Keys.Any(s => s.PacketView) || _packetPointers is not null;
+
+    /// <summary>Where the program's own code starts (after its arguments are bound), and its context register.</summary>
+    public (Ir.Block Block, int Index, int Context)? Entry { get; set; }
+
+    private (int Data, int End)? _packetPointers;
+
+    /// <summary>
+    /// data and data_end of the program's context, loaded once at entry (as clang keeps them) when packet pointers stay
+    /// valid for the whole function; null otherwise, and each access loads its own.
+    /// </summary>
+    public (int Data, int End)? PacketPointers(int context, short dataOffset, short endOffset)
+    {
+        if (!PacketViews || Entry is not { } entry || entry.Context != context) return null;
+        if (_packetPointers is { } known) return known;
+        var data = Builder.NewVreg();
+        var end = Builder.NewVreg();
+        entry.Block.Code.InsertRange(entry.Index,
+        [
+            new Ir.MachineInstr(Asm.Instruction.LoadMem(Asm.MemorySize.W, 0, 0, dataOffset), data, context) { Location = entry.Block.Code.ElementAtOrDefault(entry.Index)?.Location },
+            new Ir.MachineInstr(Asm.Instruction.LoadMem(Asm.MemorySize.W, 0, 0, endOffset), end, context) { Location = entry.Block.Code.ElementAtOrDefault(entry.Index)?.Location },
+        ]);
+        _packetPointers = (data, end);
+        return _packetPointers;
+    }
 
     public bool DirectPacketAccess(Type context) => _directPacketAccess && (context == typeof(SkBuffContext) || context == typeof(XdpContext));
 

@@ -203,7 +203,7 @@ public sealed partial class MethodLowering
             case ContextFieldConversion.None:
                 break;
             case ContextFieldConversion.NetworkOrder16:
-                _b.Emit(Instruction.ToBigEndian(0, 16), reg);
+                _b.Emit(new Ir.MachineInstr(Instruction.ToBigEndian(0, 16), reg) { SwapsSixteenBits = true });
                 break;
             case ContextFieldConversion.NetworkOrder16High:
                 _b.Emit(Instruction.ToBigEndian(0, 32), reg);

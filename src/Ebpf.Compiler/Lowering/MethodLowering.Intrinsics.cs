@@ -81,7 +81,7 @@ public sealed partial class MethodLowering
             return Operand.Constant(v, bits == 64);
         }
         var dst = _b.Writable(value);
-        _b.Emit(Instruction.ToBigEndian(0, bits), dst); // be16/be32 also clear the bits above
+        _b.Emit(new MachineInstr(Instruction.ToBigEndian(0, bits), dst) { SwapsSixteenBits = bits == 16 }); // be16/be32 also clear the bits above
         return Operand.InRegister(dst, bits == 64 ? typeof(ulong) : bits == 32 ? typeof(uint) : typeof(ushort), bits == 64, temporary: true);
     }
 
@@ -207,10 +207,20 @@ public sealed partial class MethodLowering
         {
             var (dataOffset, endOffset) = context.Type == typeof(XdpContext) ? ((short)0, (short)4) : ((short)76, (short)80);
             var ctx = _b.Materialize(context);
-            var data = _b.NewVreg();
-            var end = _b.NewVreg();
-            _b.Emit(Instruction.LoadMem(MemorySize.W, 0, 0, dataOffset), data, ctx);
-            _b.Emit(Instruction.LoadMem(MemorySize.W, 0, 0, endOffset), end, ctx);
+            int data, end;
+            if (_owner.PacketPointers(ctx, dataOffset, endOffset) is { } cached)
+            {
+                end = cached.End;
+                // A variable offset is added to the pointer: to a copy, the cached one stays at data.
+                data = offset.IsConstant && (int)offset.Value + size <= short.MaxValue ? cached.Data : CopyOf(cached.Data);
+            }
+            else
+            {
+                data = _b.NewVreg();
+                end = _b.NewVreg();
+                _b.Emit(Instruction.LoadMem(MemorySize.W, 0, 0, dataOffset), data, ctx);
+                _b.Emit(Instruction.LoadMem(MemorySize.W, 0, 0, endOffset), end, ctx);
+            }
             short at = 0;
             if (offset.IsConstant && (int)offset.Value + size <= short.MaxValue)
                 at = (short)offset.Value;
@@ -258,6 +268,13 @@ public sealed partial class MethodLowering
         _b.LoadConstant(result, 0, wide: false);
         _b.StartBlock(done);
         Push(Operand.InRegister(result, typeof(int), false, temporary: true));
+    }
+
+    private int CopyOf(int reg)
+    {
+        var copy = _b.NewVreg();
+        _b.Emit(Instruction.Mov64(0, (Register)0), copy, reg);
+        return copy;
     }
 
     /// <summary>BCL members with a BPF form. Returns false for anything else.</summary>

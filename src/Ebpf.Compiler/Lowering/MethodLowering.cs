@@ -55,7 +55,11 @@ public sealed partial class MethodLowering
             _args[i] = NewSlot(parameters[i].Name, parameters[i].Type, owner.Escapes(method, ~i), ~i);
         _locals = body.LocalVariables.Select(l => NewSlot($"V_{l.LocalIndex}", l.LocalType, owner.Escapes(method, l.LocalIndex), l.LocalIndex)).ToArray();
         if (arguments is null)
+        {
             BindEntryArguments();
+            if (_args.FirstOrDefault(a => a.Pointer == PointerKind.Context) is { } context)
+                owner.Entry = (_b.Current, _b.Current.Code.Count, context.Reg);
+        }
         else
         {
             BindArguments(arguments, written);
@@ -228,7 +232,8 @@ public sealed partial class MethodLowering
             if (value.Kind == OperandKind.Condition)
                 value = Operand.InRegister(_b.SetCondition(value), typeof(bool), false, temporary: true);
             var symbolic = value.Kind is OperandKind.LocalAddress or OperandKind.Map or OperandKind.String;
-            if (symbolic || (!written.Contains(i) && !slot.InFrame && (value.Kind != OperandKind.Register || value.Temporary)))
+            // The context pointer never changes: the callee uses the caller's register (so cached packet pointers match).
+            if (symbolic || (!written.Contains(i) && !slot.InFrame && (value.Kind != OperandKind.Register || value.Temporary || value.Pointer == PointerKind.Context)))
             {
                 if (symbolic && written.Contains(i))
                     throw Error("EBPF063", $"{Name} writes or takes the address of its parameter '{slot.Name}', which holds an address or a map; copy it to a local first");
