@@ -111,11 +111,7 @@ public sealed partial class MethodLowering
                 _b.Zero(Vreg.Frame, slot.FrameOffset, Layout.SizeOf(type));
         }
         else
-        {
-            if (type.IsPointer && type.GetElementType() == typeof(void))
-                throw Error("EBPF012", $"'{name}' is a void*; use a typed pointer");
             slot.Reg = _b.NewVreg();
-        }
         return slot;
     }
 

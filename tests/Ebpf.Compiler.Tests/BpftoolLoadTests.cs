@@ -1,0 +1,57 @@
+using Ebpf.Compiler.CodeGen;
+using Ebpf.Object;
+using Ebpf.Object.Tests.Writing;
+using Ebpf.Tests;
+
+namespace Ebpf.Compiler.Tests;
+
+/// <summary>Objects the compiler writes are standard: bpftool (libbpf) loads every program of each, and llvm-objdump reads them.</summary>
+public sealed class BpftoolLoadTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("ebpf-compiled-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    public static TheoryData<string> Classes() => new(nameof(TrafficCounter), nameof(Firewall), nameof(PacketPrograms), nameof(GoodPrograms));
+
+    /// <summary>GoodPrograms has a kprobe, which this kernel cannot load (it has no kprobes); the rest loads.</summary>
+    public static TheoryData<string> Loadable() => new(nameof(TrafficCounter), nameof(Firewall), nameof(PacketPrograms));
+
+    private string Compile(string name)
+    {
+        var path = Path.Combine(_dir, name + ".bpf.o");
+        File.WriteAllBytes(path, ProgramCompiler.Compile(typeof(BpftoolLoadTests).Assembly.GetType($"Ebpf.Compiler.Tests.{name}")!));
+        return path;
+    }
+
+    [Theory, MemberData(nameof(Classes))]
+    public void Llvm_objdump_disassembles_every_program(string name)
+    {
+        var path = Compile(name);
+        var functions = LlvmTools.Disassembly(path);
+        // One line per instruction, LD_IMM64 included (llvm-objdump prints it on one line, as we hold it in one entry).
+        foreach (var program in BpfObjectFile.Read(path).Programs)
+            Assert.Equal(program.Instructions.Length, functions[program.Name].Count);
+    }
+
+    [KernelTheory, MemberData(nameof(Loadable))]
+    public void Bpftool_loads_every_program(string name)
+    {
+        var path = Compile(name);
+        var pins = $"/sys/fs/bpf/ebpf-compiled-{Environment.ProcessId}-{name}";
+        try
+        {
+            LlvmTools.Run("bpftool", "prog", "loadall", path, pins);
+            var expected = BpfObjectFile.Read(path).Programs.Select(p => p.Name).Order();
+            Assert.Equal(expected, Directory.GetFileSystemEntries(pins).Select(Path.GetFileName).Order());
+        }
+        finally
+        {
+            if (Directory.Exists(pins))
+            {
+                foreach (var pin in Directory.GetFileSystemEntries(pins)) File.Delete(pin);
+                Directory.Delete(pins);
+            }
+        }
+    }
+}
