@@ -25,8 +25,9 @@ internal static class Optimizer
     }
 
     /// <summary>
-    /// A block whose only successor is a lone test of a register it just set (to a constant, or to a comparison) jumps
-    /// where that test goes instead.
+    /// A block that sets a register to a constant and then flows (through blocks of nothing but copies) into a test of
+    /// it jumps straight to where the test goes, taking the copies along; a block whose only successor tests a
+    /// comparison it just set branches on the comparison itself.
     /// </summary>
     private static bool ThreadKnownBranches(IrFunction function)
     {
@@ -36,20 +37,13 @@ internal static class Optimizer
             if (block.Code.Any(i => i.IsJump && !i.IsUnconditionalJump)) continue;
             var tail = block.Code.Count > 0 && block.Code[^1].IsUnconditionalJump ? block.Code[^1] : null;
             var successor = tail is not null ? tail.Target : block.EndsControl ? null : block.Next;
-            if (successor is null || successor == block || successor.Code.Count != 1) continue;
+            if (successor is null || successor == block) continue;
+            if (ThreadConstant(block, tail, successor)) { changed = true; continue; }
+            if (successor.Code.Count != 1) continue;
             var test = successor.Code[0];
-            if (!test.IsJump || test.IsUnconditionalJump || test.Src != Vreg.None || !Vreg.IsVirtual(test.Dst) || test.Template.Imm != 0) continue;
-            var op = (JumpOp)(test.Template.OpCode & 0xf0);
-            if (op is not (JumpOp.Jeq or JumpOp.Jne) || successor.Next is null) continue;
+            if (!IsZeroTest(test, out var op) || successor.Next is null) continue;
             var def = LastDefinition(block, test.Dst);
-            if (def is null) continue;
-            if (IsMoveImmediate(def, out var value))
-            {
-                var taken = op == JumpOp.Jeq ? value == 0 : value != 0;
-                Redirect(block, tail, taken ? test.Target! : successor.Next);
-                changed = true;
-            }
-            else if (def.IsSetCondition && !WrittenAfter(block, def, def.Src) && (def.Aux == Vreg.None || !WrittenAfter(block, def, def.Aux)))
+            if (def is not null && def.IsSetCondition && !WrittenAfter(block, def, def.Src) && (def.Aux == Vreg.None || !WrittenAfter(block, def, def.Aux)))
             {
                 // Branch on the comparison itself: taken when (v != 0) == cond, i.e. cond for jne, !cond for jeq.
                 var compare = def.Template;
@@ -62,6 +56,58 @@ internal static class Optimizer
             }
         }
         return changed;
+    }
+
+    private static bool IsZeroTest(MachineInstr test, out JumpOp op)
+    {
+        op = (JumpOp)(test.Template.OpCode & 0xf0);
+        return test.IsJump && !test.IsUnconditionalJump && test.Src == Vreg.None && Vreg.IsVirtual(test.Dst) && test.Template.Imm == 0 && op is JumpOp.Jeq or JumpOp.Jne;
+    }
+
+    /// <summary>Follows copy-only blocks from <paramref name="block"/> to a test whose register holds a known constant there.</summary>
+    private static bool ThreadConstant(Block block, MachineInstr? tail, Block successor)
+    {
+        var constants = new Dictionary<int, long>();
+        foreach (var ins in block.Code) Track(constants, ins);
+        if (constants.Count == 0) return false;
+        var carried = new List<MachineInstr>();
+        var current = successor;
+        for (var hops = 0; hops < 8 && current != block; hops++)
+        {
+            var last = current.Code.Count > 0 ? current.Code[^1] : null;
+            var body = last is not null && (last.IsJump || last.IsExit) ? current.Code.Take(current.Code.Count - 1) : current.Code;
+            if (!body.All(i => i.IsCopy || IsMoveImmediate(i, out _))) return false;
+            var bodyList = body.ToList();
+            foreach (var ins in bodyList) Track(constants, ins);
+            if (last is not null && IsZeroTest(last, out var op) && current.Next is not null && constants.TryGetValue(last.Dst, out var value))
+            {
+                var taken = op == JumpOp.Jeq ? value == 0 : value != 0;
+                var to = taken ? last.Target! : current.Next;
+                carried.AddRange(bodyList);
+                var insertAt = tail is not null ? block.Code.Count - 1 : block.Code.Count;
+                block.Code.InsertRange(insertAt, carried.Select(Clone));
+                Redirect(block, tail, to);
+                return true;
+            }
+            if (last is not null && last.IsUnconditionalJump && last.Target is { } next) { carried.AddRange(bodyList); current = next; continue; }
+            if ((last is null || !last.IsJump && !last.IsExit) && current.Next is { } fall) { carried.AddRange(bodyList); current = fall; continue; }
+            return false;
+        }
+        return false;
+    }
+
+    private static MachineInstr Clone(MachineInstr i) => new(i.Template, i.Dst, i.Src) { Location = i.Location };
+
+    private static void Track(Dictionary<int, long> constants, MachineInstr ins)
+    {
+        var defs = new List<int>();
+        ins.Defs(defs);
+        if (IsMoveImmediate(ins, out var value) && Vreg.IsVirtual(ins.Dst)) // only zero-ness is tested, which mov32 keeps
+            constants[ins.Dst] = value;
+        else if (ins.IsCopy && constants.TryGetValue(ins.Src, out var copied))
+            constants[ins.Dst] = copied;
+        else
+            foreach (var d in defs) constants.Remove(d);
     }
 
     /// <summary>

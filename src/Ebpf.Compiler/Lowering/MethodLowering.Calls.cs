@@ -58,7 +58,7 @@ public sealed partial class MethodLowering
         try
         {
             var saved = _b.Location;
-            var result = new MethodLowering(_owner, callee, args, _depth + 1).Lower();
+            var result = new MethodLowering(_owner, callee, args, _depth + 1, InLoop).Lower();
             _b.Location = saved;
             return result;
         }

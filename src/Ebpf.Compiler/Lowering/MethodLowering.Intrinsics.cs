@@ -208,7 +208,9 @@ public sealed partial class MethodLowering
             var (dataOffset, endOffset) = context.Type == typeof(XdpContext) ? ((short)0, (short)4) : ((short)76, (short)80);
             var ctx = _b.Materialize(context);
             int data, end;
-            if (_owner.PacketPointers(ctx, dataOffset, endOffset) is { } cached)
+            // In a loop, fresh data/data_end each time keep the verifier's states equal from one iteration to the next
+            // (a pointer carried through the loop accumulates ranges, and the verifier then walks every iteration).
+            if (!InLoop && _owner.PacketPointers(ctx, dataOffset, endOffset) is { } cached)
             {
                 end = cached.End;
                 // A variable offset is added to the pointer: to a copy, the cached one stays at data.

@@ -32,8 +32,12 @@ public sealed partial class MethodLowering
     private IReadOnlyList<ILInstruction> _il = [];
     private int _index;
 
-    internal MethodLowering(FunctionLowering owner, MethodBase method, IReadOnlyList<Operand>? arguments, int depth)
+    /// <summary>Whether the call that inlined this method sits in a loop of its caller.</summary>
+    private readonly bool _calledInLoop;
+
+    internal MethodLowering(FunctionLowering owner, MethodBase method, IReadOnlyList<Operand>? arguments, int depth, bool calledInLoop = false)
     {
+        _calledInLoop = calledInLoop;
         _owner = owner;
         _b = owner.Builder;
         _method = method;
@@ -266,6 +270,27 @@ public sealed partial class MethodLowering
     }
 
     private PointerKind _resultPointer;
+
+    /// <summary>Whether the current instruction runs in a loop: inside a backward branch's range here, or called from one.</summary>
+    private bool InLoop
+    {
+        get
+        {
+            if (_calledInLoop) return true;
+            var offset = _il[_index].Offset;
+            foreach (var ins in _il)
+            {
+                if (ins.Targets is { } targets)
+                {
+                    foreach (var t in targets)
+                        if (t <= offset && offset <= ins.Offset) return true;
+                }
+                else if (ins.OpCode.IsBranch() && ins.Int <= offset && offset <= ins.Offset)
+                    return true;
+            }
+            return false;
+        }
+    }
 
     /// <summary>Blocks start at branch targets and after every branch.</summary>
     private void FindLabels()
