@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Ebpf;
+using EgressFirewall;
+using IPv6Address = Ebpf.Kernel.IPv6Address; // the kernel side's key type; the rest of Ebpf.Kernel would shadow user-side names
 
 // Egress firewall: drops what the processes of one cgroup send to blocked addresses or ports, and counts it.
 // No arguments: makes its own cgroup, blocks 127.0.0.2 and port 9999, shows which of a few sends from a child
@@ -21,14 +21,13 @@ if (demo)
 
 try
 {
-    using var stream = typeof(Program).Assembly.GetManifestResourceStream("firewall.bpf.o")!;
-    using var bpf = BpfObject.Load(stream);
+    using var bpf = BpfObject.Load<FirewallProgram>(); // the object dotnet build compiled from FirewallProgram.cs and embedded
     foreach (var address in addresses)
         Block(bpf, address);
     foreach (var port in ports)
         BlockPort(bpf, port);
     using var cgroup = demo ? Cgroup.Create($"ebpf-egress-firewall-{Environment.ProcessId}") : Cgroup.Open(cgroupPath!);
-    using var link = bpf.Programs["firewall"].AsCgroupSkb().Attach(cgroup);
+    using var link = bpf.Programs[nameof(FirewallProgram.Filter)].AsCgroupSkb().Attach(cgroup);
     Console.WriteLine($"filtering egress of cgroup {cgroup.Path}: blocked {string.Join(", ", addresses)}; ports {string.Join(", ", ports)}");
 
     if (demo)
@@ -43,10 +42,10 @@ try
         while (!stop.IsCancellationRequested)
         {
             try { await Task.Delay(1000, stop.Token); } catch (TaskCanceledException) { }
-            Console.WriteLine($"passed {Verdicts(bpf, 0)}, dropped {Verdicts(bpf, 1)}");
+            Console.WriteLine($"passed {Verdicts(bpf, FirewallProgram.PassedSlot)}, dropped {Verdicts(bpf, FirewallProgram.DroppedSlot)}");
         }
     }
-    Console.WriteLine($"passed {Verdicts(bpf, 0)} packets, dropped {Verdicts(bpf, 1)}");
+    Console.WriteLine($"passed {Verdicts(bpf, FirewallProgram.PassedSlot)} packets, dropped {Verdicts(bpf, FirewallProgram.DroppedSlot)}");
     return 0;
 }
 catch (BpfException e)
@@ -59,9 +58,9 @@ catch (BpfException e)
 static void Block(BpfObject bpf, IPAddress address)
 {
     if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        bpf.Maps["blocked_v6"].AsHashMap<Ipv6Address, ulong>()[MemoryMarshal.Read<Ipv6Address>(address.GetAddressBytes())] = 0;
+        bpf.Maps["blocked_v6"].AsHashMap<IPv6Address, ulong>()[IPv6Address.FromBytes(address.GetAddressBytes())] = 0;
     else
-        bpf.Maps["blocked_v4"].AsHashMap<uint, ulong>()[MemoryMarshal.Read<uint>(address.GetAddressBytes())] = 0;
+        bpf.Maps["blocked_v4"].AsHashMap<uint, ulong>()[BitConverter.ToUInt32(address.GetAddressBytes())] = 0;
 }
 
 // Ports are keys in host order, as the program compares them.
@@ -103,11 +102,4 @@ IEnumerable<string> Values(string name)
     for (var i = 0; i + 1 < args.Length; i++)
         if (args[i] == name)
             yield return args[i + 1];
-}
-
-/// <summary>The program's <c>struct v6_addr</c>: 16 address bytes in network order.</summary>
-[InlineArray(16)]
-internal struct Ipv6Address
-{
-    private byte _first;
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Ebpf;
+using TrafficMonitor;
 
 // Traffic monitor: counts the packets and bytes that the processes of one cgroup send and receive.
 // No arguments: makes its own cgroup, drives a little loopback traffic from a child process inside it,
@@ -10,22 +10,21 @@ var seconds = int.TryParse(ArgValue("--seconds"), out var s) ? s : cgroupPath is
 
 try
 {
-    using var stream = typeof(Program).Assembly.GetManifestResourceStream("traffic.bpf.o")!;
-    using var bpf = BpfObject.Load(stream);
+    using var bpf = BpfObject.Load<TrafficProgram>(); // the object dotnet build compiled from TrafficProgram.cs and embedded
     using var cgroup = cgroupPath is null ? Cgroup.Create($"ebpf-traffic-monitor-{Environment.ProcessId}") : Cgroup.Open(cgroupPath);
-    using var ingress = bpf.Programs["ingress"].AsCgroupSkb().Attach(cgroup);
-    using var egress = bpf.Programs["egress"].AsCgroupSkb().Attach(cgroup);
+    using var ingress = bpf.Programs[nameof(TrafficProgram.Ingress)].AsCgroupSkb().Attach(cgroup);
+    using var egress = bpf.Programs[nameof(TrafficProgram.Egress)].AsCgroupSkb().Attach(cgroup);
     Console.WriteLine($"watching cgroup {cgroup.Path} (ingress and egress attached as BPF links)");
 
     using var child = cgroupPath is null ? StartTrafficInside(cgroup, seconds) : null;
     using var stop = new CancellationTokenSource();
     Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-    var traffic = bpf.Maps["traffic"].AsArray<Counters>(); // index 0: ingress, 1: egress
+    var traffic = bpf.Maps["traffic"].AsArray<Counters>(); // the kernel side's own value struct
     Console.WriteLine($"{"time",5}  {"ingress pkts",12} {"bytes",10}  {"egress pkts",12} {"bytes",10}");
     for (var t = 1; t <= seconds && !stop.IsCancellationRequested; t++)
     {
         try { await Task.Delay(1000, stop.Token); } catch (TaskCanceledException) { }
-        var (ingressNow, egressNow) = (traffic[0], traffic[1]);
+        var (ingressNow, egressNow) = (traffic[TrafficProgram.IngressSlot], traffic[TrafficProgram.EgressSlot]);
         Console.WriteLine($"{t,4}s  {ingressNow.Packets,12} {ingressNow.Bytes,10}  {egressNow.Packets,12} {egressNow.Bytes,10}");
     }
     if (child is { HasExited: false })
@@ -65,7 +64,3 @@ string? ArgValue(string name)
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
-
-/// <summary>The program's <c>struct counters</c>, laid out the same way.</summary>
-[StructLayout(LayoutKind.Sequential)]
-internal readonly record struct Counters(ulong Packets, ulong Bytes);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using EgressFirewall;
 using Ebpf.Native;
 using Ebpf.Programs.Tests.Cgroups;
 using Ebpf.Tests;
@@ -8,8 +9,6 @@ namespace Ebpf.Cli.Tests.Kernel;
 
 public class AttachCommandTests
 {
-    private static string FirewallObject => Path.Combine(Fixtures.Directory, "samples", "firewall.o");
-
     private const string SendToBlocked = """
         import socket
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -37,9 +36,12 @@ public class AttachCommandTests
         var pinDir = Path.Combine("/sys/fs/bpf", "ebpf-cli-test-" + Guid.NewGuid().ToString("n")[..8]);
         Directory.CreateDirectory(pinDir);
         var pin = Path.Combine(pinDir, "firewall");
+        // The egress firewall sample's object as its build embedded it, as a file for the command line.
+        var firewall = Path.Combine(Path.GetTempPath(), Path.GetFileName(pinDir) + ".bpf.o"); // bpffs holds no plain files
+        File.WriteAllBytes(firewall, ProgramObjects.Prebuilt(typeof(FirewallProgram)) ?? throw new InvalidOperationException("the EgressFirewall build embedded no object"));
         try
         {
-            var (code, output) = RunEbpfProcess("attach", "cgroup", lab.Cgroup.Path, FirewallObject, "--program", "firewall", "--pin", pin);
+            var (code, output) = RunEbpfProcess("attach", "cgroup", lab.Cgroup.Path, firewall, "--program", nameof(FirewallProgram.Filter), "--pin", pin);
             Assert.True(code == 0, output);
             Assert.Contains($"pinned at {pin}", output);
 
@@ -67,6 +69,7 @@ public class AttachCommandTests
         {
             if (File.Exists(pin)) File.Delete(pin);
             Directory.Delete(pinDir);
+            File.Delete(firewall);
         }
     }
 

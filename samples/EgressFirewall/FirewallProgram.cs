@@ -1,0 +1,106 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Ebpf.Kernel;
+
+namespace EgressFirewall;
+
+/// <summary>The fixed IPv4 header, fields in memory (network) order.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct IPv4Header
+{
+    public byte VersionIhl;
+    public byte Tos;
+    public ushort TotalLength;
+    public ushort Id;
+    public ushort FragmentOffset;
+    public byte Ttl;
+    public byte Protocol;
+    public ushort Checksum;
+    public uint Source;
+    public uint Destination;
+
+    public readonly int HeaderLength => (VersionIhl & 0x0F) * 4;
+}
+
+/// <summary>The fixed IPv6 header.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct IPv6Header
+{
+    public uint VersionClassFlow;
+    public ushort PayloadLength;
+    public byte NextHeader;
+    public byte HopLimit;
+    public IPv6Address Source;
+    public IPv6Address Destination;
+}
+
+/// <summary>
+/// The kernel side of the egress firewall: drops what a cgroup's sockets send to blocked IPv4/IPv6 addresses or destination
+/// ports, and counts it. <c>dotnet build</c> compiles it to BPF and embeds the object; <c>BpfObject.Load&lt;FirewallProgram&gt;()</c> loads it.
+/// </summary>
+[License("GPL")]
+public sealed class FirewallProgram
+{
+    /// <summary>Slots of <see cref="Verdicts"/>.</summary>
+    public const uint PassedSlot = 0, DroppedSlot = 1;
+
+    private const byte Tcp = 6, Udp = 17;
+
+    // Each value counts the packets dropped for its entry. Addresses are keys in network byte order, as in the header.
+    [Map("blocked_v4")] public static readonly HashMap<uint, ulong> BlockedV4 = new(maxEntries: 1024);
+    [Map("blocked_v6")] public static readonly HashMap<IPv6Address, ulong> BlockedV6 = new(maxEntries: 1024);
+
+    /// <summary>Destination ports in host byte order: 443 is 443.</summary>
+    [Map("blocked_ports")] public static readonly HashMap<ushort, ulong> BlockedPorts = new(maxEntries: 1024);
+
+    /// <summary>Packets passed (slot 0) and dropped (slot 1).</summary>
+    [Map("verdicts")] public static readonly ArrayMap<ulong> Verdicts = new(maxEntries: 2);
+
+    [CgroupSkb(CgroupSkbDirection.Egress)]
+    public static SkbVerdict Filter(SkBuffContext skb)
+    {
+        ushort port = 0;
+        if (skb.Protocol == EtherType.IPv4)
+        {
+            if (!skb.TryLoad(0, out IPv4Header ip))
+                return Verdict(pass: true); // too short to judge: not ours to drop
+            if (Hit(ref BlockedV4.Lookup(ip.Destination)))
+                return Verdict(pass: false);
+            port = DestinationPort(skb, ip.Protocol, ip.HeaderLength);
+        }
+        else if (skb.Protocol == EtherType.IPv6)
+        {
+            if (!skb.TryLoad(0, out IPv6Header ip6))
+                return Verdict(pass: true);
+            if (Hit(ref BlockedV6.Lookup(ip6.Destination)))
+                return Verdict(pass: false);
+            port = DestinationPort(skb, ip6.NextHeader, 40); // extension headers are not followed
+        }
+        if (port != 0 && Hit(ref BlockedPorts.Lookup(port)))
+            return Verdict(pass: false);
+        return Verdict(pass: true);
+    }
+
+    private static SkbVerdict Verdict(bool pass)
+    {
+        Verdicts.Add(pass ? PassedSlot : DroppedSlot, 1);
+        return pass ? SkbVerdict.Pass : SkbVerdict.Drop;
+    }
+
+    /// <summary>Whether a rule matched (its counter is not null), counting the drop on it.</summary>
+    private static bool Hit(ref ulong counter)
+    {
+        if (Unsafe.IsNullRef(ref counter))
+            return false;
+        Interlocked.Increment(ref counter);
+        return true;
+    }
+
+    /// <summary>The destination port of a TCP or UDP packet whose L4 header starts at <paramref name="l4"/>; 0 for anything else.</summary>
+    private static ushort DestinationPort(SkBuffContext skb, byte protocol, int l4)
+    {
+        if (protocol != Tcp && protocol != Udp)
+            return 0;
+        return skb.TryLoad(l4 + 2, out ushort port) ? Net.ToHost16(port) : (ushort)0;
+    }
+}
