@@ -22,6 +22,10 @@ public static class BadSamples
         big.Words[a & 63] = b;
         return (int)big.Words[b & 63];
     }
+
+    public static int DividesByVariable(int a, int b) => a / b;
+
+    public static int DividesByMinusOne(int a, int b) => a % -1 + b;
 }
 
 /// <summary>Over BPF's 512-byte stack by itself.</summary>

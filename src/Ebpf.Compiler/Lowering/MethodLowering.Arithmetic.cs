@@ -112,19 +112,15 @@ public sealed partial class MethodLowering
         var divisor = b.IsConstant ? (wide ? Widen(b).Value : signed ? (int)b.Value : (uint)b.Value) : 0;
         if (!b.IsConstant || divisor == 0)
             throw Error("EBPF033", $"'{(op == AluOp.Div ? "/" : "%")}' by a value that is not a non-zero constant: C# would throw on zero, BPF gives {(op == AluOp.Div ? "0" : "the dividend")}; call Bpf.{(op == AluOp.Div ? "Div" : "Mod")}(x, y), which means the same in both, or divide by a constant");
+        if (signed && divisor == -1 && !a.IsConstant)
+            throw Error("EBPF033", $"'{(op == AluOp.Div ? "/" : "%")}' by -1: C# throws for MinValue, BPF does not; write {(op == AluOp.Div ? "-x (unchecked)" : "0")} or call Bpf.{(op == AluOp.Div ? "Div" : "Mod")}(x, -1)");
         if (a.IsConstant)
         {
             Push(FoldDivision(op, signed, a.Value, divisor, wide));
             return;
         }
         var dst = WidenedWritable(a, wide);
-        if (signed && divisor == -1)
-        {
-            // x / -1 == -x (wrapping at MinValue, where C# would throw); x % -1 == 0.
-            if (op == AluOp.Div) _b.Emit(wide ? Instruction.Neg64(0) : Instruction.Neg32(0), dst);
-            else _b.LoadConstant(dst, 0, wide);
-        }
-        else if (!signed && (divisor & (divisor - 1)) == 0 && (wide || divisor <= uint.MaxValue))
+        if (!signed && (divisor & (divisor - 1)) == 0 && (wide || divisor <= uint.MaxValue))
         {
             var shift = System.Numerics.BitOperations.Log2((ulong)divisor);
             if (op == AluOp.Div) Apply(AluOp.Rsh, dst, ConstantInt(shift), wide, false);
