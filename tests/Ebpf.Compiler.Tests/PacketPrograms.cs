@@ -47,6 +47,9 @@ public sealed class PacketPrograms
     [Map] public static readonly ArrayMap<ulong> Protocols = new(maxEntries: 256);
     [Map] public static readonly HashMap<ushort, ulong> PortHits = new(maxEntries: 1024);
 
+    /// <summary>Not used by the programs: its struct key and value show in the object's BTF.</summary>
+    [Map] public static readonly HashMap<Ports, Ip4> Headers = new(maxEntries: 16);
+
     /// <summary>The 5-tuple through structs, inlined helpers and a hash; counts per protocol and per destination port.</summary>
     [CgroupSkb(CgroupSkbDirection.Egress)]
     public static SkbVerdict Tuple(SkBuffContext skb)

@@ -21,6 +21,7 @@ public static class ProgramCompiler
         var license = programs.GetCustomAttribute<LicenseAttribute>() ?? programs.Assembly.GetCustomAttribute<LicenseAttribute>()
             ?? throw new CompilerException($"{programs.FullName} has no [License(\"...\")] (on the class or the assembly); the kernel needs one, and GPL-only helpers need a GPL-compatible license");
         var builder = new BpfObjectBuilder { License = license.Name };
+        var types = new ClrBtf(builder.Btf);
         var maps = new Dictionary<string, MapInfo>(StringComparer.Ordinal);
         foreach (var field in programs.GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic))
         {
@@ -30,9 +31,16 @@ public static class ProgramCompiler
                 throw new CompilerException($"[Map] field {programs.Name}.{field.Name} must hold a map (e.g. new ArrayMap<ulong>(maxEntries: 2))");
             var info = new MapInfo(attribute.Name ?? field.Name, map.Type, map.KeySize, map.ValueSize, map.MaxEntries, (uint)map.Flags);
             maps[field.Name] = info;
+            var (key, value) = KeyAndValueTypes(map.GetType());
             builder.AddMap(new MapDefinition(info.Name, (BpfMapType)info.Type, (uint)info.MaxEntries)
             {
-                KeySize = (uint)info.KeySize, ValueSize = (uint)info.ValueSize, Flags = info.Flags,
+                // Typed keys and values get BTF (fields by name in bpftool and `ebpf map dump`); the rest, sizes.
+                KeyTypeId = key is null ? null : types.Of(key),
+                ValueTypeId = value is null ? null : types.Of(value),
+                KeySize = key is null && info.KeySize > 0 ? (uint)info.KeySize : null,
+                ValueSize = value is null && info.ValueSize > 0 ? (uint)info.ValueSize : null,
+                Flags = info.Flags,
+                Pinning = attribute.Pinning == Ebpf.Kernel.MapPinning.ByName ? Ebpf.Object.Maps.MapPinning.ByName : Ebpf.Object.Maps.MapPinning.None,
             });
         }
         var count = 0;
@@ -53,6 +61,19 @@ public static class ProgramCompiler
         if (count == 0)
             throw new CompilerException($"{programs.FullName} has no method with a program attribute such as [CgroupSkb(CgroupSkbDirection.Egress)]");
         return builder.Build();
+    }
+
+    /// <summary>The key and value types of a hash-like or array map (an array's key is its uint index); null where a map has none.</summary>
+    private static (Type? Key, Type? Value) KeyAndValueTypes(Type map)
+    {
+        for (var t = map; t is not null; t = t.BaseType)
+        {
+            if (!t.IsGenericType) continue;
+            var definition = t.GetGenericTypeDefinition();
+            if (definition == typeof(HashMapBase<,>)) return (t.GetGenericArguments()[0], t.GetGenericArguments()[1]);
+            if (definition == typeof(ArrayMapBase<>)) return (typeof(uint), t.GetGenericArguments()[0]);
+        }
+        return (null, null);
     }
 
     /// <summary>Program types whose packets are read through data/data_end (socket filters and the rest use bpf_skb_load_bytes).</summary>

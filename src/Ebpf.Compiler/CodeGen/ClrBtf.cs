@@ -1,0 +1,73 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Ebpf.Compiler.Lowering;
+using Ebpf.Object.Btf;
+
+namespace Ebpf.Compiler.CodeGen;
+
+/// <summary>
+/// BTF for the C# types of map keys and values (integers, enums, bool, structs, fixed buffers), with the layout the
+/// compiler uses, so bpftool and <c>ebpf map dump</c> show a map's fields by name and the kernel checks the sizes.
+/// </summary>
+internal sealed class ClrBtf(BtfBuilder btf)
+{
+    private readonly Dictionary<Type, int> _ids = [];
+
+    public int Of(Type type)
+    {
+        if (_ids.TryGetValue(type, out var id)) return id;
+        id = type.IsEnum ? Enum(type) : type.IsPrimitive ? Primitive(type) : Struct(type);
+        return _ids[type] = id;
+    }
+
+    private int Primitive(Type t)
+    {
+        var size = (uint)Layout.SizeOf(t);
+        var encoding = t == typeof(bool) ? BtfIntEncoding.Bool : Layout.IsSigned(t) ? BtfIntEncoding.Signed : BtfIntEncoding.None;
+        var name = Type.GetTypeCode(t) switch
+        {
+            TypeCode.Boolean => "bool", TypeCode.Char => "char16", TypeCode.SByte => "sbyte", TypeCode.Byte => "byte",
+            TypeCode.Int16 => "short", TypeCode.UInt16 => "ushort", TypeCode.Int32 => "int", TypeCode.UInt32 => "uint",
+            TypeCode.Int64 => "long", TypeCode.UInt64 => "ulong", _ => t == typeof(nint) ? "nint" : "nuint",
+        };
+        return btf.Add(new BtfInt { Name = name, Size = size, Bits = (byte)(size * 8), Encoding = encoding });
+    }
+
+    private int Enum(Type t)
+    {
+        var size = (uint)Layout.SizeOf(t);
+        var signed = Layout.IsSigned(t);
+        var values = System.Enum.GetValues(t).Cast<object>()
+            .Select(v => new BtfEnumValue(CName(System.Enum.GetName(t, v)!), signed ? Convert.ToInt64(v) : (long)Convert.ToUInt64(v))).ToList();
+        return size == 8
+            ? btf.Add(new BtfEnum64 { Name = CName(t.Name), Size = size, Signed = signed, Values = values })
+            : btf.Add(new BtfEnum { Name = CName(t.Name), Size = size, Signed = signed, Values = values });
+    }
+
+    private int Struct(Type t)
+    {
+        var members = new List<BtfMember>();
+        foreach (var field in t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic).OrderBy(f => f.MetadataToken))
+        {
+            var offset = (uint)Layout.OffsetOf(field) * 8;
+            // A fixed buffer is a generated struct of one element with the buffer's size: an array in C.
+            var type = field.GetCustomAttribute<FixedBufferAttribute>() is { } buffer
+                ? btf.Add(new BtfArray { ElementType = Of(buffer.ElementType), IndexType = Index, Count = (uint)(Layout.SizeOf(field.FieldType) / Layout.SizeOf(buffer.ElementType)) })
+                : Of(field.FieldType);
+            members.Add(new BtfMember(CName(field.Name), type, offset));
+        }
+        return btf.Add(new BtfStruct { Name = CName(t.Name), Size = (uint)Layout.SizeOf(t), Members = members });
+    }
+
+    private int _index;
+    private int Index => _index != 0 ? _index : _index = btf.Add(new BtfInt { Name = "__ARRAY_SIZE_TYPE__", Size = 4, Bits = 32 });
+
+    /// <summary>A C identifier: a record's backing field "&lt;W0&gt;k__BackingField" is "W0"; other characters become '_'.</summary>
+    private static string CName(string name)
+    {
+        if (name.StartsWith('<') && name.IndexOf('>') is > 1 and var end) name = name[1..end];
+        var chars = name.Select(c => char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '_').ToArray();
+        var result = new string(chars);
+        return result.Length > 0 && char.IsAsciiDigit(result[0]) ? "_" + result : result;
+    }
+}
