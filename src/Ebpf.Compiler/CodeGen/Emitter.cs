@@ -18,6 +18,7 @@ internal static class Emitter
         var code = new List<Instruction>();
         var locations = new List<SourceLocation?>();
         var relocations = new List<(int Index, string Map)>();
+        var strings = new List<(int Index, string Text)>();
         var jumps = new List<(int Index, Block Target)>();
         var start = new Dictionary<Block, int>();
         for (var i = 0; i < layout.Count; i++)
@@ -56,6 +57,7 @@ internal static class Emitter
                     jumps.Add((code.Count, target));
                 }
                 if (ins.MapRelocation is { } map) relocations.Add((code.Count, map));
+                if (ins.StringConstant is { } text) strings.Add((code.Count, text));
                 Add(template, ins.Location);
             }
             if (!block.EndsControl && block.Next is { } fall && fall != following)
@@ -85,7 +87,7 @@ internal static class Emitter
             }
         if (lines.Count > 0 && lines[0].Item1 != 0)
             lines.Insert(0, (0, lines[0].Item2));
-        return new CompiledFunction(function.Name, instructions, stackBytes, lines) { MapRelocations = relocations };
+        return new CompiledFunction(function.Name, instructions, stackBytes, lines) { MapRelocations = relocations, StringRelocations = strings };
 
         void Add(Instruction instruction, SourceLocation? location)
         {

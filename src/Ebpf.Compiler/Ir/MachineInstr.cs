@@ -29,6 +29,9 @@ public sealed class MachineInstr
     /// <summary>A [Map] field whose symbol this LD_IMM64 is relocated against.</summary>
     public string? MapRelocation { get; init; }
 
+    /// <summary>A string constant (a printk format) this LD_IMM64 addresses: the writer puts it in .rodata.</summary>
+    public string? StringConstant { get; init; }
+
     /// <summary>
     /// Materialises a comparison as 0 or 1: the template is the conditional jump (Src compared with Aux or the
     /// immediate), expanded after allocation to mov, jump, mov. Its destination is written before the operands are

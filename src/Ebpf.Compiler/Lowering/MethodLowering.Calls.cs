@@ -135,6 +135,11 @@ public sealed partial class MethodLowering
     private void HelperCall(MethodBase callee, int id)
     {
         var args = PopArguments(callee);
+        if (id == TracePrintk)
+        {
+            Printk(callee, args);
+            return;
+        }
         var parameters = callee.GetParameters();
         var prepared = new List<Operand>();
         var offset = callee.IsStatic ? 0 : 1;
@@ -164,6 +169,33 @@ public sealed partial class MethodLowering
         var result = CallResult(returnType);
         // Helpers answer 0 for success: a bool-returning wrapper (Remove, TryPop, MightContain) is true when r0 == 0.
         Push(returnType == typeof(bool) ? MakeCompare(JumpOp.Jeq, result, ConstantInt(0)) : result);
+    }
+
+    private const int TracePrintk = 6;
+
+    /// <summary>
+    /// bpf_trace_printk(fmt, size, a, b, c): the format literal goes to .rodata, each argument widened to 64 bits
+    /// (sign-extended for signed types), as the managed Bpf.Printk formats them.
+    /// </summary>
+    private void Printk(MethodBase callee, Operand[] args)
+    {
+        if (args[0].Kind != OperandKind.String)
+            throw Error("EBPF071", "Bpf.Printk needs a string literal as its format; the compiler puts it in .rodata");
+        var text = args[0].Text!;
+        var size = System.Text.Encoding.UTF8.GetByteCount(text) + 1;
+        var prepared = new List<Operand>();
+        var types = callee.IsGenericMethod ? callee.GetGenericArguments() : [];
+        for (var i = 1; i < args.Length; i++)
+        {
+            var value = args[i].Kind == OperandKind.Condition ? Operand.InRegister(_b.SetCondition(args[i]), typeof(bool), false, true) : args[i];
+            if (!value.Wide && Layout.IsSigned(types[i - 1]))
+                value = value.IsConstant ? Widen(value) : Operand.InRegister(SignExtended(value), typeof(long), true, true);
+            prepared.Add(value);
+        }
+        var format = _b.NewVreg();
+        _b.Emit(new MachineInstr(Instruction.LoadImm64(0, 0), format) { StringConstant = text });
+        EmitHelperCall(TracePrintk, [Operand.InRegister(format, typeof(byte), true, false, PointerKind.MapValue), ConstantInt(size), .. prepared]);
+        Push(CallResult(typeof(int)));
     }
 
     /// <summary>A context property: a load or store at its constant offset (the verifier's rule), with its conversion.</summary>
