@@ -155,7 +155,11 @@ public sealed partial class MethodLowering
             var type = parameters[i].ParameterType;
             var value = args[i + offset];
             if (type.IsByRef)
+            {
                 prepared.Add(PointerArgument(value, type.GetElementType()!, output: parameters[i].IsOut));
+                // bpf_ringbuf_output(map, data, size, flags): the size of `in T data` follows it.
+                if (id == RingBufferOutput) prepared.Add(Operand.Constant(Layout.SizeOf(type.GetElementType()!), true));
+            }
             else if (i == 0 && args[0].Kind == OperandKind.Map && id is MapLookup or MapUpdate or 3 or 195)
                 prepared.Add(SpillToFrame(value, type)); // an array map's index: the helper reads the key through a pointer
             else if (type.IsGenericType && type.Name.StartsWith("Span", StringComparison.Ordinal) || type.Name.StartsWith("ReadOnlySpan", StringComparison.Ordinal))
@@ -171,7 +175,7 @@ public sealed partial class MethodLowering
         Push(returnType == typeof(bool) ? MakeCompare(JumpOp.Jeq, result, ConstantInt(0)) : result);
     }
 
-    private const int TracePrintk = 6;
+    private const int TracePrintk = 6, RingBufferOutput = 130;
 
     /// <summary>
     /// bpf_trace_printk(fmt, size, a, b, c): the format literal goes to .rodata, each argument widened to 64 bits

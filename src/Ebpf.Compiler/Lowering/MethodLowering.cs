@@ -321,7 +321,7 @@ public sealed partial class MethodLowering
         _b.StartBlock(label);
         _stack.Clear();
         if (_entryStacks.TryGetValue(offset, out var entry))
-            _stack.AddRange(entry.Select(e => Operand.InRegister(e.Reg, e.Type, e.Wide, temporary: true, e.Pointer)));
+            _stack.AddRange(entry.Select(e => Symbolic(e) ? e : Operand.InRegister(e.Reg, e.Type, e.Wide, temporary: true, e.Pointer)));
     }
 
     /// <summary>A value on the stack at a branch lives on in one register per depth, which every path into the target writes.</summary>
@@ -330,13 +330,33 @@ public sealed partial class MethodLowering
         if (_stack.Count == 0) return;
         if (!_entryStacks.TryGetValue(target, out var entry))
         {
-            entry = _stack.Select(o => Operand.InRegister(_b.NewVreg(), o.Kind == OperandKind.Condition ? typeof(bool) : o.Type, o.Wide, false,
+            // A map or a frame address (the receiver or the key of a call whose argument is a ?: ) stays what it is:
+            // every path brings the same one.
+            entry = _stack.Select(o => Symbolic(o) ? o : Operand.InRegister(_b.NewVreg(), o.Kind == OperandKind.Condition ? typeof(bool) : o.Type, o.Wide, false,
                 o.Kind == OperandKind.FrameAddress ? PointerKind.Frame : o.Pointer)).ToArray();
             _entryStacks[target] = entry;
         }
         for (var i = 0; i < entry.Length; i++)
+        {
+            if (Symbolic(entry[i]))
+            {
+                if (!SameSymbol(entry[i], _stack[i]))
+                    throw Error("EBPF072", $"two paths bring different maps or addresses ({entry[i]}, {_stack[i]}) to one place; choose with an if around the whole call instead");
+                continue;
+            }
             _b.MoveInto(entry[i].Reg, _stack[i]);
+        }
     }
+
+    private static bool Symbolic(Operand o) => o.Kind is OperandKind.Map or OperandKind.FrameAddress or OperandKind.LocalAddress or OperandKind.String;
+
+    private static bool SameSymbol(Operand a, Operand b) => a.Kind == b.Kind && a.Kind switch
+    {
+        OperandKind.Map => a.Map == b.Map,
+        OperandKind.FrameAddress => a.Offset == b.Offset,
+        OperandKind.LocalAddress => a.Local == b.Local,
+        _ => a.Text == b.Text,
+    };
 
     private void Push(Operand o) => _stack.Add(o);
 

@@ -44,7 +44,7 @@ public sealed class RingBuffer : BpfMap
         var bytes = MemoryMarshal.AsBytes(new ReadOnlySpan<T>(in data)).ToArray();
         lock (_records)
         {
-            if (_used + Footprint(bytes.Length) > MaxEntries) return -Errno.EAGAIN;
+            if (_used + Footprint(bytes.Length) > MaxEntries - 1) return -Errno.EAGAIN; // the kernel keeps the producer at most size - 1 ahead
             _used += Footprint(bytes.Length);
             _produced += Footprint(bytes.Length);
             _records.Enqueue(bytes);
@@ -62,7 +62,7 @@ public sealed class RingBuffer : BpfMap
         int size = Unsafe.SizeOf<T>();
         lock (_records)
         {
-            if (_used + Footprint(size) > MaxEntries) return ref Unsafe.NullRef<T>();
+            if (_used + Footprint(size) > MaxEntries - 1) return ref Unsafe.NullRef<T>();
             _used += Footprint(size);
             var buffer = new byte[size];
             _reserved.Add(buffer);
