@@ -44,3 +44,28 @@ public class MapProgramTests
         Assert.Contains(-(long)Errno.EAGAIN, new[] { results[5] }); // the ring buffer filled up (no reader), in both
     }
 }
+
+public class TailCallTests
+{
+    [KernelFact]
+    public void A_tail_call_runs_the_slots_program_or_returns_the_fallback()
+    {
+        using var bpf = BpfObject.Load(ProgramCompiler.Compile(typeof(TailCallPrograms)));
+        var entry = bpf.Programs[nameof(TailCallPrograms.Entry)];
+        var small = Frame(60);
+        var large = Frame(400);
+        Assert.Equal((uint)SkbVerdict.Pass, entry.TestRun(large).ReturnValue); // empty slot: the fallback
+        bpf.Maps["Jumps"].AsProgramArray().Set(1, bpf.Programs[nameof(TailCallPrograms.DropAll)]);
+        Assert.Equal((uint)SkbVerdict.Drop, entry.TestRun(large).ReturnValue);
+        Assert.Equal((uint)SkbVerdict.Pass, entry.TestRun(small).ReturnValue); // slot 0 still empty
+    }
+
+    private static byte[] Frame(int ipLength)
+    {
+        var frame = new byte[14 + ipLength];
+        frame[12] = 0x08;
+        frame[14] = 0x45;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(16), (ushort)ipLength);
+        return frame;
+    }
+}

@@ -47,3 +47,16 @@ public sealed class MapPrograms
         return copy.Packets % 2 == 0 ? SkbVerdict.Drop : SkbVerdict.Pass;
     }
 }
+
+/// <summary>A tail call through a program array: the fallback when the slot is empty, the other program's verdict when set.</summary>
+[License("GPL")]
+public sealed class TailCallPrograms
+{
+    [Map] public static readonly ProgramArray Jumps = new(maxEntries: 4);
+
+    [CgroupSkb(CgroupSkbDirection.Egress)]
+    public static SkbVerdict Entry(SkBuffContext skb) => Jumps.TailCall(skb, skb.Length > 100 ? 1u : 0u, SkbVerdict.Pass);
+
+    [CgroupSkb(CgroupSkbDirection.Egress)]
+    public static SkbVerdict DropAll(SkBuffContext skb) => SkbVerdict.Drop;
+}
