@@ -20,7 +20,7 @@ public class MapProgramTests
         var results = bpf.Maps["Results"].AsArray<long>();
         var random = new Random(42);
         var verdicts = new HashSet<SkbVerdict>();
-        for (var n = 0; n < 2_000; n++)
+        for (var n = 0; n < 10_000; n++)
         {
             var ip = new byte[random.Next(20, 600)];
             ip[0] = 0x45;

@@ -14,7 +14,7 @@ public class PacketCorpusTests
 {
     private const int Packets = 10_000;
 
-    public static TheoryData<string> Programs() => new("Tuple", "Options", "Icmp");
+    public static TheoryData<string> Programs() => new("Tuple", "Options", "Icmp", "TupleSocket");
 
     [KernelTheory]
     [MemberData(nameof(Programs))]
@@ -33,7 +33,7 @@ public class PacketCorpusTests
             var frame = new byte[14 + ip.Length];
             BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), (ushort)protocol);
             ip.CopyTo(frame, 14);
-            var expected = (SkbVerdict)method.Invoke(null, [SkBuffContext.ForTest(ip, protocol: protocol)])!;
+            var expected = (SkbVerdict)Convert.ToUInt32(method.Invoke(null, [SkBuffContext.ForTest(ip, protocol: protocol)])!);
             var actual = (SkbVerdict)program.TestRun(frame).ReturnValue;
             Assert.True(expected == actual, $"{name} on packet {n} ({ip.Length} bytes, {protocol}): .NET says {expected}, the kernel {actual}: {Convert.ToHexString(ip.AsSpan(0, Math.Min(64, ip.Length)))}");
             verdicts.Add(actual);
@@ -47,6 +47,20 @@ public class PacketCorpusTests
         Assert.Equal(expectedHits.Count, hits.Count());
         foreach (var (port, count) in expectedHits)
             Assert.Equal(count, hits[port]);
+    }
+
+    [Fact]
+    public void Packets_are_read_directly_where_the_program_type_allows_it_and_with_skb_load_bytes_elsewhere()
+    {
+        var obj = Ebpf.Object.BpfObjectFile.Read(ProgramCompiler.Compile(typeof(PacketPrograms)));
+        static bool LoadBytes(Ebpf.Asm.Instruction i) => i.IsHelperCall && i.Imm == 26;
+        static bool ReadsData(Ebpf.Asm.Instruction i) => i.Class == Ebpf.Asm.InstructionClass.Ldx && i.Offset == 76;
+        var socket = obj.FindProgram("TupleSocket")!.Instructions;
+        Assert.Contains(socket, LoadBytes);
+        Assert.DoesNotContain(socket, ReadsData);
+        var cgroup = obj.FindProgram("Tuple")!.Instructions;
+        Assert.DoesNotContain(cgroup, LoadBytes);
+        Assert.Contains(cgroup, ReadsData);
     }
 
     /// <summary>A network-layer packet: valid headers most of the time, with options, random bytes, truncation and oversize.</summary>

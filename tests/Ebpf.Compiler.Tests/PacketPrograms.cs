@@ -85,6 +85,10 @@ public sealed class PacketPrograms
         return (hash & 3) == 0 ? SkbVerdict.Drop : SkbVerdict.Pass;
     }
 
+    /// <summary>The same parser as a socket filter, where packets are read with bpf_skb_load_bytes (no direct access).</summary>
+    [SocketFilter]
+    public static uint TupleSocket(SkBuffContext skb) => (uint)Tuple(skb);
+
     private static uint Mix(uint a, uint b)
     {
         var x = a * Magic + (b << 7 | b >> 25);

@@ -13,7 +13,7 @@ namespace Ebpf.Compiler.Tests;
 /// </summary>
 public class SkbProgramTests
 {
-    private const int Packets = 2_000;
+    private const int Packets = 10_000;
 
     public static TheoryData<string> Programs() => new(typeof(SkbPrograms).GetMethods().Where(m => m.IsStatic && m.DeclaringType == typeof(SkbPrograms)).Select(m => m.Name));
 
