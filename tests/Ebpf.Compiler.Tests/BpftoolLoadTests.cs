@@ -1,4 +1,5 @@
 using Ebpf.Compiler.CodeGen;
+using Ebpf.Compiler.Corpus;
 using Ebpf.Object;
 using Ebpf.Object.Tests.Writing;
 using Ebpf.Tests;
@@ -12,15 +13,16 @@ public sealed class BpftoolLoadTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    public static TheoryData<string> Classes() => new(nameof(TrafficCounter), nameof(Firewall), nameof(PacketPrograms), nameof(GoodPrograms));
+    public static TheoryData<string> Classes() => new(nameof(TrafficCounter), nameof(Firewall), nameof(PacketPrograms), nameof(MapPrograms), nameof(GoodPrograms));
 
     /// <summary>GoodPrograms has a kprobe, which this kernel cannot load (it has no kprobes); the rest loads.</summary>
-    public static TheoryData<string> Loadable() => new(nameof(TrafficCounter), nameof(Firewall), nameof(PacketPrograms));
+    public static TheoryData<string> Loadable() => new(nameof(TrafficCounter), nameof(Firewall), nameof(PacketPrograms), nameof(MapPrograms));
 
     private string Compile(string name)
     {
         var path = Path.Combine(_dir, name + ".bpf.o");
-        File.WriteAllBytes(path, ProgramCompiler.Compile(typeof(BpftoolLoadTests).Assembly.GetType($"Ebpf.Compiler.Tests.{name}")!));
+        var type = typeof(BpftoolLoadTests).Assembly.GetType($"Ebpf.Compiler.Tests.{name}") ?? typeof(PacketPrograms).Assembly.GetType($"Ebpf.Compiler.Corpus.{name}")!;
+        File.WriteAllBytes(path, ProgramCompiler.Compile(type));
         return path;
     }
 

@@ -1,4 +1,5 @@
 using Ebpf.Compiler.CodeGen;
+using Ebpf.Compiler.Corpus;
 using Ebpf.Kernel;
 using Ebpf.Tests;
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Ebpf.Compiler.CodeGen;
+using Ebpf.Compiler.Corpus;
 using Ebpf.Kernel;
 using Ebpf.Tests;
 

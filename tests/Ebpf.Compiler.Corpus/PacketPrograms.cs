@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Ebpf.Kernel;
 
-namespace Ebpf.Compiler.Tests;
+namespace Ebpf.Compiler.Corpus;
 
 /// <summary>IPv4 header fields in memory (network) order.</summary>
 [StructLayout(LayoutKind.Sequential, Pack = 1)]

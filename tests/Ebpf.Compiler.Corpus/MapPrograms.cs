@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Ebpf.Kernel;
 
-namespace Ebpf.Compiler.Tests;
+namespace Ebpf.Compiler.Corpus;
 
 public struct FlowStats
 {
