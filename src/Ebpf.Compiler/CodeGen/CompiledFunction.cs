@@ -10,6 +10,9 @@ public sealed record CompiledFunction(string Name, Instruction[] Instructions, i
 
     /// <summary>LD_IMM64 instructions (by index) that load the address of a NUL-terminated string constant in .rodata.</summary>
     public IReadOnlyList<(int Index, string Text)> StringRelocations { get; init; } = [];
+
+    /// <summary>LD_IMM64 instructions (by index) that load the address of a global variable, by field name.</summary>
+    public IReadOnlyList<(int Index, string Field)> GlobalRelocations { get; init; } = [];
 }
 
 /// <summary>A [Map] field of the program's class as the compiler needs it.</summary>

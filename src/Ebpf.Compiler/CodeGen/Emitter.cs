@@ -19,6 +19,7 @@ internal static class Emitter
         var locations = new List<SourceLocation?>();
         var relocations = new List<(int Index, string Map)>();
         var strings = new List<(int Index, string Text)>();
+        var globals = new List<(int Index, string Field)>();
         var jumps = new List<(int Index, Block Target)>();
         var start = new Dictionary<Block, int>();
         for (var i = 0; i < layout.Count; i++)
@@ -58,6 +59,7 @@ internal static class Emitter
                 }
                 if (ins.MapRelocation is { } map) relocations.Add((code.Count, map));
                 if (ins.StringConstant is { } text) strings.Add((code.Count, text));
+                if (ins.GlobalVariable is { } global) globals.Add((code.Count, global));
                 Add(template, ins.Location);
             }
             if (!block.EndsControl && block.Next is { } fall && fall != following)
@@ -87,7 +89,7 @@ internal static class Emitter
             }
         if (lines.Count > 0 && lines[0].Item1 != 0)
             lines.Insert(0, (0, lines[0].Item2));
-        return new CompiledFunction(function.Name, instructions, stackBytes, lines) { MapRelocations = relocations, StringRelocations = strings };
+        return new CompiledFunction(function.Name, instructions, stackBytes, lines) { MapRelocations = relocations, StringRelocations = strings, GlobalRelocations = globals };
 
         void Add(Instruction instruction, SourceLocation? location)
         {

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Ebpf.Compiler.Lowering;
 using Ebpf.Compiler.Metadata;
 using Ebpf.Kernel;
 using Ebpf.Object.Writing;
@@ -44,6 +45,7 @@ public static class ProgramCompiler
                 Pinning = attribute.Pinning == Ebpf.Kernel.MapPinning.ByName ? Ebpf.Object.Maps.MapPinning.ByName : Ebpf.Object.Maps.MapPinning.None,
             });
         }
+        AddGlobals(programs, builder, types);
         var count = 0;
         var sources = new SourceFiles();
         foreach (var method in programs.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic))
@@ -54,7 +56,8 @@ public static class ProgramCompiler
             builder.AddProgram(program.Section, new FunctionDefinition(method.Name, compiled.Instructions)
             {
                 Relocations = compiled.MapRelocations.Select(r => CodeRelocation.Map(r.Index, r.Map))
-                    .Concat(compiled.StringRelocations.Select(r => CodeRelocation.Variable(r.Index, strings.NameOf(r.Text)))).ToList(),
+                    .Concat(compiled.StringRelocations.Select(r => CodeRelocation.Variable(r.Index, strings.NameOf(r.Text))))
+                    .Concat(compiled.GlobalRelocations.Select(r => CodeRelocation.Variable(r.Index, r.Field))).ToList(),
                 // line_info with the C# text, so the verifier's log and our refusals point at C# lines.
                 Lines = compiled.Lines.Select(l => new SourceLine(l.Index, l.Location.File, sources.Line(l.Location), l.Location.Line, l.Location.Column)).ToList(),
             });
@@ -63,6 +66,16 @@ public static class ProgramCompiler
         if (count == 0)
             throw new CompilerException($"{programs.FullName} has no method with a program attribute such as [CgroupSkb(CgroupSkbDirection.Egress)]");
         return builder.Build();
+    }
+
+    /// <summary>Every global variable of the class with its initial value: .data, or .bss when it starts at zero, as clang places C globals.</summary>
+    private static void AddGlobals(Type programs, BpfObjectBuilder builder, ClrBtf types)
+    {
+        foreach (var field in GlobalVariables.Of(programs))
+        {
+            var bytes = GlobalVariables.InitialValue(field);
+            builder.AddVariable(bytes.All(b => b == 0) ? ".bss" : ".data", field.Name, types.Of(field.FieldType), bytes);
+        }
     }
 
     /// <summary>The key and value types of a hash-like or array map (an array's key is its uint index); null where a map has none.</summary>

@@ -29,6 +29,9 @@ public sealed class MachineInstr
     /// <summary>A [Map] field whose symbol this LD_IMM64 is relocated against.</summary>
     public string? MapRelocation { get; init; }
 
+    /// <summary>A global variable (a static field of the program's class) this LD_IMM64 addresses.</summary>
+    public string? GlobalVariable { get; init; }
+
     /// <summary>A string constant (a printk format) this LD_IMM64 addresses: the writer puts it in .rodata.</summary>
     public string? StringConstant { get; init; }
 

@@ -135,8 +135,12 @@ internal sealed class FunctionLowering
             long constant = raw switch { bool b => b ? 1 : 0, char c => c, ulong u => (long)u, null => 0, _ => System.Convert.ToInt64(raw) };
             return Operand.Constant(constant, Layout.IsWide(field.FieldType));
         }
-        throw site.Error("EBPF030", $"static field '{field.Name}' is neither a [Map] nor a static readonly integer; BPF programs read static data through maps and constants");
+        if (IsGlobal(field))
+            return site.LoadGlobal(field);
+        throw site.Error("EBPF030", $"static field '{field.Name}' is neither a [Map], a static readonly integer, nor a static field of the program's class (a global variable); BPF programs read static data through those");
     }
+
+    public bool IsGlobal(FieldInfo field) => GlobalVariables.IsGlobal(field, _mapsOwner);
 
     private Type? _mapsOwner;
     public void MapsOf(Type owner) => _mapsOwner = owner;

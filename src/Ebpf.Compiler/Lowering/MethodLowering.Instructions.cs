@@ -112,6 +112,16 @@ public sealed partial class MethodLowering
             case ILOpCode.Ldsfld:
                 Push(_owner.StaticField(_method, ins.Token, this));
                 return;
+            case ILOpCode.Stsfld or ILOpCode.Ldsflda:
+            {
+                var field = _owner.ResolveField(_method, ins.Token);
+                if (!_owner.IsGlobal(field))
+                    throw Error("EBPF030", $"static field '{field.Name}' can only be read here; a program writes or takes the address of its own class's static fields (global variables)");
+                var address = GlobalAddress(field);
+                if (ins.OpCode == ILOpCode.Ldsflda) Push(address);
+                else StoreThrough(address, field.FieldType, Pop());
+                return;
+            }
             case ILOpCode.Ldfld:
             {
                 var field = _owner.ResolveField(_method, ins.Token);

@@ -141,6 +141,16 @@ public sealed partial class MethodLowering
         _b.Copy(baseReg, offset, srcReg, srcOffset, size);
     }
 
+    /// <summary>A global variable's address: an LD_IMM64 the writer relocates against the variable in .data or .bss.</summary>
+    private Operand GlobalAddress(FieldInfo field)
+    {
+        var reg = _b.NewVreg();
+        _b.Emit(new MachineInstr(Instruction.LoadImm64(0, 0), reg) { GlobalVariable = field.Name });
+        return Operand.InRegister(reg, field.FieldType, true, temporary: false, PointerKind.MapValue);
+    }
+
+    internal Operand LoadGlobal(FieldInfo field) => LoadFrom(GlobalAddress(field), field.FieldType);
+
     /// <summary><c>new S(...)</c> of a struct: a frame temporary, zeroed, its constructor inlined with `this` pointing at it.</summary>
     private void NewObject(int token)
     {

@@ -1,0 +1,46 @@
+using Ebpf.Compiler.CodeGen;
+using Ebpf.Compiler.Corpus;
+using Ebpf.Kernel;
+using Ebpf.Tests;
+
+namespace Ebpf.Compiler.Tests;
+
+/// <summary>Static fields of a program class are global variables: the kernel and .NET agree, and user space changes them live.</summary>
+public class GlobalVariableTests
+{
+    [KernelFact]
+    public void Globals_are_read_written_and_set_from_user_space_as_in_dotnet()
+    {
+        GlobalPrograms.Packets = 0;
+        GlobalPrograms.Bytes = 0;
+        GlobalPrograms.Threshold = 300;
+        GlobalPrograms.Limits = new Limits { MaxLength = 1000 };
+        using var bpf = BpfObject.Load(ProgramCompiler.Compile(typeof(GlobalPrograms)));
+        using var data = bpf.GlobalData(".data");
+        using var bss = bpf.GlobalData(".bss");
+        Assert.Equal(300u, data.Get<uint>(nameof(GlobalPrograms.Threshold)));
+        var program = bpf.Programs[nameof(GlobalPrograms.Police)];
+        var random = new Random(7);
+        for (var n = 0; n < 10_000; n++)
+        {
+            if (n == 4_000)
+            {
+                // Change the settings in both worlds: the running program sees them at once.
+                GlobalPrograms.Threshold = 700;
+                data.Set(nameof(GlobalPrograms.Threshold), 700u);
+                GlobalPrograms.Limits = new Limits { MaxLength = 1200, DropOdd = 1 };
+                data.Set(nameof(GlobalPrograms.Limits), GlobalPrograms.Limits);
+            }
+            var ip = new byte[random.Next(20, 1400)];
+            ip[0] = 0x45;
+            var frame = new byte[14 + ip.Length];
+            frame[12] = 0x08;
+            ip.CopyTo(frame, 14);
+            var expected = GlobalPrograms.Police(SkBuffContext.ForTest(ip, protocol: EtherType.IPv4));
+            Assert.Equal(expected, (SkbVerdict)program.TestRun(frame).ReturnValue);
+        }
+        Assert.Equal(10_000UL, bss.Get<ulong>(nameof(GlobalPrograms.Packets)));
+        Assert.Equal(GlobalPrograms.Packets, bss.Get<ulong>(nameof(GlobalPrograms.Packets)));
+        Assert.Equal(GlobalPrograms.Bytes, bss.Get<ulong>(nameof(GlobalPrograms.Bytes)));
+    }
+}
