@@ -147,4 +147,15 @@ public static class BadPrograms
             return sum;
         }
     }
+
+    [License("GPL")]
+    public static class VerdictFromLength
+    {
+        [CgroupSkb(CgroupSkbDirection.Egress)]
+        public static SkbVerdict Run(SkBuffContext skb)
+        {
+            var verdict = (SkbVerdict)skb.Length; // line 157: the cast is reported
+            return verdict;
+        }
+    }
 }

@@ -2,14 +2,17 @@ using Ebpf.Kernel;
 
 namespace Ebpf.Compiler.Tests;
 
-/// <summary>Compiles, but the verifier refuses it: a cgroup_skb verdict must be 0-3, and skb.Length is not.</summary>
+/// <summary>Compiles, but the verifier refuses it: a map lookup's result is used without the null check.</summary>
 [License("GPL")]
 public static class RefusedPrograms
 {
+    [Map] public static readonly HashMap<uint, ulong> Seen = new(maxEntries: 16);
+
     [CgroupSkb(CgroupSkbDirection.Egress)]
-    public static SkbVerdict LengthAsVerdict(SkBuffContext skb)
+    public static SkbVerdict Unchecked(SkBuffContext skb)
     {
-        var verdict = (SkbVerdict)skb.Length;
-        return verdict; // line 13
+        ref var count = ref Seen.Lookup(skb.Mark);
+        count++; // line 15: no Unsafe.IsNullRef(ref count) first
+        return SkbVerdict.Pass;
     }
 }

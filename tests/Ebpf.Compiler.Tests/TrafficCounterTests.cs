@@ -74,10 +74,9 @@ public class CompiledLineInfoTests
     public void A_refusal_points_at_the_csharp_line()
     {
         var e = Assert.Throws<BpfProgramRejectedException>(() => BpfObject.Load(ProgramCompiler.Compile(typeof(RefusedPrograms))));
-        Assert.Contains("should have been in [0, 3]", e.Log);
-        // The verifier stops at `exit`, which debug IL (this test project is not optimized) puts on the closing brace.
-        Assert.Equal("RefusedPrograms.cs:14: }", e.SourceLine);
-        Assert.Contains("RefusedPrograms.cs:14", e.Message);
+        Assert.Contains("invalid mem access 'map_value_or_null'", e.Log);
+        Assert.Equal("RefusedPrograms.cs:15: count++; // line 15: no Unsafe.IsNullRef(ref count) first", e.SourceLine);
+        Assert.Contains("RefusedPrograms.cs:15", e.Message);
     }
 }
 

@@ -125,7 +125,8 @@ internal static class CompileCommand
         try
         {
             return type.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
-                .Any(m => m.GetCustomAttribute<ProgramAttribute>(inherit: true) is not null);
+                // By attribute type, without constructing it: a bad argument is the compiler's build error to report.
+                .Any(m => m.CustomAttributes.Any(a => typeof(ProgramAttribute).IsAssignableFrom(a.AttributeType)));
         }
         catch (Exception e) when (e is TypeLoadException or FileNotFoundException or FileLoadException)
         {

@@ -25,9 +25,10 @@ public static class FunctionCompiler
 
     /// <summary>
     /// Compiles <paramref name="method"/>; <paramref name="maps"/> are its class's [Map] fields by field name.
-    /// <paramref name="directPacketAccess"/> says whether the program type reads packets through data/data_end.
+    /// <paramref name="directPacketAccess"/> says whether the program type reads packets through data/data_end;
+    /// <paramref name="verdict"/>, the enum whose values a program must return.
     /// </summary>
-    public static CompiledFunction Compile(AssemblyInput input, MethodBase method, IReadOnlyDictionary<string, MapInfo>? maps = null, bool directPacketAccess = false)
+    public static CompiledFunction Compile(AssemblyInput input, MethodBase method, IReadOnlyDictionary<string, MapInfo>? maps = null, bool directPacketAccess = false, Type? verdict = null)
     {
         var name = $"{method.DeclaringType?.Name}.{method.Name}";
         if (!method.IsStatic)
@@ -54,6 +55,8 @@ public static class FunctionCompiler
             }
             var function = lowering.Builder.Function;
             Optimizer.Run(function);
+            if (verdict is { IsEnum: true })
+                ReturnValues.Check(function, verdict, Enum.GetValues(verdict).Cast<object>().Select(v => Convert.ToInt64(v)).ToHashSet());
             ZeroLiveIns(function);
             MarkLoops(function);
             var frame = RegisterAllocator.Allocate(function, message => new CompilerException(input.LocationOf(Handle(method), 0), "EBPF013", $"{message} (in {name})"));

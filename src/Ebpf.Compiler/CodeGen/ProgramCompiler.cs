@@ -52,7 +52,7 @@ public static class ProgramCompiler
         {
             if (method.GetCustomAttribute<ProgramAttribute>(inherit: true) is not { } program)
                 continue;
-            var compiled = FunctionCompiler.Compile(input, method, maps, DirectPacketAccess(program.Section));
+            var compiled = FunctionCompiler.Compile(input, method, maps, DirectPacketAccess(program.Section), program.ReturnType);
             builder.AddProgram(program.Section, new FunctionDefinition(method.Name, compiled.Instructions)
             {
                 Relocations = compiled.MapRelocations.Select(r => CodeRelocation.Map(r.Index, r.Map))
