@@ -32,6 +32,14 @@ public struct Ip6
     public IPv6Address Destination;
 }
 
+public struct FlowId
+{
+    public ushort Port;
+    public IPv6Address Peer;
+}
+
+public readonly record struct Pair(uint A, uint B);
+
 public struct Ports
 {
     public ushort Source;
@@ -63,7 +71,10 @@ public sealed class PacketPrograms
                 return SkbVerdict.Drop;
             protocol = ip.Protocol;
             l4 = ip.HeaderLength;
-            hash = Mix(ip.Source, ip.Destination);
+            var flow = new FlowId();
+            flow.Peer = new IPv6Address(ip.Source, 0, 0, ip.Destination);   // constructed in place
+            var pair = new Pair(flow.Peer.W0, flow.Peer.W3);                  // constructed into the local
+            hash = Mix(pair.A, pair.B);
         }
         else if (skb.Protocol == EtherType.IPv6)
         {

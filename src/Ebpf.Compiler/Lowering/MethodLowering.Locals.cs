@@ -151,6 +151,44 @@ public sealed partial class MethodLowering
 
     internal Operand LoadGlobal(FieldInfo field) => LoadFrom(GlobalAddress(field), field.FieldType);
 
+    /// <summary>
+    /// Where a struct being constructed goes when the next instruction only stores it (stfld, stobj, or stloc into a
+    /// frame local) and no constructor argument reads memory that could be that destination; else null.
+    /// </summary>
+    private Operand? ConstructInPlace(Type type)
+    {
+        if (_index + 1 >= _il.Count) return null;
+        var next = _il[_index + 1];
+        if (_labels.ContainsKey(next.Offset) || _stack.Any(o => o.Kind == OperandKind.Condition)) return null;
+        Operand? destination = null;
+        switch (next.OpCode)
+        {
+            case System.Reflection.Metadata.ILOpCode.Stfld:
+            {
+                var field = _owner.ResolveField(_method, next.Token);
+                if (field.FieldType != type || _stack.Count == 0 || Peek() is not { Kind: OperandKind.FrameAddress or OperandKind.Register } target || target.Kind == OperandKind.Register && target.Pointer == PointerKind.None)
+                    return null;
+                destination = FieldAddress(Pop(), field);
+                break;
+            }
+            case System.Reflection.Metadata.ILOpCode.Stobj:
+                if (_owner.ResolveType(_method, next.Token) != type || _stack.Count == 0 || Peek() is not { Kind: OperandKind.FrameAddress } frame)
+                    return null;
+                destination = Pop();
+                break;
+            case System.Reflection.Metadata.ILOpCode.Stloc or System.Reflection.Metadata.ILOpCode.Stloc_s
+                or >= System.Reflection.Metadata.ILOpCode.Stloc_0 and <= System.Reflection.Metadata.ILOpCode.Stloc_3:
+            {
+                var index = next.OpCode is System.Reflection.Metadata.ILOpCode.Stloc or System.Reflection.Metadata.ILOpCode.Stloc_s ? next.Int : next.OpCode - System.Reflection.Metadata.ILOpCode.Stloc_0;
+                var slot = Local(index);
+                if (!slot.InFrame || slot.Type != type) return null;
+                destination = Operand.Frame(slot.FrameOffset, type);
+                break;
+            }
+        }
+        return destination;
+    }
+
     /// <summary><c>new S(...)</c> of a struct: a frame temporary, zeroed, its constructor inlined with `this` pointing at it.</summary>
     private void NewObject(int token)
     {
@@ -161,6 +199,16 @@ public sealed partial class MethodLowering
         var count = ctor.GetParameters().Length;
         var args = new Operand[count + 1];
         for (var i = count; i >= 1; i--) args[i] = Pop();
+        if (args.Skip(1).All(a => !a.IsAddress && a.Kind != OperandKind.String) && ConstructInPlace(type) is { } destination)
+        {
+            // `x.F = new S(...)` or `s = new S(...)`: built where it is stored, with no temporary to copy.
+            var (baseReg, at) = BaseOf(destination);
+            _b.Zero(baseReg, at, Layout.SizeOf(type));
+            args[0] = destination;
+            Inline(ctor, args);
+            _index++; // the store is done
+            return;
+        }
         var offset = _b.AllocateFrame(Layout.SizeOf(type));
         _b.Zero(Vreg.Frame, offset, Layout.SizeOf(type));
         args[0] = Operand.Frame(offset, type);
