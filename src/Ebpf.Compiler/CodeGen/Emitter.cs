@@ -49,7 +49,7 @@ internal static class Emitter
                     // A branch to the next block with a fall-through elsewhere: branch the other way instead.
                     if (last && target == following && block.Next is { } next && next != following && !ins.IsUnconditionalJump)
                     {
-                        template = template.WithOpCode((byte)((template.OpCode & 0x0f) | (byte)Invert((JumpOp)(template.OpCode & 0xf0))));
+                        template = JumpOps.Inverted(template);
                         target = next;
                         jumps.Add((code.Count, target));
                         Add(template, ins.Location);
@@ -97,21 +97,6 @@ internal static class Emitter
             locations.Add(location);
         }
     }
-
-    private static JumpOp Invert(JumpOp op) => op switch
-    {
-        JumpOp.Jeq => JumpOp.Jne,
-        JumpOp.Jne => JumpOp.Jeq,
-        JumpOp.Jgt => JumpOp.Jle,
-        JumpOp.Jle => JumpOp.Jgt,
-        JumpOp.Jge => JumpOp.Jlt,
-        JumpOp.Jlt => JumpOp.Jge,
-        JumpOp.Jsgt => JumpOp.Jsle,
-        JumpOp.Jsle => JumpOp.Jsgt,
-        JumpOp.Jsge => JumpOp.Jslt,
-        JumpOp.Jslt => JumpOp.Jsge,
-        _ => throw new InvalidOperationException(op.ToString()),
-    };
 
     /// <summary>Blocks reachable from the entry, in layout order.</summary>
     private static List<Block> Reachable(IrFunction function)

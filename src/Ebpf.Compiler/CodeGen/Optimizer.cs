@@ -47,8 +47,7 @@ internal static class Optimizer
             {
                 // Branch on the comparison itself: taken when (v != 0) == cond, i.e. cond for jne, !cond for jeq.
                 var compare = def.Template;
-                var jumpOp = (JumpOp)(compare.OpCode & 0xf0);
-                if (op == JumpOp.Jeq) compare = compare.WithOpCode((byte)((compare.OpCode & 0x0f) | (byte)Invert(jumpOp)));
+                if (op == JumpOp.Jeq) compare = JumpOps.Inverted(compare);
                 if (tail is not null) block.Code.Remove(tail);
                 block.Code.Add(new MachineInstr(compare.WithOffset(0), def.Src, def.Aux) { Target = test.Target, Location = test.Location });
                 block.Next = successor.Next;
@@ -178,7 +177,7 @@ internal static class Optimizer
             var op = (JumpOp)(test.Template.OpCode & 0xf0);
             if (op is not (JumpOp.Jeq or JumpOp.Jne) || def.Src == def.Dst || def.Aux == def.Dst) continue;
             var compare = def.Template;
-            if (op == JumpOp.Jeq) compare = compare.WithOpCode((byte)((compare.OpCode & 0x0f) | (byte)Invert((JumpOp)(compare.OpCode & 0xf0))));
+            if (op == JumpOp.Jeq) compare = JumpOps.Inverted(compare);
             block.Code[^1] = new MachineInstr(compare.WithOffset(0), def.Src, def.Aux) { Target = test.Target, Location = test.Location };
             changed = true;
         }
@@ -236,13 +235,6 @@ internal static class Optimizer
         value = t.Imm;
         return !ins.IsSetCondition && (t.Class is InstructionClass.Alu or InstructionClass.Alu64) && (AluOp)(t.OpCode & 0xf0) == AluOp.Mov && (t.OpCode & (byte)OperandSource.X) == 0;
     }
-
-    private static JumpOp Invert(JumpOp op) => op switch
-    {
-        JumpOp.Jeq => JumpOp.Jne, JumpOp.Jne => JumpOp.Jeq, JumpOp.Jgt => JumpOp.Jle, JumpOp.Jle => JumpOp.Jgt,
-        JumpOp.Jge => JumpOp.Jlt, JumpOp.Jlt => JumpOp.Jge, JumpOp.Jsgt => JumpOp.Jsle, JumpOp.Jsle => JumpOp.Jsgt,
-        JumpOp.Jsge => JumpOp.Jslt, JumpOp.Jslt => JumpOp.Jsge, _ => throw new InvalidOperationException(op.ToString()),
-    };
 
     /// <summary>Instructions without side effects whose results nothing reads.</summary>
     private static bool RemoveDeadCode(IrFunction function)

@@ -6,35 +6,6 @@ namespace Ebpf.Compiler.Lowering;
 /// <summary>Comparisons stay symbolic until a branch consumes them (one conditional jump) or a value is needed (0 or 1).</summary>
 public sealed partial class MethodLowering
 {
-    private static JumpOp Inverse(JumpOp op) => op switch
-    {
-        JumpOp.Jeq => JumpOp.Jne,
-        JumpOp.Jne => JumpOp.Jeq,
-        JumpOp.Jgt => JumpOp.Jle,
-        JumpOp.Jle => JumpOp.Jgt,
-        JumpOp.Jge => JumpOp.Jlt,
-        JumpOp.Jlt => JumpOp.Jge,
-        JumpOp.Jsgt => JumpOp.Jsle,
-        JumpOp.Jsle => JumpOp.Jsgt,
-        JumpOp.Jsge => JumpOp.Jslt,
-        JumpOp.Jslt => JumpOp.Jsge,
-        _ => throw new InvalidOperationException(op.ToString()),
-    };
-
-    /// <summary>The same comparison with its operands swapped.</summary>
-    private static JumpOp Mirror(JumpOp op) => op switch
-    {
-        JumpOp.Jgt => JumpOp.Jlt,
-        JumpOp.Jlt => JumpOp.Jgt,
-        JumpOp.Jge => JumpOp.Jle,
-        JumpOp.Jle => JumpOp.Jge,
-        JumpOp.Jsgt => JumpOp.Jslt,
-        JumpOp.Jslt => JumpOp.Jsgt,
-        JumpOp.Jsge => JumpOp.Jsle,
-        JumpOp.Jsle => JumpOp.Jsge,
-        _ => op,
-    };
-
     private static bool IsSignedJump(JumpOp op) => op is JumpOp.Jsgt or JumpOp.Jsge or JumpOp.Jslt or JumpOp.Jsle;
 
     private Operand MakeCompare(JumpOp op, Operand a, Operand b)
@@ -47,7 +18,7 @@ public sealed partial class MethodLowering
             if (a.IsConstant && a.Value == 0 && op is JumpOp.Jeq or JumpOp.Jne) return op == JumpOp.Jeq ? Invert(b) : b;
             b = Operand.InRegister(_b.SetCondition(b), typeof(bool), false, true);
         }
-        if (a.IsConstant && !b.IsConstant) { (a, b) = (b, a); op = Mirror(op); }
+        if (a.IsConstant && !b.IsConstant) { (a, b) = (b, a); op = JumpOps.Mirror(op); }
         if (a.KernelFamily && b.IsConstant) b = ConstantInt(KernelFamilyOf(b.Value));
         if (wide) { a = Widen(a); b = Widen(b); }
         if (wide && a.Kind == OperandKind.Register && !a.Wide) a = Operand.InRegister(SignExtended(a), typeof(long), true, true);
@@ -105,7 +76,7 @@ public sealed partial class MethodLowering
 
     private Operand Invert(Operand c) => c.Kind switch
     {
-        OperandKind.Condition => Operand.Compare(Inverse(c.Condition), c.ConditionWide, c.Left!, c.Right!),
+        OperandKind.Condition => Operand.Compare(JumpOps.Invert(c.Condition), c.ConditionWide, c.Left!, c.Right!),
         OperandKind.Constant => ConstantInt(c.Value == 0 ? 1 : 0),
         _ => throw new InvalidOperationException(c.ToString()),
     };

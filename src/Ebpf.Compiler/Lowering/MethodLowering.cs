@@ -129,14 +129,7 @@ public sealed partial class MethodLowering
         for (var i = 0; i < _il.Count; i++)
         {
             var ins = _il[i];
-            int index = ins.OpCode switch
-            {
-                >= ILOpCode.Ldloc_0 and <= ILOpCode.Ldloc_3 => ins.OpCode - ILOpCode.Ldloc_0,
-                >= ILOpCode.Stloc_0 and <= ILOpCode.Stloc_3 => ins.OpCode - ILOpCode.Stloc_0,
-                ILOpCode.Ldloc or ILOpCode.Ldloc_s or ILOpCode.Stloc or ILOpCode.Stloc_s or ILOpCode.Ldloca or ILOpCode.Ldloca_s => ins.Int,
-                _ => -1,
-            };
-            if (index != localIndex) continue;
+            if (LocalOf(ins) != localIndex) continue;
             if (ins.OpCode is >= ILOpCode.Stloc_0 and <= ILOpCode.Stloc_3 or ILOpCode.Stloc or ILOpCode.Stloc_s) return false;
             if (ins.OpCode is not (ILOpCode.Ldloca or ILOpCode.Ldloca_s))
             {
@@ -162,6 +155,15 @@ public sealed partial class MethodLowering
 
     private Type Local(int index, bool body) => _method.GetMethodBody()!.LocalVariables[index].LocalType;
 
+    /// <summary>The local an ldloc, stloc or ldloca names; -1 for other instructions.</summary>
+    private static int LocalOf(ILInstruction ins) => ins.OpCode switch
+    {
+        >= ILOpCode.Ldloc_0 and <= ILOpCode.Ldloc_3 => ins.OpCode - ILOpCode.Ldloc_0,
+        >= ILOpCode.Stloc_0 and <= ILOpCode.Stloc_3 => ins.OpCode - ILOpCode.Stloc_0,
+        ILOpCode.Ldloc or ILOpCode.Ldloc_s or ILOpCode.Stloc or ILOpCode.Stloc_s or ILOpCode.Ldloca or ILOpCode.Ldloca_s => ins.Int,
+        _ => -1,
+    };
+
     /// <summary>Whether the IL's first touch of a local stores all of it (stloc, or ldloca + initobj); arguments arrive written.</summary>
     private bool WrittenWholeFirst(int localIndex)
     {
@@ -169,14 +171,7 @@ public sealed partial class MethodLowering
         for (var i = 0; i < _il.Count; i++)
         {
             var ins = _il[i];
-            var index = ins.OpCode switch
-            {
-                >= ILOpCode.Ldloc_0 and <= ILOpCode.Ldloc_3 => ins.OpCode - ILOpCode.Ldloc_0,
-                >= ILOpCode.Stloc_0 and <= ILOpCode.Stloc_3 => ins.OpCode - ILOpCode.Stloc_0,
-                ILOpCode.Ldloc or ILOpCode.Ldloc_s or ILOpCode.Stloc or ILOpCode.Stloc_s or ILOpCode.Ldloca or ILOpCode.Ldloca_s => ins.Int,
-                _ => -1,
-            };
-            if (index != localIndex) continue;
+            if (LocalOf(ins) != localIndex) continue;
             return ins.OpCode is >= ILOpCode.Stloc_0 and <= ILOpCode.Stloc_3 or ILOpCode.Stloc or ILOpCode.Stloc_s
                 || ins.OpCode is ILOpCode.Ldloca or ILOpCode.Ldloca_s && i + 1 < _il.Count && _il[i + 1].OpCode == ILOpCode.Initobj;
         }
