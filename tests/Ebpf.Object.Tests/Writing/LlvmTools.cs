@@ -18,6 +18,28 @@ internal static partial class LlvmTools
         return stdout.Result;
     }
 
+    /// <summary>
+    /// <c>bpftool prog loadall</c>: loads every program of the object through libbpf, pinned in a fresh directory of
+    /// bpffs; returns the pinned names (the programs) and removes the pins.
+    /// </summary>
+    public static string[] LoadAll(string path, string tag)
+    {
+        var pins = $"/sys/fs/bpf/{tag}-{Environment.ProcessId}";
+        try
+        {
+            Run("bpftool", "prog", "loadall", path, pins);
+            return Directory.GetFileSystemEntries(pins).Select(p => Path.GetFileName(p)!).Order().ToArray();
+        }
+        finally
+        {
+            if (Directory.Exists(pins))
+            {
+                foreach (var pin in Directory.GetFileSystemEntries(pins)) File.Delete(pin);
+                Directory.Delete(pins);
+            }
+        }
+    }
+
     /// <summary>Instruction lines of each function from <c>llvm-objdump -d</c>, without relocation annotations.</summary>
     public static Dictionary<string, List<string>> Disassembly(string path)
     {
