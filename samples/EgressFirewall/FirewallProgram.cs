@@ -1,38 +1,7 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Ebpf.Kernel;
 
 namespace EgressFirewall;
-
-/// <summary>The fixed IPv4 header, fields in memory (network) order.</summary>
-[StructLayout(LayoutKind.Sequential, Pack = 1)]
-public struct IPv4Header
-{
-    public byte VersionIhl;
-    public byte Tos;
-    public ushort TotalLength;
-    public ushort Id;
-    public ushort FragmentOffset;
-    public byte Ttl;
-    public byte Protocol;
-    public ushort Checksum;
-    public uint Source;
-    public uint Destination;
-
-    public readonly int HeaderLength => (VersionIhl & 0x0F) * 4;
-}
-
-/// <summary>The fixed IPv6 header.</summary>
-[StructLayout(LayoutKind.Sequential, Pack = 1)]
-public struct IPv6Header
-{
-    public uint VersionClassFlow;
-    public ushort PayloadLength;
-    public byte NextHeader;
-    public byte HopLimit;
-    public IPv6Address Source;
-    public IPv6Address Destination;
-}
 
 /// <summary>
 /// The kernel side of the egress firewall: drops what a cgroup's sockets send to blocked IPv4/IPv6 addresses or destination
@@ -43,8 +12,6 @@ public sealed class FirewallProgram
 {
     /// <summary>Slots of <see cref="Verdicts"/>.</summary>
     public const uint PassedSlot = 0, DroppedSlot = 1;
-
-    private const byte Tcp = 6, Udp = 17;
 
     // Each value counts the packets dropped for its entry. Addresses are keys in network byte order, as in the header.
     [Map("blocked_v4")] public static readonly HashMap<uint, ulong> BlockedV4 = new(maxEntries: 1024);
@@ -99,7 +66,7 @@ public sealed class FirewallProgram
     /// <summary>The destination port of a TCP or UDP packet whose L4 header starts at <paramref name="l4"/>; 0 for anything else.</summary>
     private static ushort DestinationPort(SkBuffContext skb, byte protocol, int l4)
     {
-        if (protocol != Tcp && protocol != Udp)
+        if (protocol != IpProtocol.Tcp && protocol != IpProtocol.Udp)
             return 0;
         return skb.TryLoad(l4 + 2, out ushort port) ? Net.ToHost16(port) : (ushort)0;
     }

@@ -3,35 +3,6 @@ using Ebpf.Kernel;
 
 namespace Ebpf.Compiler.Corpus;
 
-/// <summary>IPv4 header fields in memory (network) order.</summary>
-[StructLayout(LayoutKind.Sequential, Pack = 1)]
-public struct Ip4
-{
-    public byte VersionIhl;
-    public byte Tos;
-    public ushort TotalLength;
-    public ushort Id;
-    public ushort Fragment;
-    public byte Ttl;
-    public byte Protocol;
-    public ushort Checksum;
-    public uint Source;
-    public uint Destination;
-
-    public readonly int HeaderLength => (VersionIhl & 0x0F) * 4;
-}
-
-[StructLayout(LayoutKind.Sequential, Pack = 1)]
-public struct Ip6
-{
-    public uint VersionClassFlow;
-    public ushort PayloadLength;
-    public byte NextHeader;
-    public byte HopLimit;
-    public IPv6Address Source;
-    public IPv6Address Destination;
-}
-
 public struct FlowId
 {
     public ushort Port;
@@ -39,12 +10,6 @@ public struct FlowId
 }
 
 public readonly record struct Pair(uint A, uint B);
-
-public struct Ports
-{
-    public ushort Source;
-    public ushort Destination;
-}
 
 /// <summary>A corpus of cgroup_skb programs that parse packets: each runs in the kernel and as .NET on the same generated packets.</summary>
 [License("GPL")]
@@ -56,7 +21,7 @@ public sealed class PacketPrograms
     [Map] public static readonly HashMap<ushort, ulong> PortHits = new(maxEntries: 1024);
 
     /// <summary>Not used by the programs: its struct key and value show in the object's BTF.</summary>
-    [Map] public static readonly HashMap<Ports, Ip4> Headers = new(maxEntries: 16);
+    [Map] public static readonly HashMap<TransportPorts, IPv4Header> Headers = new(maxEntries: 16);
 
     /// <summary>The 5-tuple through structs, inlined helpers and a hash; counts per protocol and per destination port.</summary>
     [CgroupSkb(CgroupSkbDirection.Egress)]
@@ -67,7 +32,7 @@ public sealed class PacketPrograms
         uint hash;
         if (skb.Protocol == EtherType.IPv4)
         {
-            if (!skb.TryLoad(0, out Ip4 ip) || ip.HeaderLength < 20)
+            if (!skb.TryLoad(0, out IPv4Header ip) || ip.HeaderLength < 20)
                 return SkbVerdict.Drop;
             protocol = ip.Protocol;
             l4 = ip.HeaderLength;
@@ -78,7 +43,7 @@ public sealed class PacketPrograms
         }
         else if (skb.Protocol == EtherType.IPv6)
         {
-            if (!skb.TryLoad(0, out Ip6 ip6))
+            if (!skb.TryLoad(0, out IPv6Header ip6))
                 return SkbVerdict.Drop;
             protocol = ip6.NextHeader;
             l4 = 40;
@@ -87,11 +52,11 @@ public sealed class PacketPrograms
         else
             return SkbVerdict.Pass;
         Protocols.Add(protocol, 1);
-        if (protocol is 6 or 17 && skb.TryLoad(l4, out Ports ports))
+        if (protocol is 6 or 17 && skb.TryLoad(l4, out TransportPorts ports))
         {
-            var destination = Net.ToHost16(ports.Destination);
+            var destination = Net.ToHost16(ports.DestinationPort);
             PortHits.Add(destination, 1);
-            hash ^= Mix(Net.ToHost16(ports.Source), destination);
+            hash ^= Mix(Net.ToHost16(ports.SourcePort), destination);
         }
         return (hash & 3) == 0 ? SkbVerdict.Drop : SkbVerdict.Pass;
     }

@@ -40,10 +40,10 @@ public sealed class BpftoolLoadTests : IDisposable
     public void Map_keys_and_values_carry_their_csharp_types_in_btf()
     {
         var dump = LlvmTools.Run("bpftool", "btf", "dump", "file", Compile(nameof(PacketPrograms)));
-        Assert.Contains("STRUCT 'Ports' size=4 vlen=2", dump);
-        Assert.Contains("'Destination' type_id=", dump);
-        Assert.Contains("STRUCT 'Ip4' size=20 vlen=10", dump);
-        Assert.Matches(@"'Source' type_id=\d+ bits_offset=96", dump); // Ip4.Source at byte 12
+        Assert.Contains("STRUCT 'TransportPorts' size=4 vlen=2", dump);
+        Assert.Contains("'DestinationPort' type_id=", dump);
+        Assert.Contains("STRUCT 'IPv4Header' size=20 vlen=10", dump);
+        Assert.Matches(@"'Source' type_id=\d+ bits_offset=96", dump); // IPv4Header.Source at byte 12
         Assert.Contains("INT 'ushort' size=2 bits_offset=0 nr_bits=16 encoding=(none)", dump);
     }
 

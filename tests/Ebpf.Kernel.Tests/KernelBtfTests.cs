@@ -102,3 +102,27 @@ public sealed class KernelBtfTests
         return sb.ToString();
     }
 }
+
+public class HeaderLayoutTests
+{
+    /// <summary>Each header struct has the size and member offsets of the kernel's own struct.</summary>
+    [KernelTheory]
+    [InlineData(typeof(IPv4Header), "iphdr", "tot_len:TotalLength,frag_off:FragmentOffset,ttl:Ttl,protocol:Protocol,check:Checksum")]
+    [InlineData(typeof(IPv6Header), "ipv6hdr", "payload_len:PayloadLength,nexthdr:NextHeader,hop_limit:HopLimit")]
+    [InlineData(typeof(TcpHeader), "tcphdr", "source:SourcePort,dest:DestinationPort,seq:Sequence,ack_seq:Acknowledgment,window:Window,check:Checksum,urg_ptr:UrgentPointer")]
+    [InlineData(typeof(UdpHeader), "udphdr", "source:SourcePort,dest:DestinationPort,len:Length,check:Checksum")]
+    [InlineData(typeof(IcmpHeader), "icmphdr", "type:Type,code:Code,checksum:Checksum")]
+    public void Headers_match_the_kernels_structs(Type header, string kernelStruct, string members)
+    {
+        var btf = KernelBtf.Vmlinux;
+        var type = btf.Struct(kernelStruct);
+        Assert.Equal(type.Size, System.Runtime.InteropServices.Marshal.SizeOf(header));
+        foreach (var pair in members.Split(','))
+        {
+            var (kernel, ours) = (pair.Split(':')[0], pair.Split(':')[1]);
+            var member = btf.Member(type, kernel) ?? throw new InvalidOperationException($"{kernelStruct} has no {kernel}");
+            Assert.Equal(member.Offset, (long)System.Runtime.InteropServices.Marshal.OffsetOf(header, ours));
+            Assert.Equal(member.Size, System.Runtime.InteropServices.Marshal.SizeOf(header.GetField(ours)!.FieldType));
+        }
+    }
+}

@@ -7,50 +7,7 @@ using Ebpf.Kernel;
 
 namespace CompilerBench.Programs;
 
-/// <summary>IP protocol numbers.</summary>
-public static class IpProtocol
-{
-    public const byte Tcp = 6, Udp = 17;
-}
-
-/// <summary>The fixed IPv4 header (struct iphdr), fields in memory (network) order.</summary>
-[StructLayout(LayoutKind.Sequential, Pack = 1)]
-public struct IPv4Header
-{
-    public byte VersionIhl;
-    public byte Tos;
-    public ushort TotalLength;
-    public ushort Id;
-    public ushort FragmentOffset;   // flags in the top 3 bits
-    public byte Ttl;
-    public byte Protocol;
-    public ushort Checksum;
-    public uint Source;
-    public uint Destination;
-
-    public readonly int HeaderLength => (VersionIhl & 0x0F) * 4;
-    public readonly bool IsLaterFragment => (Net.ToHost16(FragmentOffset) & 0x1FFF) != 0;
-}
-
-/// <summary>The fixed IPv6 header (struct ipv6hdr).</summary>
-[StructLayout(LayoutKind.Sequential, Pack = 1)]
-public struct IPv6Header
-{
-    public uint VersionClassFlow;
-    public ushort PayloadLength;
-    public byte NextHeader;
-    public byte HopLimit;
-    public IPv6Address Source;
-    public IPv6Address Destination;
-}
-
-/// <summary>The first four bytes of TCP and UDP headers, network order.</summary>
-[StructLayout(LayoutKind.Sequential)]
-public struct PortPair
-{
-    public ushort Source;
-    public ushort Destination;
-}
+// IP, IPv6 and transport headers, and IpProtocol, are the kernel-side library's (Ebpf.Kernel).
 
 /// <summary>Packets and bytes per protocol: slot 0 IPv4, 1 IPv6, 2 anything else.</summary>
 [License("GPL")]
@@ -132,10 +89,10 @@ public static class FiveTuple
         {
             return false;
         }
-        if ((key.Protocol == IpProtocol.Tcp || key.Protocol == IpProtocol.Udp) && !fragment && skb.TryLoad(l4, out PortPair ports))
+        if ((key.Protocol == IpProtocol.Tcp || key.Protocol == IpProtocol.Udp) && !fragment && skb.TryLoad(l4, out TransportPorts ports))
         {
-            key.SourcePort = Net.ToHost16(ports.Source);
-            key.DestinationPort = Net.ToHost16(ports.Destination);
+            key.SourcePort = Net.ToHost16(ports.SourcePort);
+            key.DestinationPort = Net.ToHost16(ports.DestinationPort);
         }
         return true;
     }

@@ -148,7 +148,8 @@ public sealed partial class MethodLowering
             }
             if (loads == 0) return false;
             var readOnly = callee.IsDefined(typeof(System.Runtime.CompilerServices.IsReadOnlyAttribute)) || callee.DeclaringType!.IsDefined(typeof(System.Runtime.CompilerServices.IsReadOnlyAttribute));
-            if (!readOnly || callee.IsStatic || callee.DeclaringType!.Assembly != _method.DeclaringType!.Assembly) return false;
+            var assembly = callee.DeclaringType!.Assembly;
+            if (!readOnly || callee.IsStatic || assembly != _method.DeclaringType!.Assembly && assembly != typeof(Ebpf.Kernel.BpfContext).Assembly) return false;
         }
         return loads == 1;
     }
