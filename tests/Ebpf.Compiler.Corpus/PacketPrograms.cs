@@ -65,6 +65,20 @@ public sealed class PacketPrograms
     [SocketFilter]
     public static uint TupleSocket(SkBuffContext skb) => (uint)Tuple(skb);
 
+    /// <summary>TCP through the library's headers, as the kernel-side README shows it: SYNs to low ports drop.</summary>
+    [CgroupSkb(CgroupSkbDirection.Egress)]
+    public static SkbVerdict Tcp(SkBuffContext skb)
+    {
+        ushort port = 0;
+        byte flags = 0;
+        if (skb.TryLoad(0, out IPv4Header ip) && ip.Protocol == IpProtocol.Tcp && skb.TryLoad(ip.HeaderLength, out TcpHeader tcp))
+        {
+            port = Net.ToHost16(tcp.DestinationPort);
+            flags = tcp.Flags;
+        }
+        return (flags & 0x02) != 0 && port < 1024 || port == 0xffff ? SkbVerdict.Drop : SkbVerdict.Pass;
+    }
+
     private static uint Mix(uint a, uint b)
     {
         var x = a * Magic + (b << 7 | b >> 25);

@@ -15,7 +15,7 @@ public class PacketCorpusTests
 {
     private const int Packets = 10_000;
 
-    public static TheoryData<string> Programs() => new("Tuple", "Options", "Icmp", "TupleSocket");
+    public static TheoryData<string> Programs() => new("Tuple", "Options", "Icmp", "TupleSocket", "Tcp");
 
     [KernelTheory]
     [MemberData(nameof(Programs))]
