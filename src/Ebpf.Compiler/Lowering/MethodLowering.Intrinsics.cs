@@ -208,13 +208,19 @@ public sealed partial class MethodLowering
             var (dataOffset, endOffset) = context.Type == typeof(XdpContext) ? ((short)0, (short)4) : ((short)76, (short)80);
             var ctx = _b.Materialize(context);
             int data, end;
-            // In a loop, fresh data/data_end each time keep the verifier's states equal from one iteration to the next
-            // (a pointer carried through the loop accumulates ranges, and the verifier then walks every iteration).
-            if (!InLoop && _owner.PacketPointers(ctx, dataOffset, endOffset) is { } cached)
+            if (_owner.PacketPointers(ctx, dataOffset, endOffset) is { } cached)
             {
                 end = cached.End;
-                // A variable offset is added to the pointer: to a copy, the cached one stays at data.
-                data = offset.IsConstant && (int)offset.Value + size <= short.MaxValue ? cached.Data : CopyOf(cached.Data);
+                if (InLoop)
+                {
+                    // In a loop, a fresh data pointer each time keeps the verifier's states equal from one iteration to
+                    // the next (a pointer carried through the loop accumulates ranges, and the verifier then walks every
+                    // iteration); data_end carries no range, so it may stay.
+                    data = _b.NewVreg();
+                    _b.Emit(Instruction.LoadMem(MemorySize.W, 0, 0, dataOffset), data, ctx);
+                }
+                else // a variable offset is added to the pointer: to a copy, the cached one stays at data
+                    data = offset.IsConstant && (int)offset.Value + size <= short.MaxValue ? cached.Data : CopyOf(cached.Data);
             }
             else
             {
