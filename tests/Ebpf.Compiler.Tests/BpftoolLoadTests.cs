@@ -47,6 +47,16 @@ public sealed class BpftoolLoadTests : IDisposable
         Assert.Contains("INT 'ushort' size=2 bits_offset=0 nr_bits=16 encoding=(none)", dump);
     }
 
+    [Fact]
+    public void Programs_carry_their_csharp_prototype_in_btf()
+    {
+        var dump = LlvmTools.Run("bpftool", "btf", "dump", "file", Compile(nameof(PacketPrograms)));
+        // SkbVerdict Tcp(struct __sk_buff *skb): the context by the kernel's struct name, the verdict as its enum.
+        Assert.Contains("FWD '__sk_buff' fwd_kind=struct", dump);
+        Assert.Matches(@"\[(\d+)\] ENUM 'SkbVerdict' encoding=UNSIGNED size=4", dump);
+        Assert.Matches(@"FUNC_PROTO '\(anon\)' ret_type_id=\d+ vlen=1\n\t'skb' type_id=\d+\n\[\d+\] FUNC 'Tcp' type_id=\d+ linkage=global", dump);
+    }
+
     [KernelTheory, MemberData(nameof(Loadable))]
     public void Bpftool_loads_every_program(string name)
     {

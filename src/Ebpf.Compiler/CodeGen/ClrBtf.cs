@@ -20,6 +20,32 @@ internal sealed class ClrBtf(BtfBuilder btf)
         return _ids[type] = id;
     }
 
+    /// <summary>
+    /// The prototype of a program or function as C would declare it: <c>SkbVerdict Egress(struct __sk_buff *skb)</c>.
+    /// A context is a pointer to the kernel's struct, declared by name only: the kernel matches the context by name.
+    /// </summary>
+    public int Prototype(MethodInfo method)
+    {
+        var parameters = method.GetParameters().Select(p => new BtfParam(CName(p.Name ?? "arg"), ParameterType(p.ParameterType))).ToList();
+        var returns = method.ReturnType == typeof(void) ? 0 : Layout.IsScalar(method.ReturnType) && !method.ReturnType.IsPointer ? Of(method.ReturnType) : 0;
+        return btf.Add(new BtfFuncProto { ReturnType = returns, Parameters = parameters });
+    }
+
+    private int ParameterType(Type type)
+    {
+        if (type.GetCustomAttribute<Ebpf.Kernel.KernelStructAttribute>() is { } kernel)
+        {
+            if (!_contexts.TryGetValue(kernel.Name, out var id))
+                _contexts[kernel.Name] = id = btf.Add(new BtfPointer { Type = btf.Add(new BtfForward { Name = kernel.Name }) });
+            return id;
+        }
+        if (type.IsPointer || type.IsByRef)
+            return btf.Add(new BtfPointer { Type = type.GetElementType() is { } e && e != typeof(void) ? Of(e) : 0 });
+        return Of(type);
+    }
+
+    private readonly Dictionary<string, int> _contexts = [];
+
     private int Primitive(Type t)
     {
         var size = (uint)Layout.SizeOf(t);

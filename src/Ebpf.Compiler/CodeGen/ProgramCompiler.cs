@@ -55,6 +55,7 @@ public static class ProgramCompiler
             var compiled = FunctionCompiler.Compile(input, method, maps, DirectPacketAccess(program.Section), program.ReturnType);
             builder.AddProgram(program.Section, new FunctionDefinition(method.Name, compiled.Instructions)
             {
+                ProtoTypeId = types.Prototype(method),
                 Relocations = compiled.MapRelocations.Select(r => CodeRelocation.Map(r.Index, r.Map))
                     .Concat(compiled.StringRelocations.Select(r => CodeRelocation.Variable(r.Index, strings.NameOf(r.Text))))
                     .Concat(compiled.GlobalRelocations.Select(r => CodeRelocation.Variable(r.Index, r.Field))).ToList(),
