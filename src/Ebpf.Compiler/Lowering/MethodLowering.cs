@@ -100,13 +100,10 @@ public sealed partial class MethodLowering
             slot.FrameOffset = _b.AllocateFrame(Layout.SizeOf(type));
             return slot;
         }
+        if (!type.IsValueType && !type.IsByRef && !type.IsPointer)
+            throw Error("EBPF012", $"'{name}' has type {type.Name}: BPF programs use integers, enums, bool, structs of them, and refs or pointers to them");
         if (!Layout.IsScalar(type) || escapes)
         {
-            if (type.IsByRef || type.IsPointer || !type.IsValueType)
-            {
-                if (!Layout.IsScalar(type))
-                    throw Error("EBPF012", $"'{name}' has type {type.Name}: BPF programs use integers, enums, bool, structs of them, and refs or pointers to them");
-            }
             slot.InFrame = true;
             slot.FrameOffset = _b.AllocateFrame(Layout.SizeOf(type));
             // C# zeroes locals on every call (.locals init) and helpers may read padding: zero the bytes unless the IL
@@ -143,7 +140,7 @@ public sealed partial class MethodLowering
             var callee = _owner.ResolveMethod(_method, next.Token);
             if (callee.GetCustomAttribute<Ebpf.Kernel.IntrinsicAttribute>()?.Kind == Ebpf.Kernel.IntrinsicKind.PacketLoad)
             {
-                if (++loads > 1 || callee.GetParameters()[^1].ParameterType.GetElementType() != Local(localIndex, body: true)) return false;
+                if (++loads > 1 || callee.GetParameters()[^1].ParameterType.GetElementType() != LocalType(localIndex)) return false;
                 continue;
             }
             if (loads == 0) return false;
@@ -154,7 +151,7 @@ public sealed partial class MethodLowering
         return loads == 1;
     }
 
-    private Type Local(int index, bool body) => _method.GetMethodBody()!.LocalVariables[index].LocalType;
+    private Type LocalType(int index) => _method.GetMethodBody()!.LocalVariables[index].LocalType;
 
     /// <summary>The local an ldloc, stloc or ldloca names; -1 for other instructions.</summary>
     private static int LocalOf(ILInstruction ins) => ins.OpCode switch
