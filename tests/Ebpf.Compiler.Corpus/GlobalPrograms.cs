@@ -27,3 +27,26 @@ public sealed class GlobalPrograms
         return skb.Length > Threshold ? SkbVerdict.Drop : SkbVerdict.Pass;
     }
 }
+
+/// <summary>288 bytes: two of them at once would not fit in BPF's 512-byte stack.</summary>
+public unsafe struct Scratch
+{
+    public fixed ulong Words[36];
+}
+
+/// <summary>A helper with a large struct local, called twice: the second call reuses the first call's frame bytes.</summary>
+[License("GPL")]
+public sealed class FramePrograms
+{
+    [CgroupSkb(CgroupSkbDirection.Egress)]
+    public static SkbVerdict Twice(SkBuffContext skb) =>
+        Mix(skb.Length) + Mix(skb.Length >> 1) > 1000 ? SkbVerdict.Drop : SkbVerdict.Pass;
+
+    private static unsafe ulong Mix(uint seed)
+    {
+        var scratch = new Scratch();
+        scratch.Words[seed & 31] = seed;
+        scratch.Words[(seed >> 3) & 31] += 3;
+        return scratch.Words[seed & 31] + scratch.Words[7];
+    }
+}

@@ -44,3 +44,22 @@ public class GlobalVariableTests
         Assert.Equal(GlobalPrograms.Bytes, bss.Get<ulong>(nameof(GlobalPrograms.Bytes)));
     }
 }
+
+public class FrameReuseTests
+{
+    [KernelFact]
+    public void An_inlined_methods_locals_free_their_frame_bytes_for_the_next_call()
+    {
+        using var bpf = BpfObject.Load(ProgramCompiler.Compile(typeof(FramePrograms)));
+        var program = bpf.Programs[nameof(FramePrograms.Twice)];
+        foreach (var length in new[] { 20, 64, 333, 700, 1400, 1999 })
+        {
+            var ip = new byte[length];
+            ip[0] = 0x45;
+            var frame = new byte[14 + length];
+            frame[12] = 0x08;
+            ip.CopyTo(frame, 14);
+            Assert.Equal(FramePrograms.Twice(SkBuffContext.ForTest(ip, protocol: EtherType.IPv4)), (SkbVerdict)program.TestRun(frame).ReturnValue);
+        }
+    }
+}

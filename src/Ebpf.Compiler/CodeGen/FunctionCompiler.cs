@@ -53,6 +53,7 @@ public static class FunctionCompiler
                 packetViews = false; // a helper may move the packet: headers are copied to the frame instead
                 continue;
             }
+            lowering.Builder.SettleFrame();
             var function = lowering.Builder.Function;
             Optimizer.Run(function);
             if (verdict is { IsEnum: true })

@@ -48,8 +48,23 @@ public sealed class FunctionBuilder
         Function.FrameBytes += (bytes + 7) / 8 * 8;
         if (Function.FrameBytes > 512)
             throw Error("EBPF013", $"the function needs {Function.FrameBytes} bytes of stack, over BPF's 512; use fewer or smaller locals, or split the function");
+        _peakFrame = Math.Max(_peakFrame, Function.FrameBytes);
         return (short)-Function.FrameBytes;
     }
+
+    private int _peakFrame;
+
+    /// <summary>How much of the frame is taken now: an inlined method's locals are freed when it returns.</summary>
+    public int FrameMark => Function.FrameBytes;
+
+    /// <summary>
+    /// Frees the frame above <paramref name="mark"/> once an inlined method has returned: C# lets no reference to its
+    /// locals outlive it, so the next call reuses the bytes (as clang's stack colouring does).
+    /// </summary>
+    public void ReleaseFrame(int mark) => Function.FrameBytes = mark;
+
+    /// <summary>After lowering: the frame is as large as it ever was (spill slots go below that).</summary>
+    public void SettleFrame() => Function.FrameBytes = _peakFrame;
 
     /// <summary>Makes <paramref name="block"/> the current one; the previous block falls through to it unless it ended.</summary>
     public void StartBlock(Block block, bool fallThrough = true)

@@ -55,6 +55,7 @@ public sealed partial class MethodLowering
         if (_owner.OnCallChain(callee))
             throw Error("EBPF043", $"{callee.Name} calls itself (through {string.Join(" -> ", _owner.CallChain.Select(m => m.Name).Append(callee.Name))}); BPF has no recursion: rewrite it as a bounded loop");
         _owner.CallChain.Push(callee);
+        var frame = _b.FrameMark;
         try
         {
             var saved = _b.Location;
@@ -62,7 +63,11 @@ public sealed partial class MethodLowering
             _b.Location = saved;
             return result;
         }
-        finally { _owner.CallChain.Pop(); }
+        finally
+        {
+            _owner.CallChain.Pop();
+            _b.ReleaseFrame(frame);
+        }
     }
 
     private Operand[] PopArguments(MethodBase callee)
