@@ -158,4 +158,12 @@ public static class BadPrograms
             return verdict;
         }
     }
+
+    [License("GPL")]
+    public static class HelperNotAllowed
+    {
+        [SocketFilter]
+        public static uint Run(SkBuffContext skb) =>
+            skb.GetCgroupId() == 1 ? 0u : skb.Length; // line 167: socket filters cannot call bpf_skb_cgroup_id
+    }
 }

@@ -26,9 +26,11 @@ public static class FunctionCompiler
     /// <summary>
     /// Compiles <paramref name="method"/>; <paramref name="maps"/> are its class's [Map] fields by field name.
     /// <paramref name="directPacketAccess"/> says whether the program type reads packets through data/data_end;
-    /// <paramref name="verdict"/>, the enum whose values a program must return.
+    /// <paramref name="verdict"/>, the enum whose values a program must return; <paramref name="programType"/>, which
+    /// helpers it may call.
     /// </summary>
-    public static CompiledFunction Compile(AssemblyInput input, MethodBase method, IReadOnlyDictionary<string, MapInfo>? maps = null, bool directPacketAccess = false, Type? verdict = null)
+    public static CompiledFunction Compile(AssemblyInput input, MethodBase method, IReadOnlyDictionary<string, MapInfo>? maps = null, bool directPacketAccess = false, Type? verdict = null,
+        Ebpf.BpfProgramType? programType = null)
     {
         var name = $"{method.DeclaringType?.Name}.{method.Name}";
         if (!method.IsStatic)
@@ -37,7 +39,7 @@ public static class FunctionCompiler
         var packetViews = true;
         for (var attempt = 0; ; attempt++)
         {
-            var lowering = new FunctionLowering(input, method.Name, maps ?? new Dictionary<string, MapInfo>(), escaped, directPacketAccess, packetViews);
+            var lowering = new FunctionLowering(input, method.Name, maps ?? new Dictionary<string, MapInfo>(), escaped, directPacketAccess, packetViews) { ProgramType = programType };
             lowering.MapsOf(method.DeclaringType!);
             lowering.CallChain.Push(method);
             try

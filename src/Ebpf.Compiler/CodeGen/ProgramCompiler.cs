@@ -52,7 +52,8 @@ public static class ProgramCompiler
         {
             if (method.GetCustomAttribute<ProgramAttribute>(inherit: true) is not { } program)
                 continue;
-            var compiled = FunctionCompiler.Compile(input, method, maps, DirectPacketAccess(program.Section), program.ReturnType);
+            var compiled = FunctionCompiler.Compile(input, method, maps, DirectPacketAccess(program.Section), program.ReturnType,
+                Ebpf.Object.Sections.SectionTable.TryResolve(program.Section, out var section, out _) ? section!.ProgramType : null);
             builder.AddProgram(program.Section, new FunctionDefinition(method.Name, compiled.Instructions)
             {
                 ProtoTypeId = types.Prototype(method),

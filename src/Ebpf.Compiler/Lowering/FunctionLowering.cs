@@ -27,6 +27,9 @@ internal sealed class FunctionLowering
     }
 
     public FunctionBuilder Builder { get; }
+
+    /// <summary>The program type being compiled (from its section), for the helpers it may call; null for a plain function.</summary>
+    public Ebpf.BpfProgramType? ProgramType { get; init; }
     public Stack<MethodBase> CallChain { get; } = new();
 
     public bool OnCallChain(MethodBase method) => CallChain.Contains(method);

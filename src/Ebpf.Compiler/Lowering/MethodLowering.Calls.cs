@@ -102,6 +102,8 @@ public sealed partial class MethodLowering
         if (arguments.Count > MaxArguments)
             throw Error("EBPF011", $"helper {id} takes more than {MaxArguments} arguments");
         // Conditions and addresses become plain registers first: materialising them later could clobber r1-r5.
+        if (_owner.ProgramType is { } type && !Diagnostics.HelperAvailability.Allows(type, id))
+            throw Error("EBPF074", $"helper {HelperName(id)} (#{id}) is not available to {type} programs: the kernel refuses the program; use another program type, or another way to the same information");
         if (!PacketSafeHelpers.Contains(id)) _owner.PacketPointersInvalidated = true;
         var ready = arguments.Select(a => a.Kind == OperandKind.Condition ? Operand.InRegister(_b.SetCondition(a), typeof(bool), false, true) : a).ToList();
         for (var i = 0; i < ready.Count; i++)
@@ -181,6 +183,11 @@ public sealed partial class MethodLowering
     }
 
     private const int TracePrintk = 6, RingBufferOutput = 130;
+
+    /// <summary>The helper's name as the kernel-side library declares it (bpf_ + the name), for messages.</summary>
+    private static string HelperName(int id) =>
+        KernelAssembly.GetTypes().SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly))
+            .Select(m => m.GetCustomAttribute<HelperAttribute>()).FirstOrDefault(h => h?.Id == id) is { } helper ? "bpf_" + helper.Name : $"#{id}";
 
     /// <summary>
     /// bpf_trace_printk(fmt, size, a, b, c): the format literal goes to .rodata, each argument widened to 64 bits
