@@ -50,3 +50,15 @@ public sealed class FramePrograms
         return scratch.Words[seed & 31] + scratch.Words[7];
     }
 }
+
+/// <summary>A constant user space sets before load (.rodata), which the verifier then knows.</summary>
+[License("GPL")]
+public sealed class ConfiguredPrograms
+{
+    [LoadTimeConstant] public static readonly uint Limit = 500;
+    [LoadTimeConstant] public static readonly Limits Extra = new() { MaxLength = 1200, DropOdd = 0 };
+
+    [CgroupSkb(CgroupSkbDirection.Egress)]
+    public static SkbVerdict Limited(SkBuffContext skb) =>
+        skb.Length > Limit || skb.Length > Extra.MaxLength || Extra.DropOdd != 0 && (skb.Length & 1) != 0 ? SkbVerdict.Drop : SkbVerdict.Pass;
+}

@@ -63,3 +63,30 @@ public class FrameReuseTests
         }
     }
 }
+
+public class LoadTimeConstantTests
+{
+    [KernelFact]
+    public void A_load_time_constant_takes_the_value_set_before_load()
+    {
+        var elf = ProgramCompiler.Compile(typeof(ConfiguredPrograms));
+        Assert.Contains(Ebpf.Object.BpfObjectFile.Read(elf).DataSections, d => d.Name == ".rodata");
+        Verdicts(elf, new BpfLoadOptions(), limit: 500, odd: false);
+        Verdicts(elf, new BpfLoadOptions().SetVariable(nameof(ConfiguredPrograms.Limit), 100u), limit: 100, odd: false);
+        Verdicts(elf, new BpfLoadOptions().SetVariable(nameof(ConfiguredPrograms.Extra), new Limits { MaxLength = 1200, DropOdd = 1 }), limit: 500, odd: true);
+    }
+
+    private static void Verdicts(byte[] elf, BpfLoadOptions options, int limit, bool odd)
+    {
+        using var bpf = BpfObject.Load(elf, options);
+        var program = bpf.Programs[nameof(ConfiguredPrograms.Limited)];
+        foreach (var length in new[] { 20, 99, 101, 250, 499, 501, 777, 1300 })
+        {
+            var frame = new byte[14 + length];
+            frame[12] = 0x08;
+            frame[14] = 0x45;
+            var expected = length > limit || odd && (length & 1) != 0 ? SkbVerdict.Drop : SkbVerdict.Pass;
+            Assert.True(expected == (SkbVerdict)program.TestRun(frame).ReturnValue, $"{length} bytes with limit {limit}");
+        }
+    }
+}

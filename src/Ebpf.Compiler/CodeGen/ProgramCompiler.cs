@@ -70,13 +70,13 @@ public static class ProgramCompiler
         return builder.Build();
     }
 
-    /// <summary>Every global variable of the class with its initial value: .data, or .bss when it starts at zero, as clang places C globals.</summary>
+    /// <summary>Every global variable of the class with its initial value, in .data, .bss or .rodata as clang places C globals.</summary>
     private static void AddGlobals(Type programs, BpfObjectBuilder builder, ClrBtf types)
     {
         foreach (var field in GlobalVariables.Of(programs))
         {
             var bytes = GlobalVariables.InitialValue(field);
-            builder.AddVariable(bytes.All(b => b == 0) ? ".bss" : ".data", field.Name, types.Of(field.FieldType), bytes);
+            builder.AddVariable(GlobalVariables.SectionOf(field, bytes), field.Name, types.Of(field.FieldType), bytes);
         }
     }
 

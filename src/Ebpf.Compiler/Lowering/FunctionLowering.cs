@@ -131,7 +131,7 @@ internal sealed class FunctionLowering
             return Operand.OfMap(map);
         if (field.GetCustomAttribute<MapAttribute>() is not null)
             throw site.Error("EBPF030", $"[Map] field {field.DeclaringType?.Name}.{field.Name} belongs to another class; a program uses the maps of its own class");
-        if (field.IsInitOnly && Layout.IsScalar(field.FieldType) && !field.FieldType.IsPointer)
+        if (field.IsInitOnly && Layout.IsScalar(field.FieldType) && !field.FieldType.IsPointer && !GlobalVariables.IsLoadTimeConstant(field))
         {
             var value = field.GetValue(null);
             var raw = value is Enum ? System.Convert.ChangeType(value, Enum.GetUnderlyingType(field.FieldType)) : value;
