@@ -20,9 +20,9 @@ public sealed partial class MethodLowering
         var type = callee.DeclaringType;
         if (type?.Assembly == KernelAssembly)
         {
-            if (callee.GetCustomAttribute<IntrinsicAttribute>() is { } intrinsic)
+            if (Marked<IntrinsicAttribute>(callee) is { } intrinsic)
                 Intrinsic(intrinsic.Kind, callee);
-            else if (callee.GetCustomAttribute<HelperAttribute>() is { } helper)
+            else if (Marked<HelperAttribute>(callee) is { } helper)
                 HelperCall(callee, helper.Id);
             else if (type.IsSubclassOf(typeof(BpfContext)) && Metadata.KernelLibrary.ContextField(type, callee.Name) is { } field)
                 ContextAccess(field.Property, field.Field, callee.Name.StartsWith("set_", StringComparison.Ordinal));
@@ -49,6 +49,11 @@ public sealed partial class MethodLowering
         var result = Inline(callee, args);
         if (result is not null) Push(result);
     }
+
+    /// <summary>The attribute on a method, or on the property a getter or setter belongs to (<c>[Intrinsic] int Length =&gt; ...</c>).</summary>
+    private static T? Marked<T>(MethodBase method) where T : Attribute =>
+        method.GetCustomAttribute<T>() ?? method.DeclaringType?.GetProperties(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static)
+            .FirstOrDefault(p => p.GetMethod == method || p.SetMethod == method)?.GetCustomAttribute<T>();
 
     private Operand? Inline(MethodBase callee, Operand[] args)
     {

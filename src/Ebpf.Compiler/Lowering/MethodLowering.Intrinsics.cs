@@ -27,6 +27,8 @@ public sealed partial class MethodLowering
             }
             case IntrinsicKind.MapTryGetValue: TryGetValue(callee); return;
             case IntrinsicKind.MapAtomicAdd: AtomicAdd(callee); return;
+            case IntrinsicKind.PacketLength: PacketLength(); return;
+            case IntrinsicKind.PacketStore: PacketStore(callee); return;
             case IntrinsicKind.ByteSwap:
             {
                 var value = Pop();
@@ -192,58 +194,13 @@ public sealed partial class MethodLowering
         var done = _b.Function.CreateBlock("load.done");
         if (offset.IsConstant && ((int)offset.Value < 0 || (int)offset.Value > MaxPacketOffset - size))
         {
-            // Always outside any packet.
-            if (output.Kind == OperandKind.LocalAddress && output.Local!.PacketView)
-            {
-                _b.Zero(Vreg.Frame, output.Local.FrameOffset, size, output.Local.Reg);
-                _b.MoveInto(output.Local.Reg, Operand.Frame(output.Local.FrameOffset, type));
-            }
-            else
-                StoreThrough(output, type, Layout.IsScalar(type) ? Operand.Constant(0, Layout.IsWide(type)) : null);
+            ZeroOutput(output, type); // always outside any packet
             Push(ConstantInt(0));
             return;
         }
         if (_owner.DirectPacketAccess(context.Type))
         {
-            var (dataOffset, endOffset) = context.Type == typeof(XdpContext) ? ((short)0, (short)4) : ((short)76, (short)80);
-            var ctx = _b.Materialize(context);
-            int data, end;
-            if (_owner.PacketPointers(ctx, dataOffset, endOffset) is { } cached)
-            {
-                end = cached.End;
-                if (InLoop)
-                {
-                    // In a loop, a fresh data pointer each time keeps the verifier's states equal from one iteration to
-                    // the next (a pointer carried through the loop accumulates ranges, and the verifier then walks every
-                    // iteration); data_end carries no range, so it may stay.
-                    data = _b.NewVreg();
-                    _b.Emit(Instruction.LoadMem(MemorySize.W, 0, 0, dataOffset), data, ctx);
-                }
-                else // a variable offset is added to the pointer: to a copy, the cached one stays at data
-                    data = offset.IsConstant && (int)offset.Value + size <= short.MaxValue ? cached.Data : CopyOf(cached.Data);
-            }
-            else
-            {
-                data = _b.NewVreg();
-                end = _b.NewVreg();
-                _b.Emit(Instruction.LoadMem(MemorySize.W, 0, 0, dataOffset), data, ctx);
-                _b.Emit(Instruction.LoadMem(MemorySize.W, 0, 0, endOffset), end, ctx);
-            }
-            short at = 0;
-            if (offset.IsConstant && (int)offset.Value + size <= short.MaxValue)
-                at = (short)offset.Value;
-            else
-            {
-                // A variable offset needs known bounds before it meets a packet pointer: 0..0xffff-size, else out of the packet.
-                var off = _b.Materialize(offset);
-                _b.JumpIf(JumpOp.Jgt, true, off, Operand.Constant(MaxPacketOffset - size, true), fail);
-                _b.Emit(Instruction.Alu64(AluOp.Add, 0, (Register)0), data, off);
-            }
-            var limit = _b.NewVreg();
-            _b.Emit(Instruction.Mov64(0, (Register)0), limit, data);
-            _b.Emit(Instruction.Alu64(AluOp.Add, 0, at + size), limit);
-            _b.JumpIf(JumpOp.Jgt, true, limit, Operand.InRegister(end, typeof(long), true, false), fail);
-            var packet = Operand.InRegister(data, type, true, temporary: false, PointerKind.MapValue).Displaced(at, type);
+            var packet = CheckedPacketPointer(context, offset, type, fail);
             if (output.Kind == OperandKind.LocalAddress && output.Local!.PacketView)
                 _b.MoveInto(output.Local.Reg, packet); // the local points at the packet bytes
             else if (Layout.IsScalar(type))
@@ -265,14 +222,7 @@ public sealed partial class MethodLowering
         _b.LoadConstant(result, 1, wide: false);
         _b.Goto(done);
         _b.StartBlock(fail, fallThrough: false);
-        if (output.Kind == OperandKind.LocalAddress && output.Local!.PacketView)
-        {
-            // Out of the packet: the local points at zeroed frame bytes instead, as the managed TryLoad zeroes its value.
-            _b.Zero(Vreg.Frame, output.Local.FrameOffset, size, output.Local.Reg);
-            _b.MoveInto(output.Local.Reg, Operand.Frame(output.Local.FrameOffset, type));
-        }
-        else
-            StoreThrough(output, type, Layout.IsScalar(type) ? Operand.Constant(0, Layout.IsWide(type)) : null);
+        ZeroOutput(output, type);
         _b.LoadConstant(result, 0, wide: false);
         _b.StartBlock(done);
         Push(Operand.InRegister(result, typeof(int), false, temporary: true));
@@ -283,6 +233,129 @@ public sealed partial class MethodLowering
         var copy = _b.NewVreg();
         _b.Emit(Instruction.Mov64(0, (Register)0), copy, reg);
         return copy;
+    }
+
+    private const int SkbStoreBytes = 9;
+
+    /// <summary>
+    /// data and data_end of the context: from the entry cache where packet pointers stay valid, else loaded here.
+    /// <paramref name="modifiesData"/>: the caller adds a variable offset to data, so it gets its own copy.
+    /// </summary>
+    private (int Data, int End) PacketBounds(Operand context, bool modifiesData)
+    {
+        var (dataOffset, endOffset) = context.Type == typeof(XdpContext) ? ((short)0, (short)4) : ((short)76, (short)80);
+        var ctx = _b.Materialize(context);
+        if (_owner.PacketPointers(ctx, dataOffset, endOffset) is { } cached)
+        {
+            if (!InLoop)
+                return (modifiesData ? CopyOf(cached.Data) : cached.Data, cached.End);
+            // In a loop, a fresh data pointer each time keeps the verifier's states equal from one iteration to the next
+            // (a pointer carried through the loop accumulates ranges, and the verifier then walks every iteration);
+            // data_end carries no range, so it may stay.
+            var fresh = _b.NewVreg();
+            _b.Emit(Instruction.LoadMem(MemorySize.W, 0, 0, dataOffset), fresh, ctx);
+            return (fresh, cached.End);
+        }
+        var data = _b.NewVreg();
+        var end = _b.NewVreg();
+        _b.Emit(Instruction.LoadMem(MemorySize.W, 0, 0, dataOffset), data, ctx);
+        _b.Emit(Instruction.LoadMem(MemorySize.W, 0, 0, endOffset), end, ctx);
+        return (data, end);
+    }
+
+    /// <summary>
+    /// TryLoad's value when the bytes are outside the packet: zero, as the managed TryLoad gives; a packet view points at
+    /// zeroed frame bytes instead.
+    /// </summary>
+    private void ZeroOutput(Operand output, Type type)
+    {
+        if (output.Kind == OperandKind.LocalAddress && output.Local!.PacketView)
+        {
+            _b.Zero(Vreg.Frame, output.Local.FrameOffset, Layout.SizeOf(type), output.Local.Reg);
+            _b.MoveInto(output.Local.Reg, Operand.Frame(output.Local.FrameOffset, type));
+        }
+        else
+            StoreThrough(output, type, Layout.IsScalar(type) ? Operand.Constant(0, Layout.IsWide(type)) : null);
+    }
+
+    /// <summary>
+    /// A pointer to the packet's bytes [offset, offset + sizeof(T)) that the verifier accepts: data + offset, compared
+    /// with data_end (jumping to <paramref name="fail"/> when past it). A variable offset first gets known bounds,
+    /// 0..0xffff - size, or goes to <paramref name="fail"/> too.
+    /// </summary>
+    private Operand CheckedPacketPointer(Operand context, Operand offset, Type type, Block fail)
+    {
+        var size = Layout.SizeOf(type);
+        var constant = offset.IsConstant && (int)offset.Value + size <= short.MaxValue;
+        var (data, end) = PacketBounds(context, modifiesData: !constant);
+        short at = 0;
+        if (constant)
+            at = (short)offset.Value;
+        else
+        {
+            var off = _b.Materialize(offset);
+            _b.JumpIf(JumpOp.Jgt, true, off, Operand.Constant(MaxPacketOffset - size, true), fail);
+            _b.Emit(Instruction.Alu64(AluOp.Add, 0, (Register)0), data, off);
+        }
+        var limit = _b.NewVreg();
+        _b.Emit(Instruction.Mov64(0, (Register)0), limit, data);
+        _b.Emit(Instruction.Alu64(AluOp.Add, 0, at + size), limit);
+        _b.JumpIf(JumpOp.Jgt, true, limit, Operand.InRegister(end, typeof(long), true, false), fail);
+        return Operand.InRegister(data, type, true, temporary: false, PointerKind.MapValue).Displaced(at, type);
+    }
+
+    /// <summary>XdpContext.Length: data_end - data (a pointer difference, which privileged programs may take).</summary>
+    private void PacketLength()
+    {
+        var context = Pop();
+        if (!_owner.DirectPacketAccess(context.Type))
+            throw Error("EBPF021", $"{context.Type.Name}.Length needs direct packet access, which this program type does not have");
+        var (data, end) = PacketBounds(context, modifiesData: false);
+        var length = _b.NewVreg();
+        _b.Emit(Instruction.Mov64(0, (Register)0), length, end);
+        _b.Emit(Instruction.Alu64(AluOp.Sub, 0, (Register)0), length, data);
+        _b.Emit(Instruction.Mov32(0, (Register)0), length, length);
+        Push(Operand.InRegister(length, typeof(int), false, temporary: true));
+    }
+
+    /// <summary>
+    /// TryStore&lt;T&gt;(offset, in value): XDP writes directly behind the data/data_end check; sk_buff programs call
+    /// bpf_skb_store_bytes (which keeps checksums and non-linear data right). False when any byte is outside the packet.
+    /// </summary>
+    private void PacketStore(MethodBase callee)
+    {
+        var args = PopArguments(callee); // context, offset, in value
+        // A header read before stays a copy in C#: views into the packet and cached pointers go (the function is lowered again).
+        _owner.PacketPointersInvalidated = true;
+        var type = ((MethodInfo)callee).GetGenericArguments()[0];
+        var size = Layout.SizeOf(type);
+        var context = args[0];
+        var offset = args[1];
+        if (context.Type != typeof(XdpContext))
+        {
+            var source = PointerArgument(args[2], type);
+            EmitHelperCall(SkbStoreBytes, [context, offset, source, ConstantInt(size), Operand.Constant(0, true)]);
+            Push(MakeCompare(JumpOp.Jeq, CallResult(typeof(int)), ConstantInt(0)));
+            return;
+        }
+        if (offset.IsConstant && ((int)offset.Value < 0 || (int)offset.Value > MaxPacketOffset - size))
+        {
+            Push(ConstantInt(0));
+            return;
+        }
+        var result = _b.NewVreg();
+        var fail = _b.Function.CreateBlock("store.fail");
+        var done = _b.Function.CreateBlock("store.done");
+        var packet = CheckedPacketPointer(context, offset, type, fail);
+        // `in T value`: a scalar local kept in a register is stored from it; anything else is read from its address.
+        var stored = args[2].Kind == OperandKind.LocalAddress ? LoadSlot(args[2].Local!) : Layout.IsScalar(type) ? LoadFrom(args[2], type) : args[2];
+        StoreThrough(packet, type, stored);
+        _b.LoadConstant(result, 1, wide: false);
+        _b.Goto(done);
+        _b.StartBlock(fail, fallThrough: false);
+        _b.LoadConstant(result, 0, wide: false);
+        _b.StartBlock(done);
+        Push(Operand.InRegister(result, typeof(int), false, temporary: true));
     }
 
     /// <summary>BCL members with a BPF form. Returns false for anything else.</summary>
