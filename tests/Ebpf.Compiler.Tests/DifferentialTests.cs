@@ -17,15 +17,26 @@ public class DifferentialTests
 {
     private const int Inputs = 10_000;
 
-    public static TheoryData<string> Functions() => new(typeof(Samples).GetMethods(BindingFlags.Public | BindingFlags.Static).Select(m => m.Name));
+    /// <summary>Each function, from this (unoptimized) assembly and from the optimized corpus.</summary>
+    public static TheoryData<string, bool> Functions()
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (var m in typeof(Samples).GetMethods(BindingFlags.Public | BindingFlags.Static))
+        {
+            data.Add(m.Name, false);
+            data.Add(m.Name, true);
+        }
+        return data;
+    }
 
     [KernelTheory]
     [MemberData(nameof(Functions))]
-    public void Kernel_and_dotnet_agree(string name)
+    public void Kernel_and_dotnet_agree(string name, bool optimized)
     {
-        var method = typeof(Samples).GetMethod(name)!;
-        using var input = AssemblyInput.Open(typeof(Samples).Assembly.Location);
-        var compiled = FunctionCompiler.Compile(input, input.FindMethod(typeof(Samples).FullName!, name));
+        var samples = optimized ? typeof(Ebpf.Compiler.Corpus.Samples) : typeof(Samples);
+        var method = samples.GetMethod(name)!;
+        using var input = AssemblyInput.Open(samples.Assembly.Location);
+        var compiled = FunctionCompiler.Compile(input, input.FindMethod(samples.FullName!, name));
         using var low = Load(compiled, high: false);
         using var high = Load(compiled, high: true);
         var random = new Random(name.GetHashCode(StringComparison.Ordinal) ^ 0x5eed);

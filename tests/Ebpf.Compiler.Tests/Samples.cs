@@ -1,6 +1,12 @@
 using Ebpf.Kernel;
 
+// Compiled twice: here, unoptimized, and into the optimized corpus (which defines OPTIMIZED_CORPUS), so the
+// differential tests check both shapes of IL.
+#if OPTIMIZED_CORPUS
+namespace Ebpf.Compiler.Corpus;
+#else
 namespace Ebpf.Compiler.Tests;
+#endif
 
 /// <summary>Plain C# functions compiled to BPF by the differential tests; each runs as .NET and in the kernel.</summary>
 public static class Samples
