@@ -44,7 +44,36 @@ public sealed class MapPrograms
             Results.Update(3, oldest);
         Results.Update(4, Recent.Push((ulong)skb.Length << 8));
         Results.Update(5, Events.Output(copy));
+        ref var record = ref Events.Reserve<FlowStats>();
+        if (Unsafe.IsNullRef(ref record))
+            Results.Update(6, -1);
+        else
+        {
+            record = copy;
+            record.LastLength = skb.Length;
+            if (copy.Packets % 3 == 0)
+                Events.Discard(ref record);
+            else
+                Events.Submit(ref record);
+            Results.Update(6, (long)Events.Query(RingBufferQuery.ProducerPosition));
+        }
         return copy.Packets % 2 == 0 ? SkbVerdict.Drop : SkbVerdict.Pass;
+    }
+}
+
+/// <summary>Perf event output: the helper's arguments in the kernel's order (ctx, map, flags, data, size).</summary>
+[License("GPL")]
+public sealed class PerfPrograms
+{
+    [Map] public static readonly PerfEventArray Events = new(maxEntries: 4);
+    [Map] public static readonly ArrayMap<long> Results = new(maxEntries: 1);
+
+    [CgroupSkb(CgroupSkbDirection.Egress)]
+    public static SkbVerdict Report(SkBuffContext skb)
+    {
+        var stats = new FlowStats { Packets = 1, Bytes = skb.Length, LastLength = skb.Length };
+        Results.Update(0, Events.Output(skb, stats));
+        return SkbVerdict.Pass;
     }
 }
 

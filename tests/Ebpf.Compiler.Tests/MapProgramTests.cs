@@ -33,7 +33,7 @@ public class MapProgramTests
             var actual = (SkbVerdict)program.TestRun(frame).ReturnValue;
             Assert.True(expected == actual, $"packet {n} ({ip.Length} bytes): .NET {expected}, kernel {actual}");
             verdicts.Add(actual);
-            for (uint i = 0; i < 6; i++)
+            for (uint i = 0; i < 7; i++)
                 Assert.True(MapPrograms.Results.Lookup(i) == results[i], $"packet {n}: Results[{i}] is {MapPrograms.Results.Lookup(i)} in .NET, {results[i]} in the kernel");
         }
         Assert.Equal(2, verdicts.Count);
@@ -43,6 +43,22 @@ public class MapProgramTests
         foreach (var (key, stats) in expectedFlows)
             Assert.Equal(stats, flows[key]);
         Assert.Contains(-(long)Errno.EAGAIN, new[] { results[5] }); // the ring buffer filled up (no reader), in both
+    }
+}
+
+public class PerfOutputTests
+{
+    [KernelFact]
+    public void Perf_event_output_passes_its_arguments_in_the_kernels_order()
+    {
+        using var bpf = BpfObject.Load(ProgramCompiler.Compile(typeof(PerfPrograms)));
+        var frame = new byte[64];
+        frame[12] = 0x08;
+        frame[14] = 0x45;
+        Assert.Equal((uint)SkbVerdict.Pass, bpf.Programs[nameof(PerfPrograms.Report)].TestRun(frame).ReturnValue);
+        // No perf event is open on this CPU's slot, so the kernel answers -ENOENT: it got the map, the flags (current
+        // CPU) and the data where it looks for them (a wrong order fails the verifier, or answers -EINVAL/-E2BIG).
+        Assert.Equal(-(long)Errno.ENOENT, bpf.Maps["Results"].AsArray<long>()[0]);
     }
 }
 

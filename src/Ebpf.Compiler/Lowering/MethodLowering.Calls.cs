@@ -152,6 +152,13 @@ public sealed partial class MethodLowering
             Printk(callee, args);
             return;
         }
+        if (ReorderedHelper(callee, id, args) is { } reordered)
+        {
+            EmitHelperCall(id, reordered);
+            var type = callee is MethodInfo info ? info.ReturnType : typeof(void);
+            if (type != typeof(void)) Push(CallResult(type));
+            return;
+        }
         var parameters = callee.GetParameters();
         var prepared = new List<Operand>();
         var offset = callee.IsStatic ? 0 : 1;
@@ -187,7 +194,26 @@ public sealed partial class MethodLowering
         Push(returnType == typeof(bool) ? MakeCompare(JumpOp.Jeq, result, ConstantInt(0)) : result);
     }
 
-    private const int TracePrintk = 6, RingBufferOutput = 130;
+    private const int TracePrintk = 6, PerfEventOutput = 25, RingBufferOutput = 130, RingBufferReserve = 131, RingBufferSubmit = 132, RingBufferDiscard = 133;
+
+    /// <summary>
+    /// Helpers whose C argument order is not the C# method's (receiver first, then the parameters): the arguments as the
+    /// kernel wants them, or null for the rest.
+    /// </summary>
+    private Operand[]? ReorderedHelper(MethodBase callee, int id, Operand[] args)
+    {
+        Type DataType() => callee.GetGenericArguments()[0];
+        return id switch
+        {
+            // perf_event_output(ctx, map, flags, data, size); C#: map.Output(context, in data, flags)
+            PerfEventOutput => [args[1], args[0], args[3], PointerArgument(args[2], DataType()), Operand.Constant(Layout.SizeOf(DataType()), true)],
+            // ringbuf_reserve(map, size, flags); C#: map.Reserve<T>()
+            RingBufferReserve => [args[0], Operand.Constant(Layout.SizeOf(DataType()), true), Operand.Constant(0, true)],
+            // ringbuf_submit/discard(data, flags): the map is not an argument
+            RingBufferSubmit or RingBufferDiscard => [PointerArgument(args[1], DataType()), args[2]],
+            _ => null,
+        };
+    }
 
     /// <summary>The helper's name as the kernel-side library declares it (bpf_ + the name), for messages.</summary>
     private static string HelperName(int id) =>

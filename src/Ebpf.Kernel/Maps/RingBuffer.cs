@@ -15,14 +15,23 @@ public enum RingBufferQuery : ulong
 /// <summary>
 /// A ring buffer shared with user space (BPF_MAP_TYPE_RINGBUF), <paramref name="maxEntries"/> bytes: a power of 2 and a multiple
 /// of the page size. Each record takes an 8-byte header plus its size rounded up to 8; a record that does not fit is refused.
-/// Managed, records wait in the buffer until a test reads them with <see cref="TryRead"/> or <see cref="Drain"/>.
+/// Managed, records wait in the buffer until a test reads them with <see cref="TryRead"/> or <see cref="Drain"/>. As in the
+/// kernel, the producer position advances when a record is reserved; a discarded record keeps its space until the consumer
+/// passes it, and the consumer stops at a record still reserved.
 /// </summary>
 [MapKind(MapType.RingBuf)]
 public sealed class RingBuffer : BpfMap
 {
     private const int HeaderSize = 8;
-    private readonly Queue<byte[]> _records = new();
-    private readonly List<byte[]> _reserved = new();
+    private enum State { Reserved, Ready, Discarded }
+
+    private sealed class Record(byte[] bytes, State state)
+    {
+        public byte[] Bytes { get; } = bytes;
+        public State State { get; set; } = state;
+    }
+
+    private readonly Queue<Record> _records = new();   // in producer order, as in the ring
     private long _used, _produced, _consumed;
 
     public RingBuffer(int maxEntries) : base(maxEntries, MapFlags.None)
@@ -45,9 +54,7 @@ public sealed class RingBuffer : BpfMap
         lock (_records)
         {
             if (_used + Footprint(bytes.Length) > MaxEntries - 1) return -Errno.EAGAIN; // the kernel keeps the producer at most size - 1 ahead
-            _used += Footprint(bytes.Length);
-            _produced += Footprint(bytes.Length);
-            _records.Enqueue(bytes);
+            Produce(new Record(bytes, State.Ready));
             return 0;
         }
     }
@@ -63,9 +70,8 @@ public sealed class RingBuffer : BpfMap
         lock (_records)
         {
             if (_used + Footprint(size) > MaxEntries - 1) return ref Unsafe.NullRef<T>();
-            _used += Footprint(size);
             var buffer = new byte[size];
-            _reserved.Add(buffer);
+            Produce(new Record(buffer, State.Reserved));
             return ref Unsafe.As<byte, T>(ref MemoryMarshal.GetArrayDataReference(buffer));
         }
     }
@@ -93,22 +99,25 @@ public sealed class RingBuffer : BpfMap
             };
     }
 
+    private void Produce(Record record)
+    {
+        _used += Footprint(record.Bytes.Length);
+        _produced += Footprint(record.Bytes.Length);
+        _records.Enqueue(record);
+    }
+
     private void Release<T>(ref T record, bool submit) where T : unmanaged
     {
         ref byte first = ref Unsafe.As<T, byte>(ref record);
         lock (_records)
         {
-            int i = _reserved.Count - 1;
-            while (i >= 0 && !Unsafe.AreSame(ref MemoryMarshal.GetArrayDataReference(_reserved[i]), ref first)) i--;
-            if (i < 0) throw new InvalidOperationException("Submit or Discard of a record this ring buffer did not reserve, or released twice; the verifier refuses such a program.");
-            var buffer = _reserved[i];
-            _reserved.RemoveAt(i);
-            if (submit)
-            {
-                _produced += Footprint(buffer.Length);
-                _records.Enqueue(buffer);
-            }
-            else _used -= Footprint(buffer.Length);
+            foreach (var r in _records)
+                if (r.State == State.Reserved && Unsafe.AreSame(ref MemoryMarshal.GetArrayDataReference(r.Bytes), ref first))
+                {
+                    r.State = submit ? State.Ready : State.Discarded;
+                    return;
+                }
+            throw new InvalidOperationException("Submit or Discard of a record this ring buffer did not reserve, or released twice; the verifier refuses such a program.");
         }
     }
 
@@ -118,10 +127,20 @@ public sealed class RingBuffer : BpfMap
     {
         lock (_records)
         {
-            if (!_records.TryDequeue(out record!)) return false;
-            _used -= Footprint(record.Length);
-            _consumed += Footprint(record.Length);
-            return true;
+            // The consumer passes discarded records (freeing their space) and stops at one still reserved.
+            while (_records.TryPeek(out var head) && head.State != State.Reserved)
+            {
+                _records.Dequeue();
+                _used -= Footprint(head.Bytes.Length);
+                _consumed += Footprint(head.Bytes.Length);
+                if (head.State == State.Ready)
+                {
+                    record = head.Bytes;
+                    return true;
+                }
+            }
+            record = null!;
+            return false;
         }
     }
 
@@ -151,7 +170,6 @@ public sealed class RingBuffer : BpfMap
         lock (_records)
         {
             _records.Clear();
-            _reserved.Clear();
             _used = _produced = _consumed = 0;
         }
     }
