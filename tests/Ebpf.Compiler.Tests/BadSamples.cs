@@ -26,6 +26,8 @@ public static class BadSamples
     public static int DividesByVariable(int a, int b) => a / b;
 
     public static int DividesByMinusOne(int a, int b) => a % -1 + b;
+
+    public static int SpanOutOfRange(int a, int b) { Span<byte> s = stackalloc byte[4]; return s[5] + a + b; } // line 30
 }
 
 /// <summary>Over BPF's 512-byte stack by itself.</summary>

@@ -15,6 +15,7 @@ public class DiagnosticTests
     [InlineData(nameof(BadSamples.HugeStack), "EBPF013", "over BPF's 512", 19)] // the method's opening brace
     [InlineData(nameof(BadSamples.DividesByVariable), "EBPF033", "Bpf.Div(x, y)", 26)]
     [InlineData(nameof(BadSamples.DividesByMinusOne), "EBPF033", "C# throws for MinValue", 28)]
+    [InlineData(nameof(BadSamples.SpanOutOfRange), "EBPF075", "index 5 is outside the 4-element span", 30)]
     public void Refused_with_code_file_line_and_fix(string method, string code, string fragment, int line)
     {
         using var input = AssemblyInput.Open(typeof(BadSamples).Assembly.Location);

@@ -28,6 +28,9 @@ internal sealed class FunctionLowering
 
     public FunctionBuilder Builder { get; }
 
+    /// <summary>Build-time lengths of the spans whose structs sit at these frame offsets (-1: not one known length).</summary>
+    public Dictionary<short, int> SpanLengths { get; } = [];
+
     /// <summary>The program type being compiled (from its section), for the helpers it may call; null for a plain function.</summary>
     public Ebpf.BpfProgramType? ProgramType { get; init; }
     public Stack<MethodBase> CallChain { get; } = new();

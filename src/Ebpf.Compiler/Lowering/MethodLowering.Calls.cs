@@ -181,8 +181,8 @@ public sealed partial class MethodLowering
             }
             else if (i == 0 && args[0].Kind == OperandKind.Map && id is MapLookup or MapUpdate or 3 or 195)
                 prepared.Add(SpillToFrame(value, type)); // an array map's index: the helper reads the key through a pointer
-            else if (type.IsGenericType && type.Name.StartsWith("Span", StringComparison.Ordinal) || type.Name.StartsWith("ReadOnlySpan", StringComparison.Ordinal))
-                throw Error("EBPF068", $"{callee.Name} takes a span; spans are not available in BPF programs yet: use the overload with a struct or TryLoad");
+            else if (IsSpan(type))
+                prepared.AddRange(SpanArguments(value, type)); // a buffer: pointer, then size
             else
                 prepared.Add(value);
         }

@@ -99,7 +99,10 @@ public sealed partial class MethodLowering
                 or >= ILOpCode.Conv_ovf_i1_un and <= ILOpCode.Conv_ovf_u_un or >= ILOpCode.Conv_ovf_i1 and <= ILOpCode.Conv_ovf_u8
                 or ILOpCode.Conv_ovf_i or ILOpCode.Conv_ovf_u:
                 throw Error("EBPF002", "checked arithmetic cannot throw in BPF; remove the checked context (or the <CheckForOverflowUnderflow> setting) for BPF programs");
-            case ILOpCode.Newarr or ILOpCode.Box or ILOpCode.Localloc:
+            case ILOpCode.Localloc:
+                StackAlloc();
+                return;
+            case ILOpCode.Newarr or ILOpCode.Box:
                 throw Error("EBPF003", "BPF programs cannot allocate; use locals, structs on the stack or maps instead");
             case ILOpCode.Newobj:
                 NewObject(ins.Token);

@@ -361,6 +361,8 @@ public sealed partial class MethodLowering
     /// <summary>BCL members with a BPF form. Returns false for anything else.</summary>
     private bool Bcl(MethodBase callee)
     {
+        if (SpanMember(callee))
+            return true;
         var type = callee.DeclaringType;
         if (type == typeof(Unsafe) && callee.Name == "IsNullRef")
         {

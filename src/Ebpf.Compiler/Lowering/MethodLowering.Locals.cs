@@ -139,6 +139,8 @@ public sealed partial class MethodLowering
         var (srcReg, srcOffset) = BaseOf(value);
         if (srcReg == baseReg && srcOffset == offset) return;
         _b.Copy(baseReg, offset, srcReg, srcOffset, size);
+        if (IsSpan(type) && address.Kind == OperandKind.FrameAddress) // the copy has the length of what it copies
+            _owner.SpanLengths[address.Offset] = value.Kind == OperandKind.FrameAddress && _owner.SpanLengths.TryGetValue(value.Offset, out var length) ? length : -1;
     }
 
     /// <summary>A global variable's address: an LD_IMM64 the writer relocates against the variable in .data or .bss.</summary>
@@ -199,6 +201,8 @@ public sealed partial class MethodLowering
         var count = ctor.GetParameters().Length;
         var args = new Operand[count + 1];
         for (var i = count; i >= 1; i--) args[i] = Pop();
+        if (NewSpan(ctor, args))
+            return;
         if (args.Skip(1).All(a => !a.IsAddress && a.Kind != OperandKind.String) && ConstructInPlace(type) is { } destination)
         {
             // `x.F = new S(...)` or `s = new S(...)`: built where it is stored, with no temporary to copy.
