@@ -31,11 +31,8 @@ public class GlobalVariableTests
                 GlobalPrograms.Limits = new Limits { MaxLength = 1200, DropOdd = 1 };
                 data.Set(nameof(GlobalPrograms.Limits), GlobalPrograms.Limits);
             }
-            var ip = new byte[random.Next(20, 1400)];
-            ip[0] = 0x45;
-            var frame = new byte[14 + ip.Length];
-            frame[12] = 0x08;
-            ip.CopyTo(frame, 14);
+            var ip = TestFrames.IPv4Packet(random.Next(20, 1400));
+            var frame = TestFrames.Ethernet(ip);
             var expected = GlobalPrograms.Police(SkBuffContext.ForTest(ip, protocol: EtherType.IPv4));
             Assert.Equal(expected, (SkbVerdict)program.TestRun(frame).ReturnValue);
         }
@@ -54,11 +51,8 @@ public class FrameReuseTests
         var program = bpf.Programs[nameof(FramePrograms.Twice)];
         foreach (var length in new[] { 20, 64, 333, 700, 1400, 1999 })
         {
-            var ip = new byte[length];
-            ip[0] = 0x45;
-            var frame = new byte[14 + length];
-            frame[12] = 0x08;
-            ip.CopyTo(frame, 14);
+            var ip = TestFrames.IPv4Packet(length);
+            var frame = TestFrames.Ethernet(ip);
             Assert.Equal(FramePrograms.Twice(SkBuffContext.ForTest(ip, protocol: EtherType.IPv4)), (SkbVerdict)program.TestRun(frame).ReturnValue);
         }
     }
@@ -82,9 +76,7 @@ public class LoadTimeConstantTests
         var program = bpf.Programs[nameof(ConfiguredPrograms.Limited)];
         foreach (var length in new[] { 20, 99, 101, 250, 499, 501, 777, 1300 })
         {
-            var frame = new byte[14 + length];
-            frame[12] = 0x08;
-            frame[14] = 0x45;
+            var frame = TestFrames.Ethernet(TestFrames.IPv4Packet(length));
             var expected = length > limit || odd && (length & 1) != 0 ? SkbVerdict.Drop : SkbVerdict.Pass;
             Assert.True(expected == (SkbVerdict)program.TestRun(frame).ReturnValue, $"{length} bytes with limit {limit}");
         }

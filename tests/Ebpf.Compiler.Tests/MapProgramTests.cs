@@ -23,12 +23,8 @@ public class MapProgramTests
         var verdicts = new HashSet<SkbVerdict>();
         for (var n = 0; n < 10_000; n++)
         {
-            var ip = new byte[random.Next(20, 600)];
-            ip[0] = 0x45;
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(ip.AsSpan(2), (ushort)ip.Length);
-            var frame = new byte[14 + ip.Length];
-            frame[12] = 0x08;
-            ip.CopyTo(frame, 14);
+            var ip = TestFrames.IPv4Packet(random.Next(20, 600));
+            var frame = TestFrames.Ethernet(ip);
             var expected = MapPrograms.Track(SkBuffContext.ForTest(ip, protocol: EtherType.IPv4));
             var actual = (SkbVerdict)program.TestRun(frame).ReturnValue;
             Assert.True(expected == actual, $"packet {n} ({ip.Length} bytes): .NET {expected}, kernel {actual}");
@@ -52,9 +48,7 @@ public class PerfOutputTests
     public void Perf_event_output_passes_its_arguments_in_the_kernels_order()
     {
         using var bpf = BpfObject.Load(ProgramCompiler.Compile(typeof(PerfPrograms)));
-        var frame = new byte[64];
-        frame[12] = 0x08;
-        frame[14] = 0x45;
+        var frame = TestFrames.Ethernet(TestFrames.IPv4Packet(50));
         Assert.Equal((uint)SkbVerdict.Pass, bpf.Programs[nameof(PerfPrograms.Report)].TestRun(frame).ReturnValue);
         // No perf event is open on this CPU's slot, so the kernel answers -ENOENT: it got the map, the flags (current
         // CPU) and the data where it looks for them (a wrong order fails the verifier, or answers -EINVAL/-E2BIG).
@@ -69,20 +63,11 @@ public class TailCallTests
     {
         using var bpf = BpfObject.Load(ProgramCompiler.Compile(typeof(TailCallPrograms)));
         var entry = bpf.Programs[nameof(TailCallPrograms.Entry)];
-        var small = Frame(60);
-        var large = Frame(400);
+        var small = TestFrames.Ethernet(TestFrames.IPv4Packet(60));
+        var large = TestFrames.Ethernet(TestFrames.IPv4Packet(400));
         Assert.Equal((uint)SkbVerdict.Pass, entry.TestRun(large).ReturnValue); // empty slot: the fallback
         bpf.Maps["Jumps"].AsProgramArray().Set(1, bpf.Programs[nameof(TailCallPrograms.DropAll)]);
         Assert.Equal((uint)SkbVerdict.Drop, entry.TestRun(large).ReturnValue);
         Assert.Equal((uint)SkbVerdict.Pass, entry.TestRun(small).ReturnValue); // slot 0 still empty
-    }
-
-    private static byte[] Frame(int ipLength)
-    {
-        var frame = new byte[14 + ipLength];
-        frame[12] = 0x08;
-        frame[14] = 0x45;
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(16), (ushort)ipLength);
-        return frame;
     }
 }

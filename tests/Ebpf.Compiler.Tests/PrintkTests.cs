@@ -17,12 +17,8 @@ public class PrintkTests
             Process.Start("mount", ["-t", "tracefs", "nodev", Tracing])!.WaitForExit();
         using var bpf = BpfObject.Load(ProgramCompiler.Compile(typeof(TracingPrograms)));
         var length = 600 + Random.Shared.Next(300);   // a length this test alone produces
-        var ip = new byte[length];
-        ip[0] = 0x45;
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(ip.AsSpan(2), (ushort)length);
-        var frame = new byte[14 + length];
-        frame[12] = 0x08;
-        ip.CopyTo(frame, 14);
+        var ip = TestFrames.IPv4Packet(length);
+        var frame = TestFrames.Ethernet(ip);
 
         ManagedKernel.Current.ClearTrace();
         TracingPrograms.Log(SkBuffContext.ForTest(ip, protocol: EtherType.IPv4));

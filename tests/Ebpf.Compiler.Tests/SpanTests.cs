@@ -22,10 +22,7 @@ public class SpanTests
             var ip = new byte[random.Next(20, 200)];
             random.NextBytes(ip);
             if (random.Next(2) == 0) ip[0] = (byte)(0x40 | (ip[0] & 0x0f));
-            var frame = new byte[14 + ip.Length];
-            frame[12] = 0x08;
-            ip.CopyTo(frame, 14);
-            ip[0] = frame[14];
+            var frame = TestFrames.Ethernet(ip);
             var comm = File.ReadAllBytes("/proc/thread-self/comm"); // the test run runs the program in this thread
             var actual = (SkbVerdict)program.TestRun(frame).ReturnValue;
             ManagedKernel.Current.Comm = Encoding.ASCII.GetString(comm).TrimEnd('\n');

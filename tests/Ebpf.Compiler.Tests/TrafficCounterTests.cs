@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Ebpf.Compiler.CodeGen;
 using Ebpf.Kernel;
 using Ebpf.Object;
@@ -25,10 +24,7 @@ public class TrafficCounterTests
     public void Test_runs_count_like_the_dotnet_run()
     {
         using var bpf = BpfObject.Load(ProgramCompiler.Compile(typeof(TrafficCounter)));
-        var frame = new byte[100];
-        frame[12] = 0x08;
-        frame[14] = 0x45;
-        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(16), 86);
+        var frame = TestFrames.Ethernet(TestFrames.IPv4Packet(86));
         Assert.Equal((uint)SkbVerdict.Pass, bpf.Programs["CountEgress"].TestRun(frame, repeat: 5).ReturnValue);
 
         TrafficCounter.Packets.Clear();
@@ -87,9 +83,7 @@ public class LoadByTypeTests
     {
         using var bpf = BpfObject.Load(typeof(TrafficCounter)); // a static class: by Type, since C# forbids it as a type argument
         Assert.Equal(["CountEgress", "CountIngress"], bpf.Programs.Names.Order());
-        var frame = new byte[64];
-        frame[12] = 0x08;
-        frame[14] = 0x45;
+        var frame = TestFrames.Ethernet(TestFrames.IPv4Packet(50));
         Assert.Equal(1u, bpf.Programs["CountIngress"].TestRun(frame, repeat: 3).ReturnValue);
         Assert.Equal(3UL, bpf.Maps["Packets"].AsArray<ulong>()[0]);
         Assert.Same(ProgramObjects.ObjectOf(typeof(TrafficCounter)), ProgramObjects.ObjectOf(typeof(TrafficCounter))); // compiled once
