@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Ebpf.Compiler.CodeGen;
 using Ebpf.Compiler.Corpus;
 using Ebpf.Kernel;
@@ -31,9 +30,7 @@ public class PacketCorpusTests
         for (var n = 0; n < Packets; n++)
         {
             var (ip, protocol) = Generate(random);
-            var frame = new byte[14 + ip.Length];
-            BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), (ushort)protocol);
-            ip.CopyTo(frame, 14);
+            var frame = TestFrames.Ethernet(ip, protocol);
             var expected = (SkbVerdict)Convert.ToUInt32(method.Invoke(null, [SkBuffContext.ForTest(ip, protocol: protocol)])!);
             var actual = (SkbVerdict)program.TestRun(frame).ReturnValue;
             Assert.True(expected == actual, $"{name} on packet {n} ({ip.Length} bytes, {protocol}): .NET says {expected}, the kernel {actual}: {Convert.ToHexString(ip.AsSpan(0, Math.Min(64, ip.Length)))}");

@@ -37,9 +37,7 @@ public class SkbProgramTests
             random.NextBytes(ip);
             ip[0] = (byte)(v6 ? 0x60 : 0x45);
             BinaryPrimitives.WriteUInt16BigEndian(ip.AsSpan(v6 ? 4 : 2), (ushort)(v6 ? ip.Length - 40 : ip.Length));
-            var frame = new byte[14 + ip.Length];
-            BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), (ushort)(v6 ? EtherType.IPv6 : EtherType.IPv4));
-            ip.CopyTo(frame, 14);
+            var frame = TestFrames.Ethernet(ip, v6 ? EtherType.IPv6 : EtherType.IPv4);
 
             var expected = (SkbVerdict)method.Invoke(null, [SkBuffContext.ForTest(ip, protocol: v6 ? EtherType.IPv6 : EtherType.IPv4)])!;
             var actual = (SkbVerdict)program.TestRun(frame).ReturnValue;
