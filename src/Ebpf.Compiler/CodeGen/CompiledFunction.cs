@@ -8,8 +8,8 @@ public sealed record CompiledFunction(string Name, Instruction[] Instructions, i
     /// <summary>LD_IMM64 instructions (by index) that load a map's address, for the object's relocations.</summary>
     public IReadOnlyList<(int Index, string Map)> MapRelocations { get; init; } = [];
 
-    /// <summary>LD_IMM64 instructions (by index) that load the address of a NUL-terminated string constant in .rodata.</summary>
-    public IReadOnlyList<(int Index, string Text)> StringRelocations { get; init; } = [];
+    /// <summary>LD_IMM64 instructions (by index) that load the address of constant bytes in .rodata.</summary>
+    public IReadOnlyList<(int Index, byte[] Data)> DataRelocations { get; init; } = [];
 
     /// <summary>LD_IMM64 instructions (by index) that load the address of a global variable, by field name.</summary>
     public IReadOnlyList<(int Index, string Field)> GlobalRelocations { get; init; } = [];

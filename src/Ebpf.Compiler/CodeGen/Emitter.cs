@@ -18,7 +18,7 @@ internal static class Emitter
         var code = new List<Instruction>();
         var locations = new List<SourceLocation?>();
         var relocations = new List<(int Index, string Map)>();
-        var strings = new List<(int Index, string Text)>();
+        var constants = new List<(int Index, byte[] Data)>();
         var globals = new List<(int Index, string Field)>();
         var jumps = new List<(int Index, Block Target)>();
         var start = new Dictionary<Block, int>();
@@ -58,7 +58,7 @@ internal static class Emitter
                     jumps.Add((code.Count, target));
                 }
                 if (ins.MapRelocation is { } map) relocations.Add((code.Count, map));
-                if (ins.StringConstant is { } text) strings.Add((code.Count, text));
+                if (ins.ConstantData is { } data) constants.Add((code.Count, data));
                 if (ins.GlobalVariable is { } global) globals.Add((code.Count, global));
                 Add(template, ins.Location);
             }
@@ -89,7 +89,7 @@ internal static class Emitter
             }
         if (lines.Count > 0 && lines[0].Item1 != 0)
             lines.Insert(0, (0, lines[0].Item2));
-        return new CompiledFunction(function.Name, instructions, stackBytes, lines) { MapRelocations = relocations, StringRelocations = strings, GlobalRelocations = globals };
+        return new CompiledFunction(function.Name, instructions, stackBytes, lines) { MapRelocations = relocations, DataRelocations = constants, GlobalRelocations = globals };
 
         void Add(Instruction instruction, SourceLocation? location)
         {

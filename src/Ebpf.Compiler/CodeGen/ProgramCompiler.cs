@@ -23,7 +23,7 @@ public static class ProgramCompiler
             ?? throw new CompilerException($"{programs.FullName} has no [License(\"...\")] (on the class or the assembly); the kernel needs one, and GPL-only helpers need a GPL-compatible license");
         var builder = new BpfObjectBuilder { License = license.Name };
         var types = new ClrBtf(builder.Btf);
-        var strings = new StringConstants(builder);
+        var constants = new ConstantData(builder);
         var maps = new Dictionary<string, MapInfo>(StringComparer.Ordinal);
         foreach (var field in programs.GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic))
         {
@@ -58,7 +58,7 @@ public static class ProgramCompiler
             {
                 ProtoTypeId = types.Prototype(method),
                 Relocations = compiled.MapRelocations.Select(r => CodeRelocation.Map(r.Index, r.Map))
-                    .Concat(compiled.StringRelocations.Select(r => CodeRelocation.Variable(r.Index, strings.NameOf(r.Text))))
+                    .Concat(compiled.DataRelocations.Select(r => CodeRelocation.Variable(r.Index, constants.NameOf(r.Data))))
                     .Concat(compiled.GlobalRelocations.Select(r => CodeRelocation.Variable(r.Index, r.Field))).ToList(),
                 // line_info with the C# text, so the verifier's log and our refusals point at C# lines.
                 Lines = compiled.Lines.Select(l => new SourceLine(l.Index, l.Location.File, sources.Line(l.Location), l.Location.Line, l.Location.Column)).ToList(),
@@ -99,22 +99,22 @@ public static class ProgramCompiler
         || section.StartsWith("tc", StringComparison.Ordinal) || section.StartsWith("netkit/", StringComparison.Ordinal)
         || section.StartsWith("sk_skb", StringComparison.Ordinal) || section.StartsWith("lwt_", StringComparison.Ordinal) || section == "flow_dissector";
 
-    /// <summary>String constants (printk formats) as static .rodata variables of type char[N], one per distinct text.</summary>
-    private sealed class StringConstants(BpfObjectBuilder builder)
+    /// <summary>Constant bytes (printk formats, u8 literals) as static .rodata variables of type char[N], one per distinct content.</summary>
+    private sealed class ConstantData(BpfObjectBuilder builder)
     {
         private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
         private int _char, _index;
 
-        public string NameOf(string text)
+        public string NameOf(byte[] bytes)
         {
-            if (_names.TryGetValue(text, out var name)) return name;
-            var bytes = System.Text.Encoding.UTF8.GetBytes(text + "\0");
+            var key = Convert.ToHexString(bytes);
+            if (_names.TryGetValue(key, out var name)) return name;
             if (_char == 0) _char = builder.Btf.Add(new Ebpf.Object.Btf.BtfInt { Name = "char", Size = 1, Bits = 8, Encoding = Ebpf.Object.Btf.BtfIntEncoding.Signed });
             if (_index == 0) _index = builder.Btf.Add(new Ebpf.Object.Btf.BtfInt { Name = "__ARRAY_SIZE_TYPE__", Size = 4, Bits = 32 });
             var array = builder.Btf.Add(new Ebpf.Object.Btf.BtfArray { ElementType = _char, IndexType = _index, Count = (uint)bytes.Length });
-            name = $"__str_{_names.Count}";
+            name = $"__const_{_names.Count}";
             builder.AddVariable(".rodata", name, builder.Btf.Add(new Ebpf.Object.Btf.BtfConst { Type = array }), bytes, isStatic: true);
-            return _names[text] = name;
+            return _names[key] = name;
         }
     }
 

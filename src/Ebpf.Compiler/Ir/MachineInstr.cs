@@ -32,8 +32,8 @@ public sealed class MachineInstr
     /// <summary>A global variable (a static field of the program's class) this LD_IMM64 addresses.</summary>
     public string? GlobalVariable { get; init; }
 
-    /// <summary>A string constant (a printk format) this LD_IMM64 addresses: the writer puts it in .rodata.</summary>
-    public string? StringConstant { get; init; }
+    /// <summary>Constant bytes this LD_IMM64 addresses (a printk format, a u8 literal): the writer puts them in .rodata.</summary>
+    public byte[]? ConstantData { get; init; }
 
     /// <summary>
     /// Materialises a comparison as 0 or 1: the template is the conditional jump (Src compared with Aux or the

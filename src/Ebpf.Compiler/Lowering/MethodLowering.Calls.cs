@@ -240,7 +240,7 @@ public sealed partial class MethodLowering
             prepared.Add(value);
         }
         var format = _b.NewVreg();
-        _b.Emit(new MachineInstr(Instruction.LoadImm64(0, 0), format) { StringConstant = text });
+        _b.Emit(new MachineInstr(Instruction.LoadImm64(0, 0), format) { ConstantData = System.Text.Encoding.UTF8.GetBytes(text + "\0") });
         EmitHelperCall(TracePrintk, [Operand.InRegister(format, typeof(byte), true, false, PointerKind.MapValue), ConstantInt(size), .. prepared]);
         Push(CallResult(typeof(int)));
     }

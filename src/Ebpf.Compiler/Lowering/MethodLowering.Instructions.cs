@@ -118,6 +118,14 @@ public sealed partial class MethodLowering
             case ILOpCode.Stsfld or ILOpCode.Ldsflda:
             {
                 var field = _owner.ResolveField(_method, ins.Token);
+                if (ins.OpCode == ILOpCode.Ldsflda && field.Attributes.HasFlag(System.Reflection.FieldAttributes.HasFieldRVA))
+                {
+                    // Data the C# compiler put in the assembly (a u8 literal's bytes): a constant in .rodata.
+                    var data = _b.NewVreg();
+                    _b.Emit(new MachineInstr(Instruction.LoadImm64(0, 0), data) { ConstantData = GlobalVariables.InitialValue(field) });
+                    Push(Operand.InRegister(data, typeof(byte), true, temporary: false, PointerKind.MapValue));
+                    return;
+                }
                 if (!_owner.IsGlobal(field))
                     throw Error("EBPF030", $"static field '{field.Name}' can only be read here; a program writes or takes the address of its own class's static fields (global variables)");
                 var address = GlobalAddress(field);
