@@ -16,6 +16,31 @@ public class PacketCorpusTests
 
     public static TheoryData<string> Programs() => new("Tuple", "Options", "Icmp", "TupleSocket", "Tcp");
 
+    [KernelFact]
+    public void Many_constructs_at_once_agree_with_dotnet()
+    {
+        using var bpf = BpfObject.Load(ProgramCompiler.Compile(typeof(MixedPrograms)));
+        MixedPrograms.Tallies.Clear();
+        MixedPrograms.Buckets.Clear();
+        var program = bpf.Programs[nameof(MixedPrograms.Mixed)];
+        var random = new Random(99);
+        var verdicts = new HashSet<SkbVerdict>();
+        for (var n = 0; n < Packets; n++)
+        {
+            var (ip, protocol) = Generate(random);
+            var expected = MixedPrograms.Mixed(SkBuffContext.ForTest(ip, protocol: protocol));
+            var actual = (SkbVerdict)program.TestRun(TestFrames.Ethernet(ip, protocol)).ReturnValue;
+            Assert.True(expected == actual, $"packet {n} ({ip.Length} bytes): .NET {expected}, kernel {actual}");
+            verdicts.Add(actual);
+        }
+        Assert.Equal(2, verdicts.Count);
+        var tallies = bpf.Maps["Tallies"].AsArray<Tally>();
+        for (uint i = 0; i < 4; i++)
+            Assert.Equal(MixedPrograms.Tallies.Lookup(i), tallies[i]);
+        var buckets = bpf.Maps["Buckets"].AsHashMap<uint, ulong>();
+        Assert.Equal(MixedPrograms.Buckets.ToDictionary().OrderBy(p => p.Key), buckets.ToDictionary(p => p.Key, p => p.Value).OrderBy(p => p.Key));
+    }
+
     [KernelTheory]
     [MemberData(nameof(Programs))]
     public void Kernel_and_dotnet_agree_on_generated_packets(string name)
