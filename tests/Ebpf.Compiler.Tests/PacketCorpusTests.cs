@@ -22,18 +22,7 @@ public class PacketCorpusTests
         using var bpf = BpfObject.Load(ProgramCompiler.Compile(typeof(MixedPrograms)));
         MixedPrograms.Tallies.Clear();
         MixedPrograms.Buckets.Clear();
-        var program = bpf.Programs[nameof(MixedPrograms.Mixed)];
-        var random = new Random(99);
-        var verdicts = new HashSet<SkbVerdict>();
-        for (var n = 0; n < Packets; n++)
-        {
-            var (ip, protocol) = Generate(random);
-            var expected = MixedPrograms.Mixed(SkBuffContext.ForTest(ip, protocol: protocol));
-            var actual = (SkbVerdict)program.TestRun(TestFrames.Ethernet(ip, protocol)).ReturnValue;
-            Assert.True(expected == actual, $"packet {n} ({ip.Length} bytes): .NET {expected}, kernel {actual}");
-            verdicts.Add(actual);
-        }
-        Assert.Equal(2, verdicts.Count);
+        RunGeneratedPackets(bpf.Programs[nameof(MixedPrograms.Mixed)], MixedPrograms.Mixed, seed: 99);
         var tallies = bpf.Maps["Tallies"].AsArray<Tally>();
         for (uint i = 0; i < 4; i++)
             Assert.Equal(MixedPrograms.Tallies.Lookup(i), tallies[i]);
@@ -46,22 +35,10 @@ public class PacketCorpusTests
     public void Kernel_and_dotnet_agree_on_generated_packets(string name)
     {
         using var bpf = BpfObject.Load(ProgramCompiler.Compile(typeof(PacketPrograms)));
-        var program = bpf.Programs[name];
         var method = typeof(PacketPrograms).GetMethod(name)!;
         PacketPrograms.Protocols.Clear();
         PacketPrograms.PortHits.Clear();
-        var random = new Random(name.Length * 104729);
-        var verdicts = new HashSet<SkbVerdict>();
-        for (var n = 0; n < Packets; n++)
-        {
-            var (ip, protocol) = Generate(random);
-            var frame = TestFrames.Ethernet(ip, protocol);
-            var expected = (SkbVerdict)Convert.ToUInt32(method.Invoke(null, [SkBuffContext.ForTest(ip, protocol: protocol)])!);
-            var actual = (SkbVerdict)program.TestRun(frame).ReturnValue;
-            Assert.True(expected == actual, $"{name} on packet {n} ({ip.Length} bytes, {protocol}): .NET says {expected}, the kernel {actual}: {Convert.ToHexString(ip.AsSpan(0, Math.Min(64, ip.Length)))}");
-            verdicts.Add(actual);
-        }
-        Assert.Equal(2, verdicts.Count);
+        RunGeneratedPackets(bpf.Programs[name], skb => (SkbVerdict)Convert.ToUInt32(method.Invoke(null, [skb])!), seed: name.Length * 104729);
         var protocols = bpf.Maps["Protocols"].AsArray<ulong>();
         for (uint i = 0; i < 256; i++)
             Assert.Equal(PacketPrograms.Protocols.Lookup(i), protocols[i]);
@@ -84,6 +61,25 @@ public class PacketCorpusTests
         var cgroup = obj.FindProgram("Tuple")!.Instructions;
         Assert.DoesNotContain(cgroup, LoadBytes);
         Assert.Contains(cgroup, ReadsData);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="program"/> in the kernel and <paramref name="managed"/> as .NET on the same generated packets:
+    /// the verdicts must be equal every time, and both verdicts must occur.
+    /// </summary>
+    private static void RunGeneratedPackets(BpfProgram program, Func<SkBuffContext, SkbVerdict> managed, int seed)
+    {
+        var random = new Random(seed);
+        var verdicts = new HashSet<SkbVerdict>();
+        for (var n = 0; n < Packets; n++)
+        {
+            var (ip, protocol) = Generate(random);
+            var expected = managed(SkBuffContext.ForTest(ip, protocol: protocol));
+            var actual = (SkbVerdict)program.TestRun(TestFrames.Ethernet(ip, protocol)).ReturnValue;
+            Assert.True(expected == actual, $"{program.Name} on packet {n} ({ip.Length} bytes, {protocol}): .NET says {expected}, the kernel {actual}: {Convert.ToHexString(ip.AsSpan(0, Math.Min(64, ip.Length)))}");
+            verdicts.Add(actual);
+        }
+        Assert.Equal(2, verdicts.Count);
     }
 
     /// <summary>A network-layer packet: valid headers most of the time, with options, random bytes, truncation and oversize.</summary>
