@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Reflection.Metadata;
-using System.Threading;
 using Ebpf.Asm;
 using Ebpf.Compiler.Ir;
 using Ebpf.Kernel;
@@ -43,10 +42,7 @@ public sealed partial class MethodLowering
             throw Error("EBPF021", $"the call to {type.Name}.{callee.Name} is not available in BPF programs; only the kernel-side library, a few BCL members (Unsafe.IsNullRef, Interlocked, BinaryPrimitives.ReverseEndianness, Math.Min/Max) and your own methods are");
         if (virtualCall && callee.IsVirtual && !callee.IsFinal && !(type?.IsSealed ?? false))
             throw Error("EBPF006", $"virtual and interface calls are not supported in BPF programs; {callee.Name} is virtual: call a static method");
-        var count = callee.GetParameters().Length + (callee.IsStatic ? 0 : 1);
-        var args = new Operand[count];
-        for (var i = count - 1; i >= 0; i--) args[i] = Pop();
-        var result = Inline(callee, args);
+        var result = Inline(callee, PopArguments(callee));
         if (result is not null) Push(result);
     }
 
@@ -106,10 +102,10 @@ public sealed partial class MethodLowering
     {
         if (arguments.Count > MaxArguments)
             throw Error("EBPF011", $"helper {id} takes more than {MaxArguments} arguments");
-        // Conditions and addresses become plain registers first: materialising them later could clobber r1-r5.
         if (_owner.ProgramType is { } type && !Diagnostics.HelperAvailability.Allows(type, id))
             throw Error("EBPF074", $"helper {HelperName(id)} (#{id}) is not available to {type} programs: the kernel refuses the program; use another program type, or another way to the same information");
         if (!PacketSafeHelpers.Contains(id)) _owner.PacketPointersInvalidated = true;
+        // Conditions become plain registers first: materialising them later could clobber r1-r5.
         var ready = arguments.Select(a => a.Kind == OperandKind.Condition ? Operand.InRegister(_b.SetCondition(a), typeof(bool), false, true) : a).ToList();
         for (var i = 0; i < ready.Count; i++)
             _b.MoveInto(i + 1, ready[i]);
