@@ -46,6 +46,13 @@ public sealed class BpfObjectFile
 
     public DataSection? FindDataSection(string name) => DataSections.FirstOrDefault(d => d.Name == name);
 
+    private Logs.LogSiteTable? _logSites;
+
+    /// <summary>The log lines of the object's programs (its .ebpf.logs section), empty when it has none.</summary>
+    public Logs.LogSiteTable LogSites => _logSites ??= Elf.FindSection(Logs.LogSiteTable.SectionName) is { } section
+        ? Logs.LogSiteTable.Parse(section.Data.Span, Source)
+        : new Logs.LogSiteTable([]);
+
     public static BpfObjectFile Read(string path)
     {
         byte[] bytes;

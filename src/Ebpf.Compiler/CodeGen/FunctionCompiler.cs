@@ -30,7 +30,7 @@ public static class FunctionCompiler
     /// helpers it may call.
     /// </summary>
     public static CompiledFunction Compile(AssemblyInput input, MethodBase method, IReadOnlyDictionary<string, MapInfo>? maps = null, bool directPacketAccess = false, Type? verdict = null,
-        Ebpf.BpfProgramType? programType = null)
+        Ebpf.BpfProgramType? programType = null, LogLines? logs = null)
     {
         var name = $"{method.DeclaringType?.Name}.{method.Name}";
         if (!method.IsStatic)
@@ -39,7 +39,7 @@ public static class FunctionCompiler
         var packetViews = true;
         for (var attempt = 0; ; attempt++)
         {
-            var lowering = new FunctionLowering(input, method.Name, maps ?? new Dictionary<string, MapInfo>(), escaped, directPacketAccess, packetViews) { ProgramType = programType };
+            var lowering = new FunctionLowering(input, method.Name, maps ?? new Dictionary<string, MapInfo>(), escaped, directPacketAccess, packetViews) { ProgramType = programType, Logs = logs };
             lowering.MapsOf(method.DeclaringType!);
             lowering.CallChain.Push(method);
             try
@@ -63,7 +63,8 @@ public static class FunctionCompiler
             ZeroLiveIns(function);
             MarkLoops(function);
             var frame = RegisterAllocator.Allocate(function, message => new CompilerException(input.LocationOf(Handle(method), 0), "EBPF013", $"{message} (in {name})"));
-            return Emitter.Emit(function, frame);
+            logs?.Sites.AddRange(lowering.LogSites);
+            return Emitter.Emit(function, frame) with { LogSites = lowering.LogSites };
         }
     }
 

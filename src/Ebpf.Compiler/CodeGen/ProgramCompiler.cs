@@ -48,12 +48,13 @@ public static class ProgramCompiler
         AddGlobals(programs, builder, types);
         var count = 0;
         var sources = new SourceFiles();
+        var logs = new LogLines();
         foreach (var method in programs.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic))
         {
             if (method.GetCustomAttribute<ProgramAttribute>(inherit: true) is not { } program)
                 continue;
             var compiled = FunctionCompiler.Compile(input, method, maps, DirectPacketAccess(program.Section), program.ReturnType,
-                Ebpf.Object.Sections.SectionTable.TryResolve(program.Section, out var section, out _) ? section!.ProgramType : null);
+                Ebpf.Object.Sections.SectionTable.TryResolve(program.Section, out var section, out _) ? section!.ProgramType : null, logs);
             builder.AddProgram(program.Section, new FunctionDefinition(method.Name, compiled.Instructions)
             {
                 ProtoTypeId = types.Prototype(method),
@@ -67,6 +68,7 @@ public static class ProgramCompiler
         }
         if (count == 0)
             throw new CompilerException($"{programs.FullName} has no method with a program attribute such as [CgroupSkb(CgroupSkbDirection.Egress)]");
+        AddLogs(logs, builder, types);
         return builder.Build();
     }
 
@@ -78,6 +80,18 @@ public static class ProgramCompiler
             var bytes = GlobalVariables.InitialValue(field);
             builder.AddVariable(GlobalVariables.SectionOf(field, bytes), field.Name, types.Of(field.FieldType), bytes);
         }
+    }
+
+    /// <summary>
+    /// What log lines need when a program has any: their ring buffer, the minimum level in .rodata (Trace until user space
+    /// sets it before load), and the site table.
+    /// </summary>
+    private static void AddLogs(LogLines logs, BpfObjectBuilder builder, ClrBtf types)
+    {
+        if (logs.Sites.Count == 0) return;
+        builder.AddMap(new MapDefinition(logs.Map.Name, BpfMapType.Ringbuf, (uint)logs.Map.MaxEntries));
+        builder.AddVariable(".rodata", Ebpf.Object.Logs.LogSiteTable.LevelVariable, types.Of(typeof(uint)), new byte[4]);
+        builder.LogSites.AddRange(logs.Sites);
     }
 
     /// <summary>The key and value types of a hash-like or array map (an array's key is its uint index); null where a map has none.</summary>

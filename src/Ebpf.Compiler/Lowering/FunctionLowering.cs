@@ -23,8 +23,18 @@ internal sealed class FunctionLowering
         _maps = maps;
         _escaped = escaped;
         _directPacketAccess = directPacketAccess;
+        Name = name;
         Builder = new FunctionBuilder(name, (code, message) => new CompilerException(Builder!.Location, code, message));
     }
+
+    /// <summary>The function's (program's) name.</summary>
+    public string Name { get; }
+
+    /// <summary>Where log lines go, shared by the object's programs; null compiles a function alone, with no log map.</summary>
+    public LogLines? Logs { get; init; }
+
+    /// <summary>The log sites this lowering wrote; they join <see cref="Logs"/> when the function is done.</summary>
+    public List<Ebpf.Object.Logs.LogSite> LogSites { get; } = [];
 
     public FunctionBuilder Builder { get; }
 

@@ -18,6 +18,7 @@ public sealed partial class MethodLowering
         switch (kind)
         {
             case IntrinsicKind.PacketLoad: PacketLoad(callee); return;
+            case IntrinsicKind.Log: LogCall(callee); return;
             case IntrinsicKind.MapContainsKey:
             {
                 var args = PopArguments(callee);

@@ -196,6 +196,11 @@ public sealed partial class MethodLowering
     {
         var ctor = _owner.ResolveMethod(_method, token);
         var type = ctor.DeclaringType!;
+        if (IsLogMessage(type))
+        {
+            NewLogMessage((ConstructorInfo)ctor);
+            return;
+        }
         if (!type.IsValueType)
             throw Error("EBPF003", $"new {type.Name}(...) allocates; BPF programs cannot allocate: use a struct, a local or a map");
         var count = ctor.GetParameters().Length;

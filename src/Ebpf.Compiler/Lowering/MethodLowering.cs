@@ -92,6 +92,8 @@ public sealed partial class MethodLowering
             slot.Pointer = PointerKind.Context;
             return slot;
         }
+        if (IsLogMessage(type))
+            return slot; // built by BeginLog
         if (localIndex >= 0 && !escapes && !Layout.IsScalar(type) && _owner.PacketViews && IsPacketView(localIndex))
         {
             slot.PacketView = true;

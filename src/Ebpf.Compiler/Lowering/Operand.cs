@@ -132,5 +132,8 @@ public sealed class LocalSlot(string name, Type type)
     /// <summary>An inlined method's parameter that stands for the caller's operand (never written by the callee).</summary>
     public Operand? Bound { get; set; }
 
+    /// <summary>A LogMessage local: the record its line is built in (it has no register or frame slot of its own).</summary>
+    internal MethodLowering.LogRecord? Log { get; set; }
+
     public override string ToString() => Name;
 }

@@ -36,10 +36,16 @@ public enum IntrinsicKind
     ByteSwap,
     /// <summary>Division or modulo with BPF's semantics: x / 0 == 0, x % 0 == x; signed forms use cpu v4 sdiv/smod.</summary>
     Division,
+    /// <summary>
+    /// <see cref="Log"/> and <see cref="LogMessage{TLevel}"/>: the message's values stored into a frame record behind an 8-byte
+    /// header (the log site id), sent with bpf_ringbuf_output (130) to the "ebpf_logs" map, the whole guarded by the minimum
+    /// level in .rodata (ebpf_log_level), which the verifier knows; the template goes to the object's .ebpf.logs section.
+    /// </summary>
+    Log,
 }
 
 /// <summary>Marks a member the compiler lowers to a fixed instruction sequence, described by <see cref="Kind"/>.</summary>
-[AttributeUsage(AttributeTargets.Method | AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
+[AttributeUsage(AttributeTargets.Method | AttributeTargets.Constructor | AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
 public sealed class IntrinsicAttribute(IntrinsicKind kind) : Attribute
 {
     public IntrinsicKind Kind { get; } = kind;

@@ -2,7 +2,7 @@ namespace Ebpf.Kernel;
 
 /// <summary>
 /// What the helpers of <see cref="Bpf"/> answer when a program runs as plain .NET: a settable clock, a deterministic random
-/// source, the current task's ids, and the captured <c>bpf_trace_printk</c> output. Each test may install its own with
+/// source, the current task's ids, the captured <c>bpf_trace_printk</c> output and the lines logged with <see cref="Log"/>. Each test may install its own with
 /// <see cref="Use"/> (it flows with the async context, so parallel tests do not see each other's); otherwise
 /// <see cref="Default"/> answers.
 /// </summary>
@@ -10,6 +10,7 @@ public sealed class ManagedKernel
 {
     private static readonly AsyncLocal<ManagedKernel?> s_current = new();
     private readonly List<string> _trace = new();
+    private readonly List<LogEntry> _logs = new();
     private ulong _random;
 
     public ManagedKernel(ulong randomSeed = 0x2545F4914F6CDD1D) => Seed(randomSeed);
@@ -91,5 +92,24 @@ public sealed class ManagedKernel
     internal void AddTrace(string line)
     {
         lock (_trace) _trace.Add(line);
+    }
+
+    /// <summary>Lines below this level are not logged: what user space sets before load with BpfLoadOptions.MinimumLogLevel.</summary>
+    public BpfLogLevel MinimumLogLevel { get; set; } = BpfLogLevel.Trace;
+
+    /// <summary>Lines written with <see cref="Log"/>, oldest first.</summary>
+    public IReadOnlyList<LogEntry> Logs
+    {
+        get { lock (_logs) return _logs.ToArray(); }
+    }
+
+    public void ClearLogs()
+    {
+        lock (_logs) _logs.Clear();
+    }
+
+    internal void AddLog(LogEntry entry)
+    {
+        lock (_logs) _logs.Add(entry);
     }
 }

@@ -38,6 +38,8 @@ public sealed partial class BpfObjectBuilder
         using (BtfSpec.Parse(btf)) { } // validates every type reference before anything is written
         plan.AddSection(new SectionPlan(".BTF", SectionProgBits, 0, 4) { Data = btf });
         plan.AddSection(new SectionPlan(".BTF.ext", SectionProgBits, 0, 4) { Data = ext.ToBytes() });
+        if (LogSites.Count > 0)
+            plan.AddSection(new SectionPlan(Logs.LogSiteTable.SectionName, SectionProgBits, 0, 1) { Data = new Logs.LogSiteTable(LogSites).ToBytes() });
 
         _built = ElfEmitter.Write(plan);
         return (byte[])_built.Clone();

@@ -37,6 +37,9 @@ public sealed partial class BpfObjectBuilder
     /// <summary>Contents of the <c>version</c> section, which only very old kernels read; null writes none.</summary>
     public uint? KernelVersion { get; set; }
 
+    /// <summary>The programs' log lines, written to the non-allocated .ebpf.logs section when there are any.</summary>
+    public List<Logs.LogSite> LogSites { get; } = [];
+
     /// <summary>Name of the FILE symbol (the source file), as clang writes one; null writes none.</summary>
     public string? SourceFileName { get; set; }
 

@@ -1,0 +1,49 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace Ebpf.Kernel;
+
+/// <summary>
+/// The interpolated string of a <see cref="Log"/> call: C# builds it from the line's literal parts and values. Compiled, the
+/// literal parts become the object's log site table (user space formats them) and only the values travel, packed into one
+/// ring buffer record; a level below the minimum set before load skips it all. Managed, it builds a <see cref="LogEntry"/>.
+/// Values are integers, bool, char and enums.
+/// </summary>
+[InterpolatedStringHandler]
+public ref struct LogMessage<TLevel> where TLevel : struct, ILogLevel
+{
+    private readonly StringBuilder? _template;
+    private readonly StringBuilder? _message;
+    private readonly List<KeyValuePair<string, object>>? _values;
+
+    [Intrinsic(IntrinsicKind.Log)]
+    public LogMessage(int literalLength, int formattedCount, out bool enabled)
+    {
+        enabled = TLevel.Level >= ManagedKernel.Current.MinimumLogLevel && TLevel.Level != BpfLogLevel.None;
+        if (!enabled) return;
+        _template = new StringBuilder(literalLength + 16 * formattedCount);
+        _message = new StringBuilder(literalLength + 8 * formattedCount);
+        _values = new List<KeyValuePair<string, object>>(formattedCount);
+    }
+
+    [Intrinsic(IntrinsicKind.Log)]
+    public void AppendLiteral(string text)
+    {
+        _template?.Append(LogTemplate.Literal(text));
+        _message?.Append(text);
+    }
+
+    [Intrinsic(IntrinsicKind.Log)]
+    public void AppendFormatted<T>(T value, string? format = null, [CallerArgumentExpression(nameof(value))] string name = "") where T : unmanaged
+    {
+        if (_values is null) return;
+        var key = LogTemplate.ValueName(name, _values.Count, _values.Select(v => v.Key).ToList());
+        _template!.Append(LogTemplate.Hole(key, format));
+        _message!.Append(value is IFormattable f ? f.ToString(format, CultureInfo.InvariantCulture) : value.ToString());
+        _values.Add(new(key, value));
+    }
+
+    internal readonly LogEntry? Finish(string file, int line, string member) =>
+        _values is null ? null : new LogEntry(TLevel.Level, _template!.ToString(), _message!.ToString(), _values, file, line, member);
+}
