@@ -1,0 +1,195 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+
+namespace Ebpf;
+
+/// <summary>
+/// What the ring buffer and perf event readers share: waiting (Poll, WaitAsync), the typed stream
+/// (ReadAllAsync) and the channel bridge. A reader has one consumer at a time (one thread calling Consume,
+/// TryRead, Poll, or one ReadAllAsync loop or channel); <see cref="Dispose"/> may come from any thread.
+/// <para>
+/// Dispose during a wait: <see cref="Poll"/> and <see cref="WaitAsync"/> throw <see cref="ObjectDisposedException"/>;
+/// <see cref="ReadAllAsync{TEvent}"/> ends (the loop leaves normally) and the channel of
+/// <see cref="ReadToChannel{TEvent}"/> completes. Every descriptor and mapping is gone when Dispose returns.
+/// </para>
+/// </summary>
+public abstract class BpfEventReader : IDisposable
+{
+    /// <summary>Events ReadAllAsync copies out of the rings per batch before it yields them one by one.</summary>
+    private const int BatchSize = 256;
+
+    private protected BpfEventReader(string description)
+    {
+        Description = description;
+        Waiter = new EventWaiter(description, HasData);
+    }
+
+    private protected EventWaiter Waiter { get; }
+
+    /// <summary>"RingBufferReader for map 'events'": how errors name this reader.</summary>
+    public string Description { get; }
+
+    private protected bool IsDisposed => Waiter.IsDisposed;
+
+    /// <summary>Calls <paramref name="handler"/> for every record available now, without waiting; returns how many.</summary>
+    public abstract int Consume(RecordHandler handler);
+
+    /// <summary>
+    /// The next record without copying it, or false when none is available now. The span points into the ring;
+    /// the reader moves past the record (letting the kernel reuse its space) on the next TryRead, Consume, Poll or
+    /// WaitAsync, so it stays valid until then.
+    /// </summary>
+    public abstract bool TryRead(out ReadOnlySpan<byte> record);
+
+    /// <summary>Moves past a record TryRead handed out, and says whether a record is available now.</summary>
+    private protected abstract bool ReleaseAndCheck();
+
+    /// <summary>Whether a ring holds unread bytes now (the wait thread asks while the consumer awaits).</summary>
+    private protected abstract bool HasData();
+
+    /// <summary>
+    /// Consumes up to buffer.Length records, copying the first sizeof(TEvent) bytes of each into the buffer; the
+    /// length of a record shorter than that comes back in ShortLength (it is consumed, not copied).
+    /// </summary>
+    private protected abstract void Drain<TEvent>(ref EventCopier<TEvent> copier, int max) where TEvent : unmanaged;
+
+    /// <summary>
+    /// Consumes what is available; when nothing is, waits up to <paramref name="timeout"/> for records and consumes
+    /// them. Returns the number of records handled, 0 when the timeout passed. ObjectDisposedException when the reader
+    /// is disposed during the wait.
+    /// </summary>
+    public int Poll(RecordHandler handler, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        int n = Consume(handler);
+        if (n > 0) return n;
+        long start = Environment.TickCount64;
+        while (true)
+        {
+            TimeSpan left = timeout == Timeout.InfiniteTimeSpan ? timeout : timeout - TimeSpan.FromMilliseconds(Environment.TickCount64 - start);
+            if (left != Timeout.InfiniteTimeSpan && left < TimeSpan.Zero) left = TimeSpan.Zero;
+            bool ready = Waiter.Wait(left);
+            n = Consume(handler);
+            // A wake-up can bring only discarded records (or a record still being written): wait again in the time left.
+            if (n > 0 || (!ready && left != Timeout.InfiniteTimeSpan) || left == TimeSpan.Zero) return n;
+        }
+    }
+
+    /// <summary>
+    /// Completes when a record is available: at once when one is there already. ObjectDisposedException when the
+    /// reader is disposed before or during the wait; OperationCanceledException on cancellation.
+    /// </summary>
+    public ValueTask WaitAsync(CancellationToken cancellationToken = default)
+    {
+        if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled(cancellationToken);
+        ObjectDisposedException.ThrowIf(IsDisposed, Description);
+        if (ReleaseAndCheck()) return default;
+        return new ValueTask(WaitCoreAsync(cancellationToken));
+    }
+
+    private async Task WaitCoreAsync(CancellationToken cancellationToken)
+    {
+        if (!await Waiter.WaitAsync(cancellationToken).ConfigureAwait(false))
+            throw new ObjectDisposedException(Description);
+    }
+
+    /// <summary>
+    /// The records as a stream of <typeparamref name="TEvent"/> (each record's first sizeof(TEvent) bytes; a shorter
+    /// record throws a <see cref="BpfException"/> naming the map and both sizes). Records already in the ring are
+    /// copied out in batches without awaiting; the loop awaits only when the ring is empty. Ends when the reader is
+    /// disposed; OperationCanceledException on cancellation.
+    /// </summary>
+    public async IAsyncEnumerable<TEvent> ReadAllAsync<TEvent>([EnumeratorCancellation] CancellationToken cancellationToken = default)
+        where TEvent : unmanaged
+    {
+        var buffer = new TEvent[BatchSize];
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (IsDisposed) yield break;
+            var copier = new EventCopier<TEvent>(buffer);
+            try
+            {
+                Drain(ref copier, buffer.Length);
+            }
+            catch (ObjectDisposedException) when (IsDisposed)
+            {
+                yield break;
+            }
+            int n = copier.Count;
+            for (int i = 0; i < n; i++) yield return buffer[i];
+            if (copier.ShortLength >= 0) throw ShortRecord<TEvent>(copier.ShortLength, copier.ShortSource);
+            if (n > 0) continue; // more may be waiting: drain again before awaiting
+            bool ready;
+            try
+            {
+                ready = ReleaseAndCheck() || await Waiter.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException) when (IsDisposed)
+            {
+                yield break;
+            }
+            if (!ready) yield break;
+        }
+    }
+
+    /// <summary>
+    /// Reads the records as <typeparamref name="TEvent"/> on a background task into a bounded channel, for
+    /// consumers on other threads. When the channel is full the task waits (the ring then fills and the kernel
+    /// drops records, as it would with a slow consumer). The channel completes when the reader is disposed or
+    /// <paramref name="cancellationToken"/> fires, and completes with the exception when reading fails (a record
+    /// shorter than TEvent). The reader belongs to the channel's task while it runs.
+    /// </summary>
+    public ChannelReader<TEvent> ReadToChannel<TEvent>(int capacity = 4096, CancellationToken cancellationToken = default) where TEvent : unmanaged
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        ObjectDisposedException.ThrowIf(IsDisposed, Description);
+        var channel = Channel.CreateBounded<TEvent>(new BoundedChannelOptions(capacity)
+        {
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _ = Task.Run(() => PumpAsync(channel.Writer, cancellationToken), CancellationToken.None);
+        return channel.Reader;
+    }
+
+    private async Task PumpAsync<TEvent>(ChannelWriter<TEvent> writer, CancellationToken cancellationToken) where TEvent : unmanaged
+    {
+        try
+        {
+            await foreach (var item in ReadAllAsync<TEvent>(cancellationToken).ConfigureAwait(false))
+                if (!writer.TryWrite(item))
+                    await writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+            writer.TryComplete();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            writer.TryComplete();
+        }
+        catch (Exception e)
+        {
+            writer.TryComplete(e);
+        }
+    }
+
+    /// <summary>Names where a record came from in messages: "map 'events'", "map 'events' (CPU 1)".</summary>
+    private protected abstract string SourceName(int source);
+
+    /// <summary>The exception for a record shorter than TEvent.</summary>
+    private protected BpfException ShortRecord<TEvent>(int length, int source) where TEvent : unmanaged =>
+        new($"{GetType().Name} for {SourceName(source)}: a record of {length} bytes is shorter than {MapChecks.TypeName(typeof(TEvent))} ({Unsafe.SizeOf<TEvent>()} bytes). " +
+            "Read a type no larger than the smallest record the program writes, or use Consume/TryRead for records of varying size.");
+
+    /// <summary>Stops waits (they end as documented above), then removes every descriptor and mapping of the reader.</summary>
+    public void Dispose()
+    {
+        Waiter.Dispose();
+        Close();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the rings; called after the waiter is stopped.</summary>
+    private protected abstract void Close();
+
+    public override string ToString() => Description;
+}

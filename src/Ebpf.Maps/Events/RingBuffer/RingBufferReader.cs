@@ -1,0 +1,224 @@
+using System.Runtime.CompilerServices;
+using Ebpf.Native;
+
+namespace Ebpf;
+
+/// <summary>
+/// Reads BPF_MAP_TYPE_RINGBUF maps (<c>bpf.Maps["events"].AsRingBuffer()</c>), one or several (<see cref="Add"/>),
+/// as libbpf's ring_buffer does: the rings are mapped into this process and records are read where the kernel wrote
+/// them. Busy records (still being written) stop a ring's consumer until they are committed; discarded ones are
+/// skipped. The consumer position is published (release) after each record, so the kernel can reuse its space.
+/// <para>
+/// Paths: <see cref="Consume{THandler}(ref THandler)"/> with a struct handler allocates nothing and can be inlined;
+/// <see cref="Consume(RecordHandler)"/> takes a delegate; <see cref="BpfEventReader.TryRead"/> hands out one record
+/// at a time without copying; <see cref="BpfEventReader.Poll"/>, <see cref="BpfEventReader.WaitAsync"/>,
+/// <see cref="BpfEventReader.ReadAllAsync{TEvent}"/> and <see cref="BpfEventReader.ReadToChannel{TEvent}"/> wait.
+/// A handler's exception leaves its record unconsumed: the next call delivers it again.
+/// </para>
+/// </summary>
+public sealed unsafe class RingBufferReader : BpfEventReader
+{
+    private RingBufferRing[] _rings = [];
+    private readonly List<BpfMap> _maps = [];
+
+    // The record TryRead handed out last: its ring and the consumer position past it, published on the next call.
+    private RingBufferRing? _held;
+    private ulong _heldEnd;
+    private int _nextRing;
+
+    internal RingBufferReader(BpfMap map) : base($"RingBufferReader for map '{map.Name}'")
+    {
+        try
+        {
+            Add(map);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The maps this reader reads, in the order they were added.</summary>
+    public IReadOnlyList<BpfMap> Maps => _maps;
+
+    /// <summary>Adds another ring buffer map (as libbpf's ring_buffer__add): Consume, Poll and the waits then cover it too.</summary>
+    public void Add(BpfMap map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        ObjectDisposedException.ThrowIf(IsDisposed, Description);
+        MapChecks.Kind(map, "AsRingBuffer", BpfMapType.Ringbuf);
+        foreach (var m in _maps)
+            if (ReferenceEquals(m, map)) throw new BpfException($"{Description}: map '{map.Name}' is already being read; add each ring once.");
+        var mapping = RingBufferMapping.Create(map.Fd);
+        try
+        {
+            Waiter.Add(map.Fd, (ulong)_rings.Length, $"ring buffer map '{map.Name}'");
+        }
+        catch
+        {
+            mapping.Dispose();
+            throw;
+        }
+        _rings = [.. _rings, new RingBufferRing(map, mapping)];
+        _maps.Add(map);
+    }
+
+    /// <summary>Bytes waiting in the rings (records not yet consumed, including ones being written or discarded).</summary>
+    public long AvailableBytes
+    {
+        get
+        {
+            long total = 0;
+            foreach (var ring in _rings)
+            {
+                using var use = new MappingUse(ring.Mapping);
+                total += ring.Available;
+            }
+            return total;
+        }
+    }
+
+    public override int Consume(RecordHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        var adapter = new DelegateHandler(handler);
+        return Consume(ref adapter);
+    }
+
+    /// <summary>
+    /// Calls <paramref name="handler"/> for every record available now, in each ring's order, without waiting;
+    /// returns how many. The struct handler is called directly (no delegate, no allocation).
+    /// </summary>
+    public int Consume<THandler>(ref THandler handler) where THandler : struct, IRecordHandler
+    {
+        ReleaseHeld();
+        int total = 0;
+        foreach (var ring in _rings)
+        {
+            using var use = new MappingUse(ring.Mapping);
+            total += ConsumeRing(ring, ref handler, int.MaxValue);
+        }
+        return total;
+    }
+
+    private protected override void Drain<TEvent>(ref EventCopier<TEvent> copier, int max)
+    {
+        ReleaseHeld();
+        var rings = _rings;
+        for (int i = 0; i < rings.Length && copier.Count < max; i++)
+        {
+            copier.Source = i;
+            using var use = new MappingUse(rings[i].Mapping);
+            ConsumeRing(rings[i], ref copier, max - copier.Count);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ConsumeRing<THandler>(RingBufferRing ring, ref THandler handler, int max) where THandler : struct, IRecordHandler
+    {
+        byte* data = ring.Data;
+        ulong mask = ring.Mask;
+        ulong* consumerPosition = ring.Mapping.ConsumerPosition;
+        ulong* producerPosition = ring.Mapping.ProducerPosition;
+        ulong consumer = ring.Consumer;
+        int count = 0;
+        while (count < max)
+        {
+            // Acquire: the records up to the producer position are visible once the position is.
+            ulong producer = Volatile.Read(ref *producerPosition);
+            if (consumer >= producer) break;
+            do
+            {
+                uint* header = (uint*)(data + (consumer & mask));
+                uint length = Volatile.Read(ref *header); // acquire: the record's bytes are complete once BUSY is clear
+                if ((length & RingBufferRing.BusyBit) != 0)
+                {
+                    ring.Consumer = consumer;
+                    return count;
+                }
+                ulong next = consumer + RingBufferRing.Advance(length);
+                if ((length & RingBufferRing.DiscardBit) == 0)
+                {
+                    // The data area is mapped twice, so a record that wraps the end is contiguous here.
+                    handler.OnRecord(new ReadOnlySpan<byte>(header + 2, (int)(length & ~(RingBufferRing.BusyBit | RingBufferRing.DiscardBit))));
+                    count++;
+                }
+                consumer = next;
+                ring.Consumer = consumer;
+                Volatile.Write(ref *consumerPosition, consumer); // release: the kernel may reuse the space now
+            }
+            while (consumer < producer && count < max);
+        }
+        return count;
+    }
+
+    public override bool TryRead(out ReadOnlySpan<byte> record)
+    {
+        ReleaseHeld();
+        var rings = _rings;
+        // Start after the ring that gave the last record, so one busy ring cannot starve the others.
+        for (int k = 0; k < rings.Length; k++)
+        {
+            int i = (_nextRing + k) % rings.Length;
+            var ring = rings[i];
+            using var use = new MappingUse(ring.Mapping);
+            ulong producer = Volatile.Read(ref *ring.Mapping.ProducerPosition);
+            while (ring.Consumer < producer)
+            {
+                uint* header = (uint*)(ring.Data + (ring.Consumer & ring.Mask));
+                uint length = Volatile.Read(ref *header);
+                if ((length & RingBufferRing.BusyBit) != 0) break;
+                ulong next = ring.Consumer + RingBufferRing.Advance(length);
+                if ((length & RingBufferRing.DiscardBit) != 0)
+                {
+                    ring.Consumer = next;
+                    Volatile.Write(ref *ring.Mapping.ConsumerPosition, next);
+                    continue;
+                }
+                record = new ReadOnlySpan<byte>(header + 2, (int)(length & ~(RingBufferRing.BusyBit | RingBufferRing.DiscardBit)));
+                _held = ring;
+                _heldEnd = next;
+                _nextRing = i;
+                return true;
+            }
+        }
+        record = default;
+        return false;
+    }
+
+    private protected override bool ReleaseAndCheck()
+    {
+        ReleaseHeld();
+        return HasData();
+    }
+
+    private protected override bool HasData()
+    {
+        foreach (var ring in _rings)
+        {
+            using var use = new MappingUse(ring.Mapping);
+            if (ring.Available > 0) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Publishes the consumer position past the record TryRead handed out last.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ReleaseHeld()
+    {
+        var ring = _held;
+        if (ring is null) return;
+        _held = null;
+        using var use = new MappingUse(ring.Mapping);
+        ring.Consumer = _heldEnd;
+        Volatile.Write(ref *ring.Mapping.ConsumerPosition, _heldEnd);
+    }
+
+    private protected override string SourceName(int source) => $"map '{_maps[source].Name}'";
+
+    private protected override void Close()
+    {
+        foreach (var ring in _rings) ring.Mapping.Dispose();
+    }
+}

@@ -1,0 +1,27 @@
+using System.Runtime.InteropServices;
+
+namespace Ebpf.Native;
+
+/// <summary>
+/// struct perf_event_attr up to config2 and beyond (PERF_ATTR_SIZE_VER7, 128 bytes); the fields the readers set
+/// are named, the rest stay zero, which the kernel reads as "not used".
+/// </summary>
+[StructLayout(LayoutKind.Explicit, Size = Size)]
+internal struct PerfEventAttr
+{
+    public const int Size = 128;
+
+    [FieldOffset(0)] public uint Type;
+    [FieldOffset(4)] public uint AttrSize;
+    [FieldOffset(8)] public ulong Config;
+    [FieldOffset(16)] public ulong SamplePeriod;
+    [FieldOffset(24)] public ulong SampleType;
+    [FieldOffset(32)] public ulong ReadFormat;
+    [FieldOffset(40)] public ulong Flags;          // the bit fields: disabled (bit 0), ..., watermark (bit 14)
+    [FieldOffset(48)] public uint WakeupEventsOrWatermark;
+
+    public const uint PERF_TYPE_SOFTWARE = 1;
+    public const ulong PERF_COUNT_SW_BPF_OUTPUT = 10;
+    public const ulong PERF_SAMPLE_RAW = 1 << 10;
+    public const ulong FlagDisabled = 1 << 0, FlagWatermark = 1 << 14;
+}
