@@ -29,6 +29,13 @@ public sealed class BpfLoadOptions
     internal Dictionary<string, byte[]> Variables { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
+    /// The lowest level of the lines C# programs log with <c>Log.Information($"...")</c> and the like (not the verifier's
+    /// <see cref="LogLevel"/>): lines below it are dead code to the verifier, which removes them, so they cost nothing.
+    /// Null keeps the object's default (every level). Objects without log lines ignore it.
+    /// </summary>
+    public Microsoft.Extensions.Logging.LogLevel? MinimumLogLevel { get; set; }
+
+    /// <summary>
     /// Sets a global variable (.rodata, .data or .bss) before load: constants in .rodata are then
     /// seen by the verifier, which can prune dead branches. The size of T must equal the variable's.
     /// </summary>

@@ -237,7 +237,8 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
             var value = (byte[])data.InitialValue.Clone();
             foreach (var v in data.Variables)
             {
-                if (!options.Variables.TryGetValue(v.Name, out var bytes))
+                var bytes = options.Variables.GetValueOrDefault(v.Name) ?? LogLevelValue(data, v.Name);
+                if (bytes is null)
                     continue;
                 if (bytes.Length != v.Size)
                     throw new BpfLoadException($"variable '{v.Name}' in {data.Name} is {v.Size} bytes, but the value set for it is {bytes.Length} bytes; pass a value of the variable's type");
@@ -265,6 +266,12 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
                 throw new BpfLoadException($"{spec.Source} has no global variable '{name}' to set; it has: " +
                     string.Join(", ", spec.DataSections.SelectMany(d => d.Variables).Select(v => v.Name)));
     }
+
+    /// <summary>The minimum level of programs' log lines, for the .rodata variable the compiler writes with them.</summary>
+    private byte[]? LogLevelValue(DataSection data, string variable) =>
+        options.MinimumLogLevel is { } level && data.Kind == DataSectionKind.ReadOnly && variable == Ebpf.Object.Logs.LogSiteTable.LevelVariable
+            ? BitConverter.GetBytes((uint)level)
+            : null;
 
     private void FillInitializers()
     {

@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Logging;
+
+namespace Ebpf;
+
+/// <summary>
+/// Hands the lines an object's programs log to Microsoft.Extensions.Logging as they come, on a task of its own: each with its
+/// level, an EventId (the site id, named by the program), and the record as structured state (template values, code.* and
+/// "{OriginalFormat}"), so console, JSON or OpenTelemetry providers show them as any .NET log line. Dispose stops it.
+/// </summary>
+public sealed class BpfLogForwarder : IDisposable, IAsyncDisposable
+{
+    private readonly BpfLogReader _reader;
+    private readonly Func<BpfLogRecord, ILogger> _loggerFor;
+    private readonly Func<LogLevel, bool> _enabled;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _run;
+    private long _forwarded;
+
+    internal BpfLogForwarder(BpfLogReader reader, Func<BpfLogRecord, ILogger> loggerFor, Func<LogLevel, bool> enabled)
+    {
+        _reader = reader;
+        _loggerFor = loggerFor;
+        _enabled = enabled;
+        _run = Task.Run(RunAsync);
+    }
+
+    /// <summary>Lines handed to loggers so far.</summary>
+    public long Forwarded => Interlocked.Read(ref _forwarded);
+
+    /// <summary>Records that could not be decoded (see <see cref="BpfLogReader.LastError"/>).</summary>
+    public long Errors => _reader.Errors;
+
+    /// <summary>Hands over the lines waiting now, at once (the task does it too; this is for tests and for shutdown).</summary>
+    public int Flush() => _reader.Consume(Forward, _enabled);
+
+    private async Task RunAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                await _reader.WaitAsync(_stop.Token).ConfigureAwait(false);
+                Flush();
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested) { }
+        catch (ObjectDisposedException) when (_stop.IsCancellationRequested) { }
+    }
+
+    private void Forward(BpfLogRecord line)
+    {
+        _loggerFor(line).Log(line.Level, new EventId((int)line.SiteId, line.Program), line, null, static (state, _) => state.Message);
+        Interlocked.Increment(ref _forwarded);
+    }
+
+    public void Dispose()
+    {
+        if (_stop.IsCancellationRequested) return;
+        _stop.Cancel();
+        try { _run.Wait(); } catch (AggregateException) { }
+        Flush(); // what came before the stop
+        _reader.Dispose();
+        _stop.Dispose();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

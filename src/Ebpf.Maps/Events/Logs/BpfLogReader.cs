@@ -1,0 +1,74 @@
+using System.Runtime.CompilerServices;
+using Ebpf.Object.Logs;
+using Microsoft.Extensions.Logging;
+
+namespace Ebpf;
+
+/// <summary>
+/// Reads the lines an object's C# programs log (its "ebpf_logs" ring buffer) and decodes them with the object's log site table.
+/// Disposing closes the reader; the object keeps the map. Made by <see cref="BpfLogExtensions.OpenLogs"/>.
+/// </summary>
+public sealed class BpfLogReader : IDisposable
+{
+    private readonly RingBufferReader? _ring;
+    private readonly LogDecoder? _decoder;
+    private long _errors;
+
+    internal BpfLogReader(BpfObject bpf)
+    {
+        var sites = bpf.Spec.LogSites;
+        if (sites.Sites.Count == 0) return; // nothing logs: a reader that never has a line
+        if (!bpf.Maps.TryGet(LogSiteTable.MapName, out var map))
+            throw new BpfException($"{bpf.Spec.Source} has log lines but no '{LogSiteTable.MapName}' map; load the whole object (BpfLoadOptions.Programs does not drop maps)");
+        _ring = map.AsRingBuffer();
+        _decoder = new LogDecoder(sites, LogSiteTable.MapName);
+    }
+
+    /// <summary>Records that could not be decoded (another object's records in a shared map, a damaged table).</summary>
+    public long Errors => Interlocked.Read(ref _errors);
+
+    /// <summary>The last decoding error, for a message.</summary>
+    public BpfException? LastError { get; private set; }
+
+    /// <summary>Hands every line there is now to <paramref name="handler"/>; returns how many.</summary>
+    public int Consume(Action<BpfLogRecord> handler, Func<LogLevel, bool>? enabled = null)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        if (_ring is null) return 0;
+        var count = 0;
+        _ring.Consume(record =>
+        {
+            try
+            {
+                if (enabled is not null && _decoder!.LevelOf(record) is { } level && !enabled(level)) return;
+                handler(_decoder!.Decode(record));
+                count++;
+            }
+            catch (BpfException e)
+            {
+                Interlocked.Increment(ref _errors);
+                LastError = e;
+            }
+        });
+        return count;
+    }
+
+    /// <summary>Completes when lines are waiting; never, for an object without log lines (until cancelled).</summary>
+    public ValueTask WaitAsync(CancellationToken cancellationToken = default) =>
+        _ring?.WaitAsync(cancellationToken) ?? new ValueTask(Task.Delay(Timeout.Infinite, cancellationToken));
+
+    /// <summary>Every line as it comes, until cancelled.</summary>
+    public async IAsyncEnumerable<BpfLogRecord> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var batch = new List<BpfLogRecord>();
+        while (true)
+        {
+            await WaitAsync(cancellationToken).ConfigureAwait(false);
+            Consume(batch.Add);
+            foreach (var line in batch) yield return line;
+            batch.Clear();
+        }
+    }
+
+    public void Dispose() => _ring?.Dispose();
+}
