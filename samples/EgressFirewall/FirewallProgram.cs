@@ -5,7 +5,7 @@ namespace EgressFirewall;
 
 /// <summary>
 /// The kernel side of the egress firewall: drops what a cgroup's sockets send to blocked IPv4/IPv6 addresses or destination
-/// ports, and counts it. <c>dotnet build</c> compiles it to BPF and embeds the object; <c>BpfObject.Load&lt;FirewallProgram&gt;()</c> loads it.
+/// ports, counts it, and logs each drop (user space prints the lines through ILogger). <c>dotnet build</c> compiles it to BPF and embeds the object; <c>BpfObject.Load&lt;FirewallProgram&gt;()</c> loads it.
 /// </summary>
 [License("GPL")]
 public sealed class FirewallProgram
@@ -32,7 +32,10 @@ public sealed class FirewallProgram
             if (!skb.TryLoad(0, out IPv4Header ip))
                 return Verdict(pass: true); // too short to judge: not ours to drop
             if (Hit(ref BlockedV4.Lookup(ip.Destination)))
+            {
+                Log.Warning($"dropped {skb.Length} bytes to blocked address {ip.Destination:ipv4}");
                 return Verdict(pass: false);
+            }
             port = DestinationPort(skb, ip.Protocol, ip.HeaderLength);
         }
         else if (skb.Protocol == EtherType.IPv6)
@@ -40,11 +43,17 @@ public sealed class FirewallProgram
             if (!skb.TryLoad(0, out IPv6Header ip6))
                 return Verdict(pass: true);
             if (Hit(ref BlockedV6.Lookup(ip6.Destination)))
+            {
+                Log.Warning($"dropped {skb.Length} bytes to a blocked IPv6 address");
                 return Verdict(pass: false);
+            }
             port = DestinationPort(skb, ip6.NextHeader, 40); // extension headers are not followed
         }
         if (port != 0 && Hit(ref BlockedPorts.Lookup(port)))
+        {
+            Log.Warning($"dropped {skb.Length} bytes to blocked port {port}");
             return Verdict(pass: false);
+        }
         return Verdict(pass: true);
     }
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Ebpf;
 using EgressFirewall;
+using Microsoft.Extensions.Logging;
 using IPv6Address = Ebpf.Kernel.IPv6Address; // the kernel side's key type; the rest of Ebpf.Kernel would shadow user-side names
 
 // Egress firewall: drops what the processes of one cgroup send to blocked addresses or ports, and counts it.
@@ -22,6 +23,8 @@ if (demo)
 try
 {
     using var bpf = BpfObject.Load<FirewallProgram>(); // the object dotnet build compiled from FirewallProgram.cs and embedded
+    using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
+    using var logs = bpf.ForwardLogs(loggers); // the program's Log.Warning lines, one per drop
     foreach (var address in addresses)
         Block(bpf, address);
     foreach (var port in ports)
@@ -45,6 +48,7 @@ try
             Console.WriteLine($"passed {Verdicts(bpf, FirewallProgram.PassedSlot)}, dropped {Verdicts(bpf, FirewallProgram.DroppedSlot)}");
         }
     }
+    logs.Flush();
     Console.WriteLine($"passed {Verdicts(bpf, FirewallProgram.PassedSlot)} packets, dropped {Verdicts(bpf, FirewallProgram.DroppedSlot)}");
     return 0;
 }

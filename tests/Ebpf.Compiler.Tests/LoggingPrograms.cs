@@ -15,7 +15,8 @@ public static class LoggingPrograms
         var protocol = (Transport)(length & 0x3);
         short delta = (short)(1000 - (int)length);
         var big = length > 600;
-        Log.Trace($"trace {length}");
+        var address = 0x0002_00C0u | (length & 0xff) << 24; // 192.0.2.x in network byte order
+        Log.Trace($"trace {length} to {address:ipv4}");
         Log.Debug($"debug {length:x} {delta}");
         Log.Information($"packet of {length} bytes, protocol {protocol}, big={big}, delta={delta}");
         Log.Warning($"wide {(ulong)length * 3_000_000_000UL} {-(long)length} {(byte)length} {(sbyte)length} {(ushort)length} {'c'}");

@@ -8,7 +8,8 @@ namespace Ebpf.Kernel;
 /// The interpolated string of a <see cref="Log"/> call: C# builds it from the line's literal parts and values. Compiled, the
 /// literal parts become the object's log site table (user space formats them) and only the values travel, packed into one
 /// ring buffer record; a level below the minimum set before load skips it all. Managed, it builds a <see cref="LogEntry"/>.
-/// Values are integers, bool, char and enums.
+/// Values are integers, bool, char and enums, with .NET format strings (<c>{port:x4}</c>); <c>{address:ipv4}</c> shows a uint
+/// that holds an IPv4 address as the header does (network byte order) as 192.0.2.1.
 /// </summary>
 [InterpolatedStringHandler]
 public ref struct LogMessage<TLevel> where TLevel : struct, ILogLevel
@@ -40,7 +41,8 @@ public ref struct LogMessage<TLevel> where TLevel : struct, ILogLevel
         if (_values is null) return;
         var key = LogTemplate.ValueName(name, _values.Count, _values.Select(v => v.Key).ToList());
         _template!.Append(LogTemplate.Hole(key, format));
-        _message!.Append(value is IFormattable f ? f.ToString(format, CultureInfo.InvariantCulture) : value.ToString());
+        _message!.Append(format == LogTemplate.IPv4Format && value is uint address ? LogTemplate.FormatIPv4(address)
+            : value is IFormattable f ? f.ToString(format, CultureInfo.InvariantCulture) : value.ToString());
         _values.Add(new(key, value));
     }
 

@@ -29,4 +29,10 @@ public static class LogTemplate
 
     private static bool IsIdentifier(string s) =>
         s.Length > 0 && (char.IsLetter(s[0]) || s[0] is '_' or '@') && s.Skip(1).All(c => char.IsLetterOrDigit(c) || c == '_');
+
+    /// <summary>The format that shows a uint holding an IPv4 address in network byte order (as IPv4Header.Destination) as 192.0.2.1.</summary>
+    public const string IPv4Format = "ipv4";
+
+    public static string FormatIPv4(uint networkOrder) =>
+        $"{networkOrder & 0xff}.{(networkOrder >> 8) & 0xff}.{(networkOrder >> 16) & 0xff}.{networkOrder >> 24}";
 }

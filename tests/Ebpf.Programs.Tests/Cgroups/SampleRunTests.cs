@@ -45,5 +45,8 @@ public class SampleRunTests
         var sends = Regex.Matches(output, @"send to (\S+)\s+port (\d+): (\w+)").Select(m => $"{m.Groups[1].Value}:{m.Groups[2].Value} {m.Groups[3].Value}");
         Assert.Equal(["127.0.0.1:9998 sent", "127.0.0.2:9998 blocked", "127.0.0.1:9999 blocked", "::1:9998 sent", "::1:9999 blocked"], sends);
         Assert.Contains("passed 2 packets, dropped 3", output); // one datagram per send: nothing else in the cgroup sends
+        // Each drop is a line the C# program logged in the kernel, printed by the console logger with its category.
+        Assert.Matches(@"warn: Ebpf\.Programs\.Filter\[\d+\] dropped \d+ bytes to blocked address 127\.0\.0\.2", output);
+        Assert.Equal(2, Regex.Matches(output, @"dropped \d+ bytes to blocked port 9999").Count);
     }
 }

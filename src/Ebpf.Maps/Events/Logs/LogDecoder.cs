@@ -35,7 +35,9 @@ internal sealed class LogDecoder(LogSiteTable table, string mapName)
             var raw = ReadRaw(record.Slice(v.Offset, v.Size), v.Kind == LogValueKind.Signed || v.Kind == LogValueKind.Enum && v.Signed);
             var value = Value(v, raw);
             values[i] = new(v.Name, value);
-            arguments[i] = v.Kind == LogValueKind.Enum && !IsNamedFormat(v.Format) ? Value(v with { Kind = v.Signed ? LogValueKind.Signed : LogValueKind.Unsigned }, raw) : value;
+            arguments[i] = v.Format == IPv4Format && value is uint address ? new System.Net.IPAddress(address).ToString()
+                : v.Kind == LogValueKind.Enum && !IsNamedFormat(v.Format) ? Value(v with { Kind = v.Signed ? LogValueKind.Signed : LogValueKind.Unsigned }, raw)
+                : value;
         }
         var message = string.Format(CultureInfo.InvariantCulture, site.Format, arguments);
         return new BpfLogRecord(id, spec.Program, (LogLevel)spec.Level, spec.Template, message, values, spec.File, spec.Line, spec.Member);
@@ -80,6 +82,9 @@ internal sealed class LogDecoder(LogSiteTable table, string mapName)
         return v.Signed ? raw.ToString(CultureInfo.InvariantCulture) : ((ulong)raw & (v.Size == 8 ? ulong.MaxValue : (1UL << (8 * v.Size)) - 1)).ToString(CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The kernel-side library's format for a uint IPv4 address in network byte order.</summary>
+    private const string IPv4Format = "ipv4";
+
     private static bool IsNamedFormat(string? format) => string.IsNullOrEmpty(format) || format is "G" or "g" or "F" or "f";
 
     /// <summary>"blocked {Address} port {Port:x}" to "blocked {0} port {1:x}"; doubled braces stay as they are.</summary>
@@ -99,7 +104,8 @@ internal sealed class LogDecoder(LogSiteTable table, string mapName)
             {
                 var end = template.IndexOf('}', i);
                 var colon = template.IndexOf(':', i, end - i);
-                result.Append('{').Append(hole++).Append(colon < 0 ? "" : template[colon..end]).Append('}');
+                var format = colon < 0 ? "" : template[colon..end];
+                result.Append('{').Append(hole++).Append(format == ":" + IPv4Format ? "" : format).Append('}'); // formatted before
                 i = end;
             }
             else
