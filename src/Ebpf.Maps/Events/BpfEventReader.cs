@@ -96,40 +96,126 @@ public abstract class BpfEventReader : IDisposable
     /// <summary>
     /// The records as a stream of <typeparamref name="TEvent"/> (each record's first sizeof(TEvent) bytes; a shorter
     /// record throws a <see cref="BpfException"/> naming the map and both sizes). Records already in the ring are
-    /// copied out in batches without awaiting; the loop awaits only when the ring is empty. Ends when the reader is
-    /// disposed; OperationCanceledException on cancellation.
+    /// copied out in batches without awaiting, and MoveNextAsync completes synchronously while a batch lasts; the
+    /// stream awaits only when the rings are empty. Ends when the reader is disposed; OperationCanceledException on
+    /// cancellation.
     /// </summary>
-    public async IAsyncEnumerable<TEvent> ReadAllAsync<TEvent>([EnumeratorCancellation] CancellationToken cancellationToken = default)
-        where TEvent : unmanaged
+    public IAsyncEnumerable<TEvent> ReadAllAsync<TEvent>(CancellationToken cancellationToken = default) where TEvent : unmanaged
     {
-        var buffer = new TEvent[BatchSize];
-        while (true)
+        ObjectDisposedException.ThrowIf(IsDisposed, Description);
+        return new EventStream<TEvent>(this, cancellationToken);
+    }
+
+    private sealed class EventStream<TEvent>(BpfEventReader reader, CancellationToken token) : IAsyncEnumerable<TEvent> where TEvent : unmanaged
+    {
+        public IAsyncEnumerator<TEvent> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
+            new EventEnumerator<TEvent>(reader, token, cancellationToken);
+    }
+
+    /// <summary>
+    /// Written by hand rather than as an async iterator: a compiler-generated MoveNextAsync costs a state machine
+    /// step per item, this one an index increment while the batch lasts.
+    /// </summary>
+    private sealed class EventEnumerator<TEvent> : IAsyncEnumerator<TEvent> where TEvent : unmanaged
+    {
+        private readonly BpfEventReader _reader;
+        private readonly TEvent[] _buffer = new TEvent[BatchSize];
+        private readonly CancellationTokenSource? _linked;
+        private readonly CancellationToken _token;
+        private int _index, _count;
+        private BpfException? _afterBatch; // a short record found behind good ones: thrown once they are out
+        private bool _ended;
+
+        public EventEnumerator(BpfEventReader reader, CancellationToken first, CancellationToken second)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (IsDisposed) yield break;
-            var copier = new EventCopier<TEvent>(buffer);
+            _reader = reader;
+            if (first.CanBeCanceled && second.CanBeCanceled && first != second)
+            {
+                _linked = CancellationTokenSource.CreateLinkedTokenSource(first, second);
+                _token = _linked.Token;
+            }
+            else _token = first.CanBeCanceled ? first : second;
+        }
+
+        public TEvent Current => _buffer[_index - 1];
+
+        public ValueTask<bool> MoveNextAsync()
+        {
+            if (_index < _count)
+            {
+                _index++;
+                return new ValueTask<bool>(true);
+            }
+            if (TryFill()) return new ValueTask<bool>(true);
+            return _ended ? new ValueTask<bool>(false) : new ValueTask<bool>(WaitAndFillAsync());
+        }
+
+        /// <summary>Copies the next batch out of the rings; false when they are empty or the reader is disposed (then _ended).</summary>
+        private bool TryFill()
+        {
+            if (_afterBatch is { } pending)
+            {
+                _afterBatch = null;
+                throw pending;
+            }
+            _token.ThrowIfCancellationRequested();
+            if (_ended || _reader.IsDisposed)
+            {
+                _ended = true;
+                return false;
+            }
+            var copier = new EventCopier<TEvent>(_buffer);
             try
             {
-                Drain(ref copier, buffer.Length);
+                _reader.Drain(ref copier, _buffer.Length);
             }
-            catch (ObjectDisposedException) when (IsDisposed)
+            catch (ObjectDisposedException) when (_reader.IsDisposed)
             {
-                yield break;
+                _ended = true;
+                return false;
             }
-            int n = copier.Count;
-            for (int i = 0; i < n; i++) yield return buffer[i];
-            if (copier.ShortLength >= 0) throw ShortRecord<TEvent>(copier.ShortLength, copier.ShortSource);
-            if (n > 0) continue; // more may be waiting: drain again before awaiting
-            bool ready;
-            try
+            _count = copier.Count;
+            _index = 0;
+            if (copier.ShortLength >= 0)
             {
-                ready = ReleaseAndCheck() || await Waiter.WaitAsync(cancellationToken).ConfigureAwait(false);
+                var error = _reader.ShortRecord<TEvent>(copier.ShortLength, copier.ShortSource);
+                if (_count == 0) throw error;
+                _afterBatch = error;
             }
-            catch (ObjectDisposedException) when (IsDisposed)
+            if (_count == 0) return false;
+            _index = 1;
+            return true;
+        }
+
+        private async Task<bool> WaitAndFillAsync()
+        {
+            while (true)
             {
-                yield break;
+                bool ready;
+                try
+                {
+                    // A record can be there without a wake-up (one still being written, or written since the check).
+                    ready = _reader.ReleaseAndCheck() || await _reader.Waiter.WaitAsync(_token).ConfigureAwait(false);
+                }
+                catch (ObjectDisposedException) when (_reader.IsDisposed)
+                {
+                    ready = false;
+                }
+                if (!ready)
+                {
+                    _ended = true;
+                    return false;
+                }
+                if (TryFill()) return true;
+                if (_ended) return false;
             }
-            if (!ready) yield break;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            _ended = true;
+            _linked?.Dispose();
+            return default;
         }
     }
 
