@@ -82,7 +82,7 @@ public abstract class BpfEventReader : IDisposable
     public ValueTask WaitAsync(CancellationToken cancellationToken = default)
     {
         if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled(cancellationToken);
-        ObjectDisposedException.ThrowIf(IsDisposed, Description);
+        if (IsDisposed) throw new ObjectDisposedException(Description);
         if (ReleaseAndCheck()) return default;
         return new ValueTask(WaitCoreAsync(cancellationToken));
     }
@@ -102,7 +102,7 @@ public abstract class BpfEventReader : IDisposable
     /// </summary>
     public IAsyncEnumerable<TEvent> ReadAllAsync<TEvent>(CancellationToken cancellationToken = default) where TEvent : unmanaged
     {
-        ObjectDisposedException.ThrowIf(IsDisposed, Description);
+        if (IsDisposed) throw new ObjectDisposedException(Description);
         return new EventStream<TEvent>(this, cancellationToken);
     }
 
@@ -229,7 +229,7 @@ public abstract class BpfEventReader : IDisposable
     public ChannelReader<TEvent> ReadToChannel<TEvent>(int capacity = 4096, CancellationToken cancellationToken = default) where TEvent : unmanaged
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        ObjectDisposedException.ThrowIf(IsDisposed, Description);
+        if (IsDisposed) throw new ObjectDisposedException(Description);
         var channel = Channel.CreateBounded<TEvent>(new BoundedChannelOptions(capacity)
         {
             SingleWriter = true,

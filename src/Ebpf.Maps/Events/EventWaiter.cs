@@ -60,28 +60,61 @@ internal sealed class EventWaiter : IDisposable
         if (limit < -1) throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "Pass a non-negative timeout or Timeout.InfiniteTimeSpan.");
         long start = Environment.TickCount64;
         Span<EpollEvent> events = stackalloc EpollEvent[8];
-        while (true)
+        // Hold the eventfd open while waiting: closed by a concurrent Dispose, it would leave the epoll set before
+        // this thread collects its wake-up, and epoll_wait would sleep on.
+        bool held = false;
+        try
         {
-            ObjectDisposedException.ThrowIf(_disposed, _owner);
-            int remaining = limit < 0 ? -1 : (int)Math.Clamp(limit - (Environment.TickCount64 - start), 0, int.MaxValue);
-            int n;
-            try
+            _wake.DangerousAddRef(ref held);
+        }
+        catch (ObjectDisposedException)
+        {
+            throw Disposed();
+        }
+        try
+        {
+            while (true)
             {
-                n = _epoll.Wait(events, remaining);
+                if (_disposed) throw Disposed();
+                int remaining = limit < 0 ? -1 : (int)Math.Clamp(limit - (Environment.TickCount64 - start), 0, int.MaxValue);
+                int n;
+                try
+                {
+                    n = _epoll.Wait(events, remaining);
+                }
+                catch (ObjectDisposedException)
+                {
+                    throw Disposed();
+                }
+                bool ready = false, woken = false;
+                for (int i = 0; i < n; i++)
+                {
+                    if (events[i].Data == WakeToken) woken = true;
+                    else ready = true;
+                }
+                if (_disposed) throw Disposed();
+                if (woken) ResetWake(); // a stale wake-up of a cancelled asynchronous wait
+                if (ready && _hasData()) return true;
+                if (remaining == 0 || (n == 0 && limit >= 0 && Environment.TickCount64 - start >= limit)) return false;
             }
-            catch (ObjectDisposedException)
-            {
-                throw new ObjectDisposedException(_owner);
-            }
-            bool ready = false;
-            for (int i = 0; i < n; i++)
-            {
-                if (events[i].Data == WakeToken) _wake.Reset();   // a stale wake-up of a cancelled asynchronous wait
-                else ready = true;
-            }
-            ObjectDisposedException.ThrowIf(_disposed, _owner);
-            if (ready && _hasData()) return true;
-            if (remaining == 0 || (n == 0 && limit >= 0 && Environment.TickCount64 - start >= limit)) return false;
+        }
+        finally
+        {
+            if (held) _wake.DangerousRelease();
+        }
+    }
+
+    private ObjectDisposedException Disposed() => new(_owner);
+
+    private void ResetWake()
+    {
+        try
+        {
+            _wake.Reset();
+        }
+        catch (ObjectDisposedException)
+        {
+            throw Disposed();
         }
     }
 
@@ -160,11 +193,23 @@ internal sealed class EventWaiter : IDisposable
                 source.TrySetException(e);
                 continue;
             }
-            bool ready = false;
+            bool ready = false, woken = false;
             for (int i = 0; i < n; i++)
             {
-                if (events[i].Data == WakeToken) _wake.Reset();
+                if (events[i].Data == WakeToken) woken = true;
                 else ready = true;
+            }
+            if (_disposed) break;
+            if (woken)
+            {
+                try
+                {
+                    _wake.Reset();
+                }
+                catch (ObjectDisposedException)
+                {
+                    break;
+                }
             }
             if (ready)
             {

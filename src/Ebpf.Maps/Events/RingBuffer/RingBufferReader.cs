@@ -46,7 +46,7 @@ public sealed unsafe class RingBufferReader : BpfEventReader
     public void Add(BpfMap map)
     {
         ArgumentNullException.ThrowIfNull(map);
-        ObjectDisposedException.ThrowIf(IsDisposed, Description);
+        if (IsDisposed) throw new ObjectDisposedException(Description);
         MapChecks.Kind(map, "AsRingBuffer", BpfMapType.Ringbuf);
         foreach (var m in _maps)
             if (ReferenceEquals(m, map)) throw new BpfException($"{Description}: map '{map.Name}' is already being read; add each ring once.");
