@@ -18,6 +18,7 @@ public static class Program
         root.Subcommands.Add(ProgCommand.Create(stdout, stderr));
         root.Subcommands.Add(MapCommand.Create(stdout, stderr));
         root.Subcommands.Add(LinkCommand.Create(stdout, stderr));
+        root.Subcommands.Add(EventsCommand.Create(stdout, stderr));
         root.Subcommands.Add(AttachCommand.Create(stdout, stderr));
         root.Subcommands.Add(DetachCommand.Create(stdout, stderr));
         root.Subcommands.Add(CgroupCommand.Create(stdout, stderr));

@@ -5,7 +5,7 @@ using Ebpf.Object.Btf;
 
 namespace Ebpf.Cli.Commands;
 
-/// <summary><c>ebpf inspect FILE</c>: programs, maps, global data and a BTF summary of an object.</summary>
+/// <summary><c>ebpf inspect FILE</c>: programs, maps, global data, the log lines of C# programs and a BTF summary of an object.</summary>
 internal static class InspectCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
@@ -65,6 +65,17 @@ internal static class InspectCommand
                 data.Add("", "", "", v.Name, v.Offset, v.Size, v.Type ?? "");
         }
         if (data.Count == 0) w.WriteLine("  (none)"); else data.Write(w);
+
+        if (summary.LogLines.Count > 0 || summary.LogLinesError is not null)
+        {
+            w.WriteLine();
+            w.WriteLine("log lines:");
+            var logs = new Table("ID", "PROGRAM", "LEVEL", "SOURCE", "TEMPLATE");
+            foreach (var l in summary.LogLines)
+                logs.Add(l.Id, l.Program, l.Level, l.File.Length == 0 ? "-" : $"{Path.GetFileName(l.File)}:{l.Line}", l.Template);
+            if (logs.Count > 0) logs.Write(w);
+            if (summary.LogLinesError is { } error) w.WriteLine($"  ! {error}");
+        }
 
         w.WriteLine();
         if (summary.Btf is { } btf)

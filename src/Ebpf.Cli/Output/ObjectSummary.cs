@@ -8,13 +8,16 @@ namespace Ebpf.Cli.Output;
 internal sealed record ObjectSummary(
     string Object, string License, uint? KernelVersion,
     IReadOnlyList<ObjectSummary.Program> Programs, IReadOnlyList<ObjectSummary.Program> Subprograms,
-    IReadOnlyList<ObjectSummary.Map> Maps, IReadOnlyList<ObjectSummary.Data> GlobalData, ObjectSummary.BtfInfo? Btf)
+    IReadOnlyList<ObjectSummary.Map> Maps, IReadOnlyList<ObjectSummary.Data> GlobalData, ObjectSummary.BtfInfo? Btf,
+    IReadOnlyList<ObjectSummary.LogLine> LogLines, string? LogLinesError)
 {
     public sealed record Program(string Name, string Section, string? ProgramType, string? ExpectedAttachType, string? AttachTarget, int Instructions, IReadOnlyList<string> Calls, string? Error);
     public sealed record Map(string Name, string Type, uint KeySize, uint ValueSize, uint MaxEntries, uint Flags, string Style, string? KeyType, string? ValueType, string Notes);
     public sealed record Variable(string Name, long Offset, long Size, string? Type);
     public sealed record Data(string Section, string Kind, long Size, IReadOnlyList<Variable> Variables);
     public sealed record BtfInfo(int Types, IReadOnlyDictionary<string, int> Kinds, int FuncInfos, int LineInfos, int CoreRelocations);
+    /// <summary>A Log.X($"...") line of a C# program (the object's .ebpf.logs section). Level is LogLevel's name: "trace" ... "critical".</summary>
+    public sealed record LogLine(uint Id, string Program, string Level, string Template, string File, int Line);
 
     public static ObjectSummary From(BpfObjectFile obj)
     {
@@ -38,8 +41,29 @@ internal sealed record ObjectSummary(
             var ext = obj.Programs.Concat(obj.Subprograms).ToList();
             btfInfo = new BtfInfo(btf.Count - 1, kinds, ext.Sum(p => p.FuncInfos.Count), ext.Sum(p => p.LineInfos.Count), ext.Sum(p => p.CoreRelocations.Count));
         }
-        return new ObjectSummary(obj.Source, obj.License, obj.KernelVersion, programs, subprograms, maps, data, btfInfo);
+        var (logLines, logError) = ReadLogLines(obj);
+        return new ObjectSummary(obj.Source, obj.License, obj.KernelVersion, programs, subprograms, maps, data, btfInfo, logLines, logError);
     }
+
+    /// <summary>The object's log lines; a damaged table is shown as a problem of the object, like a bad section, not as a failure to inspect it.</summary>
+    private static (IReadOnlyList<LogLine>, string?) ReadLogLines(BpfObjectFile obj)
+    {
+        try
+        {
+            return (obj.LogSites.Sites.Select(s => new LogLine(s.Id, s.Program, LevelName(s.Level), s.Template, s.File, s.Line)).ToList(), null);
+        }
+        catch (InvalidObjectException e)
+        {
+            return ([], e.Message);
+        }
+    }
+
+    /// <summary>Microsoft.Extensions.Logging's LogLevel names for 0..5; another number prints as itself.</summary>
+    public static string LevelName(int level) => level switch
+    {
+        0 => "trace", 1 => "debug", 2 => "information", 3 => "warning", 4 => "error", 5 => "critical",
+        _ => level.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     private static string Notes(MapSpec m)
     {
