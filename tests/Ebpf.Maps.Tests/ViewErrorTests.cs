@@ -27,7 +27,7 @@ public class ViewErrorTests
         using var mim = BpfObject.Load(Fixtures.Path("map_in_map"));
         var r = Assert.Throws<BpfException>(() => mim.Maps["events"].AsQueue<uint>());
         Assert.Contains("map 'events' is a Ringbuf map", r.Message);
-        Assert.Contains("no typed view for this kind", r.Message);
+        Assert.Contains("use AsRingBuffer() instead", r.Message);
         Assert.Throws<BpfException>(() => mim.Maps["jump_table"].AsArrayOfMaps());
         Assert.Throws<BpfException>(() => mim.Maps["pinned_lru"].AsPerCpuHashMap<uint, ulong>());
     }
