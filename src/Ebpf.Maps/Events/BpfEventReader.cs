@@ -97,14 +97,11 @@ public abstract class BpfEventReader : IDisposable
     /// The records as a stream of <typeparamref name="TEvent"/> (each record's first sizeof(TEvent) bytes; a shorter
     /// record throws a <see cref="BpfException"/> naming the map and both sizes). Records already in the ring are
     /// copied out in batches without awaiting, and MoveNextAsync completes synchronously while a batch lasts; the
-    /// stream awaits only when the rings are empty. Ends when the reader is disposed; OperationCanceledException on
-    /// cancellation.
+    /// stream awaits only when the rings are empty. Ends when the reader is disposed (at once when it already is);
+    /// OperationCanceledException on cancellation.
     /// </summary>
-    public IAsyncEnumerable<TEvent> ReadAllAsync<TEvent>(CancellationToken cancellationToken = default) where TEvent : unmanaged
-    {
-        if (IsDisposed) throw new ObjectDisposedException(Description);
-        return new EventStream<TEvent>(this, cancellationToken);
-    }
+    public IAsyncEnumerable<TEvent> ReadAllAsync<TEvent>(CancellationToken cancellationToken = default) where TEvent : unmanaged =>
+        new EventStream<TEvent>(this, cancellationToken); // no disposed check here: a stream racing Dispose just ends
 
     private sealed class EventStream<TEvent>(BpfEventReader reader, CancellationToken token) : IAsyncEnumerable<TEvent> where TEvent : unmanaged
     {
@@ -222,14 +219,14 @@ public abstract class BpfEventReader : IDisposable
     /// <summary>
     /// Reads the records as <typeparamref name="TEvent"/> on a background task into a bounded channel, for
     /// consumers on other threads. When the channel is full the task waits (the ring then fills and the kernel
-    /// drops records, as it would with a slow consumer). The channel completes when the reader is disposed or
+    /// drops records, as it would with a slow consumer). The channel completes when the reader is disposed (at once
+    /// when it already is) or
     /// <paramref name="cancellationToken"/> fires, and completes with the exception when reading fails (a record
     /// shorter than TEvent). The reader belongs to the channel's task while it runs.
     /// </summary>
     public ChannelReader<TEvent> ReadToChannel<TEvent>(int capacity = 4096, CancellationToken cancellationToken = default) where TEvent : unmanaged
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        if (IsDisposed) throw new ObjectDisposedException(Description);
         var channel = Channel.CreateBounded<TEvent>(new BoundedChannelOptions(capacity)
         {
             SingleWriter = true,
