@@ -113,6 +113,21 @@ public class LoggingTests
         Assert.EndsWith("LoggingPrograms.cs", (string)state["code.filepath"]!);
     }
 
+    [KernelFact]
+    public void Lines_a_full_buffer_refuses_are_counted_and_reported()
+    {
+        using var bpf = BpfObject.Load(Object);
+        var logger = new ListLogger();
+        using var forwarder = bpf.ForwardLogs(logger);
+        const int runs = 5_000; // six lines each, about 1 MiB of records for a 256 KiB buffer
+        bpf.Programs[nameof(LoggingPrograms.Report)].TestRun(TestFrames.Ethernet(TestFrames.IPv4Packet(1003)), repeat: runs);
+        forwarder.Flush();
+        Assert.True(forwarder.Lost > 0);
+        Assert.True((ulong)(6 * runs) == (ulong)forwarder.Forwarded + forwarder.Lost, $"forwarded {forwarder.Forwarded}, lost {forwarder.Lost}, errors {forwarder.Errors}");
+        var warning = Assert.Single(logger.Lines, l => l.Level == LogLevel.Warning && l.EventId.Name is null);
+        Assert.StartsWith($"{forwarder.Lost} log lines of BPF programs were lost: the log buffer (262144 bytes) was full", warning.Message);
+    }
+
     private sealed class ListLogger : ILogger
     {
         public sealed record Line(LogLevel Level, EventId EventId, string Message, IReadOnlyList<KeyValuePair<string, object?>> State);

@@ -84,13 +84,14 @@ public static class ProgramCompiler
 
     /// <summary>
     /// What log lines need when a program has any: their ring buffer, the minimum level in .rodata (Trace until user space
-    /// sets it before load), and the site table.
+    /// sets it before load), the count of lines a full buffer refused in .bss, and the site table.
     /// </summary>
     private static void AddLogs(LogLines logs, BpfObjectBuilder builder, ClrBtf types)
     {
         if (logs.Sites.Count == 0) return;
         builder.AddMap(new MapDefinition(logs.Map.Name, BpfMapType.Ringbuf, (uint)logs.Map.MaxEntries));
         builder.AddVariable(".rodata", Ebpf.Object.Logs.LogSiteTable.LevelVariable, types.Of(typeof(uint)), new byte[4]);
+        builder.AddVariable(".bss", Ebpf.Object.Logs.LogSiteTable.LostVariable, types.Of(typeof(ulong)), new byte[8]);
         builder.LogSites.AddRange(logs.Sites);
     }
 

@@ -150,7 +150,7 @@ public sealed partial class MethodLowering
             .Select(f => new KeyValuePair<long, string>(f.GetRawConstantValue() is ulong u ? (long)u : System.Convert.ToInt64(f.GetRawConstantValue(), System.Globalization.CultureInfo.InvariantCulture), f.Name))
             .ToList();
 
-    /// <summary>Log.X(ref message): when enabled, the header (site id), zeros in the gaps, and bpf_ringbuf_output of the record.</summary>
+    /// <summary>Log.X(ref message): when enabled, the header (site id), zeros in the gaps, bpf_ringbuf_output of the record, and a count of refused lines.</summary>
     private void EndLog(LogRecord record, int line, string file, string member)
     {
         var logs = _owner.Logs!;
@@ -177,6 +177,14 @@ public sealed partial class MethodLowering
             i = end;
         }
         EmitHelperCall(RingBufferOutputHelper, [Operand.OfMap(logs.Map), Operand.Frame(record.FrameOffset, typeof(byte)), ConstantInt(record.Size), ConstantInt(0)]);
+        // A full buffer refuses the line: count it, so user space can say lines were lost rather than lose them silently.
+        var result = CallResult(typeof(long));
+        _b.JumpIf(JumpOp.Jeq, true, result.Reg, Operand.Constant(0, true), skip);
+        var lost = _b.NewVreg();
+        _b.Emit(new MachineInstr(Instruction.LoadImm64(0, 0), lost) { GlobalVariable = LogSiteTable.LostVariable });
+        var one = _b.NewVreg();
+        _b.LoadConstant(one, 1, wide: true);
+        _b.Emit(Instruction.Atomic(MemorySize.DW, AtomicOp.Add, 0, 0, 0), lost, one);
         _b.StartBlock(skip);
     }
 }

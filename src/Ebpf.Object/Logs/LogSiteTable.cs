@@ -18,6 +18,9 @@ public sealed class LogSiteTable
     /// <summary>The .rodata variable with the minimum level (u32, LogLevel numbering), set before load; the verifier prunes lines below it.</summary>
     public const string LevelVariable = "ebpf_log_level";
 
+    /// <summary>The .bss variable (u64) that counts lines the full ring buffer refused.</summary>
+    public const string LostVariable = "ebpf_logs_lost";
+
     /// <summary>Bytes before the values: the site id (u32) and 4 reserved bytes, so 8-byte values stay aligned.</summary>
     public const int HeaderSize = 8;
 

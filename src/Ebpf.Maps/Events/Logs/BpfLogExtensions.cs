@@ -24,7 +24,7 @@ public static class BpfLogExtensions
     public static BpfLogForwarder ForwardLogs(this BpfObject bpf, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(logger);
-        return new BpfLogForwarder(bpf.OpenLogs(), _ => logger, logger.IsEnabled);
+        return new BpfLogForwarder(bpf.OpenLogs(), _ => logger, logger.IsEnabled, logger);
     }
 
     /// <summary>Hands every log line to a logger of category "Ebpf.Programs.&lt;program&gt;" until the result is disposed.</summary>
@@ -41,6 +41,6 @@ public static class BpfLogExtensions
                 return logger;
             }
         }
-        return new BpfLogForwarder(bpf.OpenLogs(), line => For(line.Program), _ => true);
+        return new BpfLogForwarder(bpf.OpenLogs(), line => For(line.Program), _ => true, loggers.CreateLogger("Ebpf.Logs"));
     }
 }

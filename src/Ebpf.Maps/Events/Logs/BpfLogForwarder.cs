@@ -14,11 +14,15 @@ public sealed class BpfLogForwarder : IDisposable, IAsyncDisposable
     private readonly Func<LogLevel, bool> _enabled;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _run;
+    private readonly ILogger _self;
+    private readonly Lock _consuming = new(); // the forwarding task and Flush callers share one ring consumer
     private long _forwarded;
+    private ulong _lostReported;
 
-    internal BpfLogForwarder(BpfLogReader reader, Func<BpfLogRecord, ILogger> loggerFor, Func<LogLevel, bool> enabled)
+    internal BpfLogForwarder(BpfLogReader reader, Func<BpfLogRecord, ILogger> loggerFor, Func<LogLevel, bool> enabled, ILogger self)
     {
         _reader = reader;
+        _self = self;
         _loggerFor = loggerFor;
         _enabled = enabled;
         _run = Task.Run(RunAsync);
@@ -30,8 +34,28 @@ public sealed class BpfLogForwarder : IDisposable, IAsyncDisposable
     /// <summary>Records that could not be decoded (see <see cref="BpfLogReader.LastError"/>).</summary>
     public long Errors => _reader.Errors;
 
+    /// <summary>Lines the programs could not send (the log buffer was full); each new loss is also logged as a warning.</summary>
+    public ulong Lost => _reader.Lost;
+
     /// <summary>Hands over the lines waiting now, at once (the task does it too; this is for tests and for shutdown).</summary>
-    public int Flush() => _reader.Consume(Forward, _enabled);
+    public int Flush()
+    {
+        lock (_consuming)
+            return FlushLocked();
+    }
+
+    private int FlushLocked()
+    {
+        var count = _reader.Consume(Forward, _enabled);
+        var lost = _reader.Lost;
+        if (lost > _lostReported)
+        {
+            _self.LogWarning("{LostLines} log lines of BPF programs were lost: the log buffer ({BufferBytes} bytes) was full; read faster, log less, or raise BpfLoadOptions.MinimumLogLevel",
+                lost - _lostReported, _reader.BufferSize);
+            _lostReported = lost;
+        }
+        return count;
+    }
 
     private async Task RunAsync()
     {

@@ -12,6 +12,8 @@ public sealed class BpfLogReader : IDisposable
 {
     private readonly RingBufferReader? _ring;
     private readonly LogDecoder? _decoder;
+    private readonly BpfMap? _bss;
+    private readonly int _lostOffset;
     private long _errors;
 
     internal BpfLogReader(BpfObject bpf)
@@ -22,7 +24,31 @@ public sealed class BpfLogReader : IDisposable
             throw new BpfException($"{bpf.Spec.Source} has log lines but no '{LogSiteTable.MapName}' map; load the whole object (BpfLoadOptions.Programs does not drop maps)");
         _ring = map.AsRingBuffer();
         _decoder = new LogDecoder(sites, LogSiteTable.MapName);
+        if (bpf.Spec.FindDataSection(".bss") is { } bss && bss.Variables.FirstOrDefault(v => v.Name == LogSiteTable.LostVariable) is { } lost)
+        {
+            _bss = bpf.Maps[".bss"];
+            _lostOffset = (int)lost.Offset;
+        }
     }
+
+    /// <summary>
+    /// Lines the programs could not send because the log buffer was full (counted in the kernel): read the lines faster, log
+    /// fewer, or raise BpfLoadOptions.MinimumLogLevel.
+    /// </summary>
+    public ulong Lost
+    {
+        get
+        {
+            if (_bss is null) return 0;
+            Span<byte> key = stackalloc byte[4];
+            key.Clear();
+            var value = new byte[_bss.ValueSize];
+            return _bss.TryLookup(key, value) ? BitConverter.ToUInt64(value, _lostOffset) : 0;
+        }
+    }
+
+    /// <summary>Bytes of the log ring buffer (0 for an object without log lines).</summary>
+    public uint BufferSize => _ring?.Maps[0].MaxEntries ?? 0;
 
     /// <summary>Records that could not be decoded (another object's records in a shared map, a damaged table).</summary>
     public long Errors => Interlocked.Read(ref _errors);
