@@ -166,4 +166,16 @@ public static class BadPrograms
         public static uint Run(SkBuffContext skb) =>
             skb.GetCgroupId() == 1 ? 0u : skb.Length; // line 167: socket filters cannot call bpf_skb_cgroup_id
     }
+
+    [License("GPL")]
+    public static class LogsAStruct
+    {
+        [SocketFilter]
+        public static uint Run(SkBuffContext skb)
+        {
+            var address = skb.RemoteIPv6;
+            Log.Information($"to {address}"); // line 177: a struct is not a log value
+            return 0;
+        }
+    }
 }
