@@ -49,14 +49,22 @@ static Process StartTrafficInside(Cgroup cgroup, int seconds)
         import socket, sys, time
         a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); a.bind(('127.0.0.1', 0))
         b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); b.bind(('127.0.0.1', 0))
+        print('ready', flush=True)
         end = time.time() + float(sys.argv[1])
         while time.time() < end:
             for i in range(20):
                 a.sendto(b'x' * 100, b.getsockname()); b.recvfrom(2048)
             time.sleep(0.05)
         """;
-    var psi = new ProcessStartInfo("sh", ["-c", $"echo $$ > {cgroup.Path}/cgroup.procs && exec python3 -c \"$0\" \"$1\"", script, seconds.ToString()]);
-    return Process.Start(psi)!;
+    var psi = new ProcessStartInfo("sh", ["-c", $"echo $$ > {cgroup.Path}/cgroup.procs && exec python3 -c \"$0\" \"$1\"", script, seconds.ToString()])
+    {
+        RedirectStandardOutput = true,
+    };
+    var child = Process.Start(psi)!;
+    // The clock starts when traffic does: python may take a while to start on a busy machine.
+    if (!child.StandardOutput.ReadLineAsync().Wait(TimeSpan.FromSeconds(30)))
+        Console.Error.WriteLine("the traffic child did not start within 30 s; counting anyway");
+    return child;
 }
 
 string? ArgValue(string name)
