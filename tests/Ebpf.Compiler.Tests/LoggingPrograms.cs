@@ -22,7 +22,11 @@ public static class LoggingPrograms
         Log.Warning($"wide {(ulong)length * 3_000_000_000UL} {-(long)length} {(byte)length} {(sbyte)length} {(ushort)length} {'c'}");
         if (big)
             Log.Error($"big packet {length} {{escaped}}");
-        Log.Critical($"flags {(System.IO.FileAccess)(length & 3)} done");
+        Span<byte> name = stackalloc byte[8];
+        name[0] = (byte)'e';
+        name[1] = (byte)'b';
+        name[2] = (byte)('0' + length % 10);
+        Log.Critical($"flags {(System.IO.FileAccess)(length & 3)} done by {name}");
         return 0;
     }
 }

@@ -63,7 +63,7 @@ public class LoggingTests
         // Every kind of value made it: unsigned, signed, wide, bool, char, enums by name, [Flags] enums.
         Assert.Contains(decoded, d => d.Message == "packet of 1003 bytes, protocol Icmp, big=True, delta=-3");
         Assert.Contains(decoded, d => d.Message == "wide 3009000000000 -1003 235 -21 1003 c");
-        Assert.Contains(decoded, d => d.Message == "flags ReadWrite done");
+        Assert.Contains(decoded, d => d.Message == "flags ReadWrite done by eb3");
         Assert.Contains(decoded, d => d.Message == "trace 1003 to 192.0.2.235");
         Assert.Contains(decoded, d => d.Message == "big packet 601 {escaped}");
     }

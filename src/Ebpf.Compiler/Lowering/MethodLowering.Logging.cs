@@ -19,13 +19,18 @@ public sealed partial class MethodLowering
 {
     private const int RingBufferOutputHelper = 130;
 
+    /// <summary>Bytes a span value may take in a record (a command name is 16, a short path fits).</summary>
+    private const int MaxLogText = 64;
+
     /// <summary>A log line being built: its record in the frame and its site.</summary>
-    internal sealed class LogRecord(BpfLogLevel level, short frameOffset, int size)
+    internal sealed class LogRecord(BpfLogLevel level, short frameOffset)
     {
         public BpfLogLevel Level { get; } = level;
+        /// <summary>Where the record starts in the frame, which reserved room for the largest values the line may hold.</summary>
         public short FrameOffset { get; } = frameOffset;
-        public int Size { get; } = size;
         public int Offset { get; set; } = LogSiteTable.HeaderSize;
+        /// <summary>The bytes the record takes: its values, rounded up to 8.</summary>
+        public int Used => (Offset + 7) / 8 * 8;
         public StringBuilder Template { get; } = new();
         public List<LogValue> Values { get; } = [];
     }
@@ -55,7 +60,8 @@ public sealed partial class MethodLowering
                 record.Template.Append(LogTemplate.Literal(args[1].Text!));
                 return;
             case nameof(LogMessage<LogLevels.Trace>.AppendFormatted):
-                AppendLogValue(record, callee.GetGenericArguments()[0], args[1], args[2].Kind == OperandKind.String ? args[2].Text : null, args[3].Text ?? "");
+                AppendLogValue(record, callee.IsGenericMethod ? callee.GetGenericArguments()[0] : callee.GetParameters()[0].ParameterType, args[1],
+                    args[2].Kind == OperandKind.String ? args[2].Text : null, args[3].Text ?? "");
                 return;
             default:
                 EndLog(record, line: args[1].IsConstant ? (int)args[1].Value : 0, file: args[2].Text ?? "", member: args[3].Text ?? "");
@@ -88,12 +94,11 @@ public sealed partial class MethodLowering
     {
         if (_owner.Logs is null) throw Error("EBPF076", "log lines need an object to carry their templates: compile the program's class, not one function alone");
         var level = (BpfLogLevel)ctor.DeclaringType!.GetGenericArguments()[0].GetProperty(nameof(ILogLevel.Level))!.GetValue(null)!;
-        var size = (RecordLayoutSize() + 7) / 8 * 8;
-        local.Log = new LogRecord(level, _b.AllocateFrame(size), size);
+        local.Log = new LogRecord(level, _b.AllocateFrame(RecordLayoutSize()));
         StoreThrough(enabled, typeof(bool), LevelEnabled(level));
     }
 
-    /// <summary>Bytes of the record: the header, then each value of the line naturally aligned (the verifier wants aligned stack stores).</summary>
+    /// <summary>Bytes the record may take: the header, then each value of the line naturally aligned (the verifier wants aligned stack stores).</summary>
     private int RecordLayoutSize()
     {
         var offset = LogSiteTable.HeaderSize;
@@ -104,8 +109,9 @@ public sealed partial class MethodLowering
             if (callee.DeclaringType == typeof(Log)) return offset;
             if (IsLogMessage(callee.DeclaringType!) && callee.Name == nameof(LogMessage<LogLevels.Trace>.AppendFormatted))
             {
-                var size = Layout.SizeOf(callee.GetGenericArguments()[0]);
-                offset = (offset + size - 1) / size * size + size;
+                // A span's length is known only when its value is lowered: room for the most a record takes.
+                var size = callee.IsGenericMethod ? Layout.SizeOf(callee.GetGenericArguments()[0]) : MaxLogText;
+                offset = callee.IsGenericMethod ? (offset + size - 1) / size * size + size : offset + size;
             }
         }
         throw Error("EBPF076", "a LogMessage is built but never passed to Log.Trace/Debug/Information/Warning/Error/Critical");
@@ -122,10 +128,15 @@ public sealed partial class MethodLowering
 
     private void AppendLogValue(LogRecord record, Type type, Operand value, string? format, string expression)
     {
+        var name = LogTemplate.ValueName(expression, record.Values.Count, record.Values.Select(v => v.Name).ToList());
+        if (IsSpan(type))
+        {
+            AppendLogText(record, type, value, format, name);
+            return;
+        }
         var kind = LogValueKindOf(type) ?? throw Error("EBPF076", $"a log value of type {type.Name} cannot be sent; log integers, bool, char and enums (log a struct's fields one by one)");
         var size = Layout.SizeOf(type);
         record.Offset = (record.Offset + size - 1) / size * size;
-        var name = LogTemplate.ValueName(expression, record.Values.Count, record.Values.Select(v => v.Name).ToList());
         record.Template.Append(LogTemplate.Hole(name, format));
         StoreThrough(Operand.Frame((short)(record.FrameOffset + record.Offset), type), type, value);
         record.Values.Add(new LogValue
@@ -135,6 +146,18 @@ public sealed partial class MethodLowering
             Flags = type.IsEnum && type.IsDefined(typeof(FlagsAttribute)),
             Members = type.IsEnum ? EnumMembers(type) : null,
         });
+        record.Offset += size;
+    }
+
+    /// <summary>A byte span (stackalloc of a constant size): its bytes copied into the record, shown as UTF-8 text.</summary>
+    private void AppendLogText(LogRecord record, Type type, Operand span, string? format, string name)
+    {
+        var (pointer, size) = SpanArguments(span, type).ToArray() switch { [var p, var s] => (p, (int)s.Value), _ => throw new InvalidOperationException() };
+        if (size > MaxLogText)
+            throw Error("EBPF076", $"a log line sends at most {MaxLogText} bytes of a span, and '{name}' has {size}; log a smaller span");
+        record.Template.Append(LogTemplate.Hole(name, format));
+        _b.Copy(Vreg.Frame, (short)(record.FrameOffset + record.Offset), pointer.Reg, 0, size);
+        record.Values.Add(new LogValue { Name = name, Kind = LogValueKind.Text, Offset = record.Offset, Size = size, Format = format, Type = "Text" });
         record.Offset += size;
     }
 
@@ -158,25 +181,25 @@ public sealed partial class MethodLowering
         _owner.LogSites.Add(new LogSite
         {
             Id = id, Program = _owner.Name, Level = (int)record.Level, Template = record.Template.ToString(), Values = record.Values,
-            Size = record.Size, File = file, Line = line, Member = member,
+            Size = record.Used, File = file, Line = line, Member = member,
         });
         var skip = _b.Function.CreateBlock("log.skip");
         var enabled = LevelEnabled(record.Level);
         _b.JumpIf(JumpOps.Invert(enabled.Condition), enabled.ConditionWide, _b.Materialize(enabled.Left!), enabled.Right!, skip);
         _b.Store(4, Vreg.Frame, record.FrameOffset, ConstantInt(id));
-        var covered = new bool[record.Size];
+        var covered = new bool[record.Used];
         for (var i = 0; i < 8; i++) covered[i] = i < 4;
         foreach (var v in record.Values)
             for (var i = 0; i < v.Size; i++) covered[v.Offset + i] = true;
-        for (var i = 0; i < record.Size; i++)
+        for (var i = 0; i < record.Used; i++)
         {
             if (covered[i]) continue;
             var end = i;
-            while (end < record.Size && !covered[end]) end++;
+            while (end < record.Used && !covered[end]) end++;
             _b.Zero(Vreg.Frame, (short)(record.FrameOffset + i), end - i); // the verifier refuses reading stack bytes never written
             i = end;
         }
-        EmitHelperCall(RingBufferOutputHelper, [Operand.OfMap(logs.Map), Operand.Frame(record.FrameOffset, typeof(byte)), ConstantInt(record.Size), ConstantInt(0)]);
+        EmitHelperCall(RingBufferOutputHelper, [Operand.OfMap(logs.Map), Operand.Frame(record.FrameOffset, typeof(byte)), ConstantInt(record.Used), ConstantInt(0)]);
         // A full buffer refuses the line: count it, so user space can say lines were lost rather than lose them silently.
         var result = CallResult(typeof(long));
         _b.JumpIf(JumpOp.Jeq, true, result.Reg, Operand.Constant(0, true), skip);

@@ -9,6 +9,8 @@ public enum LogValueKind
     Char,
     /// <summary>An enum: <see cref="LogValue.Signed"/> and <see cref="LogValue.Members"/> say how to name it.</summary>
     Enum,
+    /// <summary>Bytes of a span, shown as UTF-8 text up to the first NUL.</summary>
+    Text,
 }
 
 /// <summary>One value of a log line: where its bytes sit in the record and how to read and format them.</summary>
@@ -19,7 +21,7 @@ public sealed record LogValue
     public required LogValueKind Kind { get; init; }
     /// <summary>Byte offset in the record, header included.</summary>
     public required int Offset { get; init; }
-    /// <summary>1, 2, 4 or 8.</summary>
+    /// <summary>1, 2, 4 or 8; for text, the span's length.</summary>
     public required int Size { get; init; }
     /// <summary>The .NET format string given in the hole ("x", "D5"), or null.</summary>
     public string? Format { get; init; }

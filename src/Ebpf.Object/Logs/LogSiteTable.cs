@@ -50,7 +50,7 @@ public sealed class LogSiteTable
             var sites = JsonSerializer.Deserialize<List<LogSite>>(bytes, Json) ?? [];
             foreach (var s in sites)
                 foreach (var v in s.Values)
-                    if (v.Offset < HeaderSize || v.Size is not (1 or 2 or 4 or 8) || v.Offset + v.Size > s.Size)
+                    if (v.Offset < HeaderSize || (v.Kind == LogValueKind.Text ? v.Size < 1 : v.Size is not (1 or 2 or 4 or 8)) || v.Offset + v.Size > s.Size)
                         throw new InvalidObjectException($"{source}: {SectionName}: value '{v.Name}' of log site {s.Id} lies outside its {s.Size}-byte record");
             return new LogSiteTable(sites);
         }

@@ -32,6 +32,14 @@ internal sealed class LogDecoder(LogSiteTable table, string mapName)
         for (var i = 0; i < values.Length; i++)
         {
             var v = spec.Values[i];
+            if (v.Kind == LogValueKind.Text)
+            {
+                var bytes = record.Slice(v.Offset, v.Size);
+                var end = bytes.IndexOf((byte)0);
+                arguments[i] = Encoding.UTF8.GetString(end < 0 ? bytes : bytes[..end]);
+                values[i] = new(v.Name, arguments[i]);
+                continue;
+            }
             var raw = ReadRaw(record.Slice(v.Offset, v.Size), v.Kind == LogValueKind.Signed || v.Kind == LogValueKind.Enum && v.Signed);
             var value = Value(v, raw);
             values[i] = new(v.Name, value);
@@ -51,7 +59,7 @@ internal sealed class LogDecoder(LogSiteTable table, string mapName)
         _ => BinaryPrimitives.ReadInt64LittleEndian(bytes),
     };
 
-    /// <summary>The value as the C# type it had: integers of their own type, bool, char; an enum as its member name(s).</summary>
+    /// <summary>The value as the C# type it had: integers of their own type, bool, char; an enum as its member name(s). (Text is read apart.)</summary>
     private static object Value(LogValue v, long raw) => v.Kind switch
     {
         LogValueKind.Boolean => raw != 0,
