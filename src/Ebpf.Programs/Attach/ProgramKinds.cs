@@ -1,7 +1,7 @@
 namespace Ebpf;
 
 /// <summary>Views of a loaded program by kind, each with the Attach overloads that kind has.</summary>
-public static class ProgramKinds
+public static partial class ProgramKinds
 {
     public static CgroupSkbProgram AsCgroupSkb(this BpfProgram program)
     {
@@ -32,6 +32,6 @@ public static class ProgramKinds
         return new CgroupProgram(program, type);
     }
 
-    private static BpfException WrongKind(BpfProgram program, string kind, string method) =>
+    internal static BpfException WrongKind(BpfProgram program, string kind, string method) =>
         new($"program '{program.Name}' is a {program.Type} program (section \"{program.SectionName}\"), not {kind}, so {method} does not apply");
 }
