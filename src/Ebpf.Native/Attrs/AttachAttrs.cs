@@ -51,6 +51,11 @@ internal struct LinkCreateAttr
     [FieldOffset(24)] public uint IterInfoLen;
     /// <summary>tracing.cookie; cgroup/tcx/netkit expected_revision.</summary>
     [FieldOffset(24)] public ulong TracingCookie;
+    /// <summary>netfilter.pf, .hooknum, .priority, .flags.</summary>
+    [FieldOffset(16)] public uint NetfilterPf;
+    [FieldOffset(20)] public uint NetfilterHooknum;
+    [FieldOffset(24)] public int NetfilterPriority;
+    [FieldOffset(28)] public uint NetfilterFlags;
 }
 
 /// <summary>BPF_LINK_UPDATE (member "link_update").</summary>

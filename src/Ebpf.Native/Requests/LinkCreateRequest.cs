@@ -41,6 +41,12 @@ public ref struct LinkCreateRequest
 
     /// <summary>cgroup, tcx and netkit: fail unless the attachment revision is this one (0: any).</summary>
     public ulong ExpectedRevision { get; set; }
+
+    /// <summary>Netfilter: protocol family (NFPROTO_IPV4 2, NFPROTO_IPV6 10), hook number, priority and flags (BPF_F_NETFILTER_IP_DEFRAG 1).</summary>
+    public uint NetfilterProtocolFamily { get; set; }
+    public uint NetfilterHook { get; set; }
+    public int NetfilterPriority { get; set; }
+    public uint NetfilterFlags { get; set; }
 }
 
 /// <summary>What BPF_PROG_QUERY reported for a target and attach type.</summary>

@@ -81,6 +81,13 @@ public static unsafe partial class Bpf
                 attr.IterInfo = (ulong)iter;
                 attr.IterInfoLen = (uint)request.IterInfo.Length;
             }
+            else if (request.AttachType == BpfAttachType.Netfilter)
+            {
+                attr.NetfilterPf = request.NetfilterProtocolFamily;
+                attr.NetfilterHooknum = request.NetfilterHook;
+                attr.NetfilterPriority = request.NetfilterPriority;
+                attr.NetfilterFlags = request.NetfilterFlags;
+            }
             else
             {
                 if (request.TargetBtfId != 0) attr.TargetBtfId = request.TargetBtfId;
