@@ -39,6 +39,9 @@ public ref struct LinkCreateRequest
     /// <summary>cgroup (6.15+), tcx and netkit: relative_fd or relative_id (with BPF_F_ID in the flags) for BPF_F_BEFORE/AFTER.</summary>
     public uint Relative { get; set; }
 
+    /// <summary>cgroup, tcx and netkit: the program or link descriptor given as relative_fd (leased for the call; overrides <see cref="Relative"/>).</summary>
+    public SafeHandle? RelativeHandle { get; set; }
+
     /// <summary>cgroup, tcx and netkit: fail unless the attachment revision is this one (0: any).</summary>
     public ulong ExpectedRevision { get; set; }
 

@@ -69,6 +69,7 @@ public static unsafe partial class Bpf
         ArgumentNullException.ThrowIfNull(request.Program);
         using var p = new FdLease(request.Program);
         using var t = new FdLease(request.Target);
+        using var relative = new FdLease(request.RelativeHandle);
         fixed (byte* iter = request.IterInfo)
         {
             LinkCreateAttr attr = default;
@@ -92,6 +93,7 @@ public static unsafe partial class Bpf
             {
                 if (request.TargetBtfId != 0) attr.TargetBtfId = request.TargetBtfId;
                 if (request.Relative != 0) attr.TargetBtfId = request.Relative;
+                if (request.RelativeHandle is not null) attr.TargetBtfId = (uint)relative.Fd;
                 if (request.TracingCookie != 0) attr.TracingCookie = request.TracingCookie;
                 if (request.ExpectedRevision != 0) attr.TracingCookie = request.ExpectedRevision;
             }
