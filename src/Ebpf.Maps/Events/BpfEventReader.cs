@@ -31,6 +31,27 @@ public abstract class BpfEventReader : IDisposable
 
     private protected bool IsDisposed => Waiter.IsDisposed;
 
+    // The lock-free read protocol of TryRead and ReadAllAsync's direct path, which take no reference on a mapping per
+    // record (two interlocked operations cost more than reading the record): the consumer raises _inFastRead, then
+    // checks _disposeStarted; Dispose raises _disposeStarted, issues a process-wide barrier (membarrier), then waits
+    // for _inFastRead to fall before it unmaps. The barrier makes the consumer's store visible (or the consumer see
+    // Dispose's), so no record is read from a ring that is being unmapped. No user code runs while _inFastRead is up.
+    private volatile bool _inFastRead;
+    private volatile bool _disposeStarted;
+
+    /// <summary>Starts a read of ring memory without a mapping reference; false when the reader is being disposed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private protected bool EnterFastRead()
+    {
+        _inFastRead = true;
+        if (!_disposeStarted) return true;
+        _inFastRead = false;
+        return false;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private protected void ExitFastRead() => _inFastRead = false;
+
     /// <summary>Calls <paramref name="handler"/> for every record available now, without waiting; returns how many.</summary>
     public abstract int Consume(RecordHandler handler);
 
@@ -111,14 +132,18 @@ public abstract class BpfEventReader : IDisposable
 
     /// <summary>
     /// Written by hand rather than as an async iterator: a compiler-generated MoveNextAsync costs a state machine
-    /// step per item, this one an index increment while the batch lasts.
+    /// step per item, this one returns a completed ValueTask while records are there. A ring buffer reader with one
+    /// ring reads each record straight into <see cref="Current"/> (no batch); otherwise, and for whatever the direct
+    /// path leaves (discarded, busy or short records), records are copied out in batches.
     /// </summary>
     private sealed class EventEnumerator<TEvent> : IAsyncEnumerator<TEvent> where TEvent : unmanaged
     {
         private readonly BpfEventReader _reader;
-        private readonly TEvent[] _buffer = new TEvent[BatchSize];
+        private readonly RingBufferReader? _ring;
+        private TEvent[]? _buffer;
         private readonly CancellationTokenSource? _linked;
         private readonly CancellationToken _token;
+        private TEvent _current;
         private int _index, _count;
         private BpfException? _afterBatch; // a short record found behind good ones: thrown once they are out
         private bool _ended;
@@ -126,6 +151,7 @@ public abstract class BpfEventReader : IDisposable
         public EventEnumerator(BpfEventReader reader, CancellationToken first, CancellationToken second)
         {
             _reader = reader;
+            _ring = reader as RingBufferReader;
             if (first.CanBeCanceled && second.CanBeCanceled && first != second)
             {
                 _linked = CancellationTokenSource.CreateLinkedTokenSource(first, second);
@@ -134,16 +160,27 @@ public abstract class BpfEventReader : IDisposable
             else _token = first.CanBeCanceled ? first : second;
         }
 
-        public TEvent Current => _buffer[_index - 1];
+        public TEvent Current => _current;
 
         public ValueTask<bool> MoveNextAsync()
         {
             if (_index < _count)
             {
-                _index++;
+                _current = _buffer![_index++];
                 return new ValueTask<bool>(true);
             }
-            if (TryFill()) return new ValueTask<bool>(true);
+            if (_ring is { } ring && _afterBatch is null && !_ended && !_token.IsCancellationRequested && ring.TryReadEvent(out _current))
+                return new ValueTask<bool>(true);
+            return MoveNextSlow();
+        }
+
+        private ValueTask<bool> MoveNextSlow()
+        {
+            if (TryFill())
+            {
+                _current = _buffer![_index++];
+                return new ValueTask<bool>(true);
+            }
             return _ended ? new ValueTask<bool>(false) : new ValueTask<bool>(WaitAndFillAsync());
         }
 
@@ -161,10 +198,11 @@ public abstract class BpfEventReader : IDisposable
                 _ended = true;
                 return false;
             }
-            var copier = new EventCopier<TEvent>(_buffer);
+            var buffer = _buffer ??= new TEvent[BatchSize];
+            var copier = new EventCopier<TEvent>(buffer);
             try
             {
-                _reader.Drain(ref copier, _buffer.Length);
+                _reader.Drain(ref copier, buffer.Length);
             }
             catch (ObjectDisposedException) when (_reader.IsDisposed)
             {
@@ -179,9 +217,7 @@ public abstract class BpfEventReader : IDisposable
                 if (_count == 0) throw error;
                 _afterBatch = error;
             }
-            if (_count == 0) return false;
-            _index = 1;
-            return true;
+            return _count > 0;
         }
 
         private async Task<bool> WaitAndFillAsync()
@@ -203,7 +239,11 @@ public abstract class BpfEventReader : IDisposable
                     _ended = true;
                     return false;
                 }
-                if (TryFill()) return true;
+                if (TryFill())
+                {
+                    _current = _buffer![_index++];
+                    return true;
+                }
                 if (_ended) return false;
             }
         }
@@ -266,7 +306,11 @@ public abstract class BpfEventReader : IDisposable
     /// <summary>Stops waits (they end as documented above), then removes every descriptor and mapping of the reader.</summary>
     public void Dispose()
     {
+        _disposeStarted = true;
         Waiter.Dispose();
+        Interlocked.MemoryBarrierProcessWide();
+        var spin = new SpinWait();
+        while (_inFastRead) spin.SpinOnce(sleep1Threshold: -1);
         Close();
         GC.SuppressFinalize(this);
     }

@@ -23,7 +23,7 @@ public sealed unsafe class PerfEventReader : BpfEventReader
     private byte[] _wrapBuffer = [];
     private long _lost, _shortSamples;
 
-    private PerfCpuRing? _held;
+    private int _heldRing = -1;
     private ulong _heldEnd;
     private int _nextRing;
 
@@ -124,31 +124,69 @@ public sealed unsafe class PerfEventReader : BpfEventReader
 
     private int ConsumeRing<THandler>(PerfCpuRing ring, ref THandler handler, int max) where THandler : struct, IRecordHandler
     {
-        ulong head = Volatile.Read(ref *ring.Mapping.Head); // acquire: records up to head are complete
+        ulong head = Volatile.Read(ref *ring.HeadPosition); // acquire: records up to head are complete
         ulong tail = ring.Tail;
+        if (tail >= head) return 0;
         int count = 0;
-        while (tail < head && count < max)
+        try
         {
-            if (Next(ring, tail, head, out ulong end, out var sample))
+            while (tail < head && count < max)
             {
-                handler.OnRecord(sample);
-                count++;
+                // The tail moves past a record only once the handler returned: a handler's exception leaves it unread.
+                if (TrySample(ring, tail, head, out ulong end, out var sample) || Next(ring, tail, head, out end, out sample))
+                {
+                    handler.OnRecord(sample);
+                    count++;
+                }
+                tail = end;
             }
-            tail = end;
+        }
+        finally
+        {
+            // Once per pass, as libbpf does (release: the kernel may reuse the space now).
             ring.Tail = tail;
-            Volatile.Write(ref *ring.Mapping.Tail, tail); // release: the kernel may reuse the space now
+            Volatile.Write(ref *ring.TailPosition, tail);
         }
         return count;
     }
 
     /// <summary>
-    /// Reads the record at <paramref name="tail"/>: true with <paramref name="sample"/> for a sample; counts lost
-    /// records and malformed samples (false). <paramref name="end"/> is the position after the record.
+    /// The common case, read through pointers: a sample that does not wrap the ring's end and whose sizes are sound.
+    /// False for anything else (<see cref="Next"/> decides then).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool Next(PerfCpuRing ring, ulong tail, ulong head, out ulong end, out ReadOnlySpan<byte> sample)
+    private static bool TrySample(PerfCpuRing ring, ulong tail, ulong head, out ulong end, out ReadOnlySpan<byte> sample)
+    {
+        ulong offset = tail & ring.Mask;
+        byte* record = ring.Data + offset;
+        uint size = *(ushort*)(record + 6);
+        if (*(uint*)record == PerfCpuRing.RecordSample && size >= PerfCpuRing.SampleHeaderSize && size <= head - tail && offset + size <= ring.Mask + 1)
+        {
+            uint raw = *(uint*)(record + PerfCpuRing.HeaderSize);
+            if (raw <= size - PerfCpuRing.SampleHeaderSize)
+            {
+                end = tail + size;
+                sample = new ReadOnlySpan<byte>(record + PerfCpuRing.SampleHeaderSize, (int)raw);
+                return true;
+            }
+        }
+        end = 0;
+        sample = default;
+        return false;
+    }
+
+    /// <summary>
+    /// Reads the record at <paramref name="tail"/>: true with <paramref name="sample"/> for a sample; counts lost
+    /// records (raising <see cref="RecordsLost"/> unless <paramref name="lost"/> is asked for) and malformed samples
+    /// (false). <paramref name="end"/> is the position after the record.
+    /// </summary>
+    private bool Next(PerfCpuRing ring, ulong tail, ulong head, out ulong end, out ReadOnlySpan<byte> sample) =>
+        Next(ring, tail, head, out end, out sample, out _, raise: true);
+
+    private bool Next(PerfCpuRing ring, ulong tail, ulong head, out ulong end, out ReadOnlySpan<byte> sample, out ulong lost, bool raise)
     {
         sample = default;
+        lost = 0;
         ulong offset = tail & ring.Mask;
         byte* record = ring.Data + offset;
         uint type = *(uint*)record;
@@ -190,36 +228,69 @@ public sealed unsafe class PerfEventReader : BpfEventReader
         else if (body.Length >= 24)
         {
             // PERF_RECORD_LOST: u64 id, u64 lost.
-            ulong lost = Unsafe.ReadUnaligned<ulong>(ref Unsafe.AsRef(in body[16]));
+            lost = Unsafe.ReadUnaligned<ulong>(ref Unsafe.AsRef(in body[16]));
             Interlocked.Add(ref _lost, (long)lost);
-            RecordsLost?.Invoke(this, new PerfRecordsLostEventArgs(ring.Cpu, lost));
+            if (raise) RaiseLost(ring.Cpu, lost);
         }
         return false;
     }
 
+    private void RaiseLost(int cpu, ulong lost) => RecordsLost?.Invoke(this, new PerfRecordsLostEventArgs(cpu, lost));
+
+    /// <remarks>
+    /// Takes no mapping reference per record: the lock-free read protocol of <see cref="BpfEventReader"/> keeps
+    /// Dispose from unmapping a ring while a TryRead runs (RecordsLost handlers run outside it).
+    /// </remarks>
     public override bool TryRead(out ReadOnlySpan<byte> record)
     {
-        ReleaseHeld();
+        if (!EnterFastRead()) throw new ObjectDisposedException(Description);
         var rings = _rings;
-        for (int k = 0; k < rings.Length; k++)
+        int held = _heldRing;
+        if (held >= 0)
         {
-            int i = (_nextRing + k) % rings.Length;
+            // Publish the tail past the record handed out last (release): the kernel may reuse its space now.
+            var ring = rings[held];
+            ring.Tail = _heldEnd;
+            Volatile.Write(ref *ring.TailPosition, _heldEnd);
+            _heldRing = -1;
+        }
+        // Start at the ring that gave the last record: one CPU's records are read in a run, then the next CPU's.
+        int i = _nextRing;
+        for (int k = 0; k < rings.Length; k++, i++)
+        {
+            if (i >= rings.Length) i = 0;
             var ring = rings[i];
-            using var use = new MappingUse(ring.Mapping);
-            ulong head = Volatile.Read(ref *ring.Mapping.Head);
-            while (ring.Tail < head)
+            ulong tail = ring.Tail;
+            while (true)
             {
-                if (Next(ring, ring.Tail, head, out ulong end, out record))
+                if (tail >= ring.Limit)
                 {
-                    _held = ring;
+                    ulong head = Volatile.Read(ref *ring.HeadPosition); // acquire: records up to head are complete
+                    if (tail >= head) break;
+                    ring.Limit = head;
+                }
+                if (TrySample(ring, tail, ring.Limit, out ulong end, out record) ||
+                    Next(ring, tail, ring.Limit, out end, out record, out ulong lost, raise: false))
+                {
+                    _heldRing = i;
                     _heldEnd = end;
                     _nextRing = i;
+                    ExitFastRead();
                     return true;
                 }
+                tail = end;
                 ring.Tail = end;
-                Volatile.Write(ref *ring.Mapping.Tail, end);
+                Volatile.Write(ref *ring.TailPosition, end);
+                if (lost != 0)
+                {
+                    // The handlers are user code: they run outside the fast read (and may dispose the reader).
+                    ExitFastRead();
+                    RaiseLost(ring.Cpu, lost);
+                    if (!EnterFastRead()) throw new ObjectDisposedException(Description);
+                }
             }
         }
+        ExitFastRead();
         record = default;
         return false;
     }
@@ -243,12 +314,13 @@ public sealed unsafe class PerfEventReader : BpfEventReader
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ReleaseHeld()
     {
-        var ring = _held;
-        if (ring is null) return;
-        _held = null;
+        int held = _heldRing;
+        if (held < 0) return;
+        _heldRing = -1;
+        var ring = _rings[held];
         using var use = new MappingUse(ring.Mapping);
         ring.Tail = _heldEnd;
-        Volatile.Write(ref *ring.Mapping.Tail, _heldEnd);
+        Volatile.Write(ref *ring.TailPosition, _heldEnd);
     }
 
     private protected override string SourceName(int source) => $"map '{_map.Name}' (CPU {source})";

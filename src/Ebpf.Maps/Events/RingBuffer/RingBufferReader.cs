@@ -22,7 +22,7 @@ public sealed unsafe class RingBufferReader : BpfEventReader
     private readonly List<BpfMap> _maps = [];
 
     // The record TryRead handed out last: its ring and the consumer position past it, published on the next call.
-    private RingBufferRing? _held;
+    private int _heldRing = -1;
     private ulong _heldEnd;
     private int _nextRing;
 
@@ -119,8 +119,8 @@ public sealed unsafe class RingBufferReader : BpfEventReader
     {
         byte* data = ring.Data;
         ulong mask = ring.Mask;
-        ulong* consumerPosition = ring.Mapping.ConsumerPosition;
-        ulong* producerPosition = ring.Mapping.ProducerPosition;
+        ulong* consumerPosition = ring.ConsumerPosition;
+        ulong* producerPosition = ring.ProducerPosition;
         ulong consumer = ring.Consumer;
         int count = 0;
         while (count < max)
@@ -153,37 +153,118 @@ public sealed unsafe class RingBufferReader : BpfEventReader
         return count;
     }
 
+    /// <remarks>
+    /// Takes no mapping reference per record: the lock-free read protocol of <see cref="BpfEventReader"/> keeps
+    /// Dispose from unmapping the ring while a TryRead runs. One ring is read without the fairness rotation.
+    /// </remarks>
     public override bool TryRead(out ReadOnlySpan<byte> record)
     {
-        ReleaseHeld();
+        if (!EnterFastRead()) throw new ObjectDisposedException(Description);
         var rings = _rings;
-        // Start after the ring that gave the last record, so one busy ring cannot starve the others.
+        int held = _heldRing;
+        if (held >= 0)
+        {
+            // Publish the consumer position past the record handed out last (release): the kernel may reuse it now.
+            var ring = rings[held];
+            ring.Consumer = _heldEnd;
+            Volatile.Write(ref *ring.ConsumerPosition, _heldEnd);
+            _heldRing = -1;
+        }
+        bool found = rings.Length == 1 ? TryReadRing(rings[0], 0, out record) : TryReadRings(rings, out record);
+        ExitFastRead();
+        return found;
+    }
+
+    private bool TryReadRings(RingBufferRing[] rings, out ReadOnlySpan<byte> record)
+    {
+        // Start at the ring that gave the last record, so one busy ring cannot starve the others.
+        int i = _nextRing;
         for (int k = 0; k < rings.Length; k++)
         {
-            int i = (_nextRing + k) % rings.Length;
-            var ring = rings[i];
-            using var use = new MappingUse(ring.Mapping);
-            ulong producer = Volatile.Read(ref *ring.Mapping.ProducerPosition);
-            while (ring.Consumer < producer)
+            if (i >= rings.Length) i = 0;
+            if (TryReadRing(rings[i], i, out record))
             {
-                uint* header = (uint*)(ring.Data + (ring.Consumer & ring.Mask));
-                uint length = Volatile.Read(ref *header);
-                if ((length & RingBufferRing.BusyBit) != 0) break;
-                ulong next = ring.Consumer + RingBufferRing.Advance(length);
-                if ((length & RingBufferRing.DiscardBit) != 0)
-                {
-                    ring.Consumer = next;
-                    Volatile.Write(ref *ring.Mapping.ConsumerPosition, next);
-                    continue;
-                }
-                record = new ReadOnlySpan<byte>(header + 2, (int)(length & ~(RingBufferRing.BusyBit | RingBufferRing.DiscardBit)));
-                _held = ring;
-                _heldEnd = next;
                 _nextRing = i;
                 return true;
             }
+            i++;
         }
         record = default;
+        return false;
+    }
+
+    /// <summary>The next record of one ring (skipping discarded ones), held until the next call; false when none is ready.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryReadRing(RingBufferRing ring, int index, out ReadOnlySpan<byte> record)
+    {
+        ulong consumer = ring.Consumer;
+        while (true)
+        {
+            if (consumer >= ring.Limit)
+            {
+                // Acquire: the records up to the producer position are visible once the position is.
+                ulong producer = Volatile.Read(ref *ring.ProducerPosition);
+                if (consumer >= producer) break;
+                ring.Limit = producer;
+            }
+            uint* header = (uint*)(ring.Data + (consumer & ring.Mask));
+            uint length = Volatile.Read(ref *header); // acquire: the record's bytes are complete once BUSY is clear
+            if ((length & RingBufferRing.BusyBit) != 0) break;
+            ulong next = consumer + RingBufferRing.Advance(length);
+            if ((length & RingBufferRing.DiscardBit) == 0)
+            {
+                record = new ReadOnlySpan<byte>(header + 2, (int)length);
+                _heldRing = index;
+                _heldEnd = next;
+                return true;
+            }
+            consumer = next;
+            ring.Consumer = next;
+            Volatile.Write(ref *ring.ConsumerPosition, next);
+        }
+        record = default;
+        return false;
+    }
+
+    /// <summary>
+    /// ReadAllAsync's direct path: copies the next record of a single ring into <paramref name="value"/> and
+    /// publishes the consumer position past it. False (nothing consumed) whenever the general path must decide: no
+    /// record, a busy, discarded or short record, several rings, a record TryRead still holds, or Dispose under way.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool TryReadEvent<TEvent>(out TEvent value) where TEvent : unmanaged
+    {
+        var rings = _rings;
+        if (rings.Length == 1 && _heldRing < 0 && EnterFastRead())
+        {
+            var ring = rings[0];
+            ulong consumer = ring.Consumer;
+            if (consumer < ring.Limit || consumer < (ring.Limit = Volatile.Read(ref *ring.ProducerPosition)))
+            {
+                uint* header = (uint*)(ring.Data + (consumer & ring.Mask));
+                uint length = Volatile.Read(ref *header);
+                // BUSY and DISCARD are the top bits: a clear length below 2^30 that holds TEvent is a record to read.
+                if (length - (uint)sizeof(TEvent) < RingBufferRing.DiscardBit - (uint)sizeof(TEvent))
+                {
+                    value = Unsafe.ReadUnaligned<TEvent>(header + 2);
+                    consumer += (length + RingBufferRing.HeaderSize + 7) & ~7u;
+                    // Discarded records right behind it go too, as a batch would take them: a stream that stops
+                    // after its last record leaves nothing in the ring.
+                    while (consumer < ring.Limit)
+                    {
+                        uint next = Volatile.Read(ref *(uint*)(ring.Data + (consumer & ring.Mask)));
+                        if ((next & (RingBufferRing.BusyBit | RingBufferRing.DiscardBit)) != RingBufferRing.DiscardBit) break;
+                        consumer += RingBufferRing.Advance(next);
+                    }
+                    ring.Consumer = consumer;
+                    Volatile.Write(ref *ring.ConsumerPosition, consumer);
+                    ExitFastRead();
+                    return true;
+                }
+            }
+            ExitFastRead();
+        }
+        Unsafe.SkipInit(out value);
         return false;
     }
 
@@ -207,12 +288,13 @@ public sealed unsafe class RingBufferReader : BpfEventReader
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ReleaseHeld()
     {
-        var ring = _held;
-        if (ring is null) return;
-        _held = null;
+        int held = _heldRing;
+        if (held < 0) return;
+        _heldRing = -1;
+        var ring = _rings[held];
         using var use = new MappingUse(ring.Mapping);
         ring.Consumer = _heldEnd;
-        Volatile.Write(ref *ring.Mapping.ConsumerPosition, _heldEnd);
+        Volatile.Write(ref *ring.ConsumerPosition, _heldEnd);
     }
 
     private protected override string SourceName(int source) => $"map '{_maps[source].Name}'";
