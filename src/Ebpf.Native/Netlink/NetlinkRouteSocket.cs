@@ -18,51 +18,19 @@ public sealed unsafe partial class NetlinkRouteSocket : SafeHandle
     private readonly Lock _lock = new();
     private uint _sequence;
 
-    private NetlinkRouteSocket(int fd, string? netns) : base(new IntPtr(-1), ownsHandle: true)
-    {
-        SetHandle(new IntPtr(fd));
-        Namespace = netns;
-    }
+    private NetlinkRouteSocket(int fd) : base(new IntPtr(-1), ownsHandle: true) => SetHandle(new IntPtr(fd));
 
     public override bool IsInvalid => handle.ToInt64() < 0;
 
-    /// <summary>The network namespace file it was opened in, or null for this process's own.</summary>
-    public string? Namespace { get; }
-
-    /// <summary>Opens a socket in this thread's network namespace, or in <paramref name="netns"/>.</summary>
-    public static NetlinkRouteSocket Open(NetworkNamespaceHandle? netns = null)
-    {
-        if (netns is null)
-            return Create(null);
-        // setns(2) moves only the calling thread; a short-lived thread of our own enters the namespace, opens the
-        // socket (which stays bound to that namespace) and exits, so no pool thread is left in a foreign namespace.
-        NetlinkRouteSocket? socket = null;
-        Exception? error = null;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                using var lease = new FdLease(netns);
-                if (LibC.SetNs(lease.Fd, LibC.CLONE_NEWNET) != 0)
-                    throw BpfErrors.FromPosix("setns", Marshal.GetLastPInvokeError(), $"network namespace '{netns.Path}'");
-                socket = Create(netns.Path);
-            }
-            catch (Exception e)
-            {
-                error = e;
-            }
-        }, maxStackSize: 256 * 1024) { Name = "netns " + netns.Path };
-        thread.Start();
-        thread.Join();
-        if (error is not null) throw error is BpfException ? error : new BpfException($"could not open a netlink socket in network namespace '{netns.Path}': {error.Message}", error);
-        return socket!;
-    }
-
-    private static NetlinkRouteSocket Create(string? netns)
+    /// <summary>
+    /// Opens a socket in the calling thread's network namespace. For another namespace, open it on a thread that
+    /// entered that namespace (<see cref="NetDevices.EnterNetworkNamespace"/>): it stays bound there after the thread leaves.
+    /// </summary>
+    public static NetlinkRouteSocket Open()
     {
         int fd = LibC.Socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, LibC.NETLINK_ROUTE);
         if (fd < 0) throw BpfErrors.FromPosix("socket(AF_NETLINK, NETLINK_ROUTE)", Marshal.GetLastPInvokeError(), null);
-        var socket = new NetlinkRouteSocket(fd, netns);
+        var socket = new NetlinkRouteSocket(fd);
         int one = 1;
         // Extended acks carry the kernel's reason as text; capped acks do not echo our request back. Both are
         // optional (kernels before 4.12 lack them): without them errors still carry the errno.

@@ -2,12 +2,11 @@ using System.Runtime.InteropServices;
 
 namespace Ebpf.Native;
 
-/// <summary>The libc entry points of the rtnetlink socket: socket, setsockopt, send, recv, and setns to open it in another network namespace.</summary>
+/// <summary>The libc entry points of the rtnetlink socket: socket, setsockopt, send, recv.</summary>
 internal static unsafe partial class LibC
 {
     public const int AF_NETLINK = 16, SOCK_RAW = 3, SOCK_CLOEXEC = 0x80000, NETLINK_ROUTE = 0;
     public const int SOL_SOCKET = 1, SO_RCVTIMEO = 20, SOL_NETLINK = 270, NETLINK_CAP_ACK = 10, NETLINK_EXT_ACK = 11;
-    public const int MSG_TRUNC = 0x20, CLONE_NEWNET = 0x40000000;
 
     [LibraryImport(Lib, EntryPoint = "socket", SetLastError = true)]
     public static partial int Socket(int domain, int type, int protocol);
@@ -20,7 +19,4 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Lib, EntryPoint = "recv", SetLastError = true)]
     public static partial nint Recv(int fd, void* buffer, nuint length, int flags);
-
-    [LibraryImport(Lib, EntryPoint = "setns", SetLastError = true)]
-    public static partial int SetNs(int fd, int nstype);
 }
