@@ -55,6 +55,10 @@ internal sealed partial class ProgramLoader(BpfObjectFile spec, ObjectPlan plan,
         {
             throw Rejected(program, linked, e);
         }
+        catch (BpfSyscallException e) when (TrampolineRefusal.Applies(def, e))
+        {
+            throw new BpfLoadException($"{TrampolineRefusal.Explain(program.Name, def)}{Environment.NewLine}{e.Message}", e);
+        }
         catch (BpfSyscallException e)
         {
             throw new BpfLoadException($"program '{program.Name}' (section \"{program.SectionName}\") could not be loaded: {e.Message}", e);

@@ -8,7 +8,7 @@ namespace Ebpf.Native;
 /// PERF_COUNT_SW_BPF_OUTPUT event per CPU, map its ring and store the descriptor in a perf event array, where
 /// bpf_perf_event_output finds it.
 /// </summary>
-public sealed unsafe class PerfEventFd : SafeHandle
+public sealed unsafe partial class PerfEventFd : SafeHandle
 {
     private PerfEventFd(int fd, int cpu) : base(new IntPtr(-1), ownsHandle: true)
     {
