@@ -127,27 +127,45 @@ public sealed unsafe class PerfEventReader : BpfEventReader
         ulong head = Volatile.Read(ref *ring.HeadPosition); // acquire: records up to head are complete
         ulong tail = ring.Tail;
         if (tail >= head) return 0;
+        byte* data = ring.Data;
+        ulong mask = ring.Mask;
         int count = 0;
-        try
+        while (tail < head && count < max)
         {
-            while (tail < head && count < max)
+            // The common case through pointers: a sample that does not wrap the ring's end, with sound sizes.
+            ulong offset = tail & mask;
+            byte* record = data + offset;
+            uint size = *(ushort*)(record + 6);
+            if (*(uint*)record == PerfCpuRing.RecordSample && size >= PerfCpuRing.SampleHeaderSize && size <= head - tail && offset + size <= mask + 1)
             {
-                // The tail moves past a record only once the handler returned: a handler's exception leaves it unread.
-                if (TrySample(ring, tail, head, out ulong end, out var sample) || Next(ring, tail, head, out end, out sample))
+                uint raw = *(uint*)(record + PerfCpuRing.HeaderSize);
+                if (raw <= size - PerfCpuRing.SampleHeaderSize)
                 {
-                    handler.OnRecord(sample);
+                    handler.OnRecord(new ReadOnlySpan<byte>(record + PerfCpuRing.SampleHeaderSize, (int)raw));
                     count++;
+                    // Past the record only once the handler returned: a handler's exception leaves it unread.
+                    tail += size;
+                    ring.Tail = tail;
+                    continue;
                 }
-                tail = end;
             }
+            count += ConsumeOther(ring, tail, head, ref handler);
+            tail = ring.Tail;
         }
-        finally
-        {
-            // Once per pass, as libbpf does (release: the kernel may reuse the space now).
-            ring.Tail = tail;
-            Volatile.Write(ref *ring.TailPosition, tail);
-        }
+        // data_tail once per pass, as libbpf does (release: the kernel may reuse the space now). After a handler's
+        // exception the record is still there, so the next pass reaches this line.
+        Volatile.Write(ref *ring.TailPosition, tail);
         return count;
+    }
+
+    /// <summary>A record the loop above leaves: wrapping, lost, malformed or of another type. Moves ring.Tail past it.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int ConsumeOther<THandler>(PerfCpuRing ring, ulong tail, ulong head, ref THandler handler) where THandler : struct, IRecordHandler
+    {
+        bool isSample = Next(ring, tail, head, out ulong end, out var sample);
+        if (isSample) handler.OnRecord(sample);
+        ring.Tail = end;
+        return isSample ? 1 : 0;
     }
 
     /// <summary>
