@@ -16,7 +16,7 @@ public sealed class BpfGlobalData : IDisposable
     internal BpfGlobalData(DataSection section, BpfMap map)
     {
         Section = section;
-        _mapping = MemoryMapping.Create(map.Fd, writable: section.Kind != DataSectionKind.ReadOnly);
+        _mapping = MemoryMapping.Create(map.Fd, writable: section.Kind is not (DataSectionKind.ReadOnly or DataSectionKind.Kconfig));
     }
 
     public DataSection Section { get; }

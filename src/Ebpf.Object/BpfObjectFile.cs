@@ -40,6 +40,9 @@ public sealed class BpfObjectFile
 
     public IReadOnlyList<DataSection> DataSections { get; internal set; } = [];
 
+    /// <summary>The Kconfig externs (<c>extern ... __kconfig</c>), laid out as libbpf does, when the object has any; no ELF section holds them.</summary>
+    public DataSection? Kconfig { get; internal set; }
+
     public ProgramSpec? FindProgram(string name) => Programs.FirstOrDefault(p => p.Name == name) ?? Subprograms.FirstOrDefault(p => p.Name == name);
 
     public MapSpec? FindMap(string name) => Maps.FirstOrDefault(m => m.Name == name);

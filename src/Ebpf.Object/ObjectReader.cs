@@ -52,6 +52,7 @@ internal sealed class ObjectReader
         ReadLicenseAndVersion();
         ReadBtf();
         ReadDataSections();
+        _obj.Kconfig = KconfigLayout.Read(_obj.Btf, _elf);
         _obj.Maps = new MapReader(_elf, _obj.Btf, _mapsByLocation).ReadAll();
         ReadFunctions();
         foreach (var functions in _functionsBySection.Values)
@@ -303,7 +304,14 @@ internal sealed class ObjectReader
     {
         if (symbol.IsUndefined)
         {
-            f.AddRelocation(new ProgramRelocation(slot, RelocationKind.Extern, r.Type, symbol.Name));
+            // A Kconfig extern reads a slot of the .kconfig map the loader fills, like a global variable.
+            if (_obj.Kconfig?.FindVariable(symbol.Name) is { } kconfig)
+                f.AddRelocation(new ProgramRelocation(slot, RelocationKind.GlobalData, r.Type, symbol.Name)
+                {
+                    Data = _obj.Kconfig, DataOffset = kconfig.Offset + ins.Imm, Variable = kconfig,
+                });
+            else
+                f.AddRelocation(new ProgramRelocation(slot, RelocationKind.Extern, r.Type, symbol.Name));
             return;
         }
         if (symbol.IsSpecialSection)

@@ -41,6 +41,8 @@ internal sealed class ObjectBtf
 
         // Where each DATASEC sits; Btf.Parse has validated the layout, so the walk only needs the sizes.
         List<(int Id, int Position)>? datasecs = null;
+        var vars = new Dictionary<int, int>();
+        var globalFuncs = new Dictionary<string, int>(StringComparer.Ordinal);
         var p = typeStart;
         for (var id = 1; id < btf.Count; id++)
         {
@@ -51,6 +53,10 @@ internal sealed class ObjectBtf
             var vlen = (int)(info & 0xffff);
             if (kind == BtfKind.Datasec)
                 (datasecs ??= []).Add((id, p));
+            else if (kind == BtfKind.Var)
+                vars[id] = p;
+            else if (kind == BtfKind.Func && vlen == 1)
+                globalFuncs.TryAdd(btf[id].Name, p);
             var trailing = Trailing(kind, vlen);
             if (trailing < 0)
                 return null;
@@ -91,7 +97,11 @@ internal sealed class ObjectBtf
             {
                 var datasec = (BtfDatasec)btf[id];
                 if (obj.Elf.FindSection(datasec.Name) is not { } section)
+                {
+                    if (obj.Kconfig is { } kconfig && datasec.Name == kconfig.Name)
+                        PatchKconfig(bytes.AsSpan(), position, datasec, kconfig, vars, btf);
                     continue; // externs (.kconfig, .ksyms) have no ELF section
+                }
                 symbols ??= SymbolValues(obj.Elf);
                 var variables = new List<BtfDatasecVar>(datasec.Variables.Count);
                 foreach (var v in datasec.Variables)
@@ -108,6 +118,7 @@ internal sealed class ObjectBtf
                 }
             }
         }
+        MarkHiddenStatic(bytes, obj.Elf, globalFuncs);
         return bytes;
 
         void AddMissing(IReadOnlyList<Object.Programs.ProgramLineInfo> lines)
@@ -126,6 +137,39 @@ internal sealed class ObjectBtf
             _strings[s] = strLen + appended;
             extra.Add(s);
             appended += Encoding.UTF8.GetByteCount(s) + 1;
+        }
+    }
+
+    /// <summary>
+    /// Global functions with hidden visibility (usdt.bpf.h's __weak __hidden bpf_usdt_arg) become static in the
+    /// BTF, as libbpf does: the verifier checks a global function alone, for any argument (a NULL res), and would refuse it.
+    /// </summary>
+    private static void MarkHiddenStatic(byte[] bytes, ElfFile elf, Dictionary<string, int> globalFuncs)
+    {
+        foreach (var s in elf.Symbols)
+            if (s.Type == SymbolType.Func && s.Visibility == 2 /* STV_HIDDEN */ && !s.IsUndefined && globalFuncs.TryGetValue(s.Name, out var position))
+            {
+                var info = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(position + 4));
+                BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(position + 4), info & ~0xffffu); // linkage BTF_FUNC_STATIC
+            }
+    }
+
+    /// <summary>
+    /// The .kconfig DATASEC as the loader lays out its map (size and offsets), its extern VARs made allocated
+    /// globals: the kernel refuses extern linkage and a zero-sized DATASEC, as libbpf's fix-up knows.
+    /// </summary>
+    private static void PatchKconfig(Span<byte> bytes, int position, BtfDatasec datasec, Object.Data.DataSection kconfig, Dictionary<int, int> vars, Btf btf)
+    {
+        var span = bytes[position..];
+        BinaryPrimitives.WriteUInt32LittleEndian(span[8..], (uint)kconfig.Size);
+        for (var i = 0; i < datasec.Variables.Count; i++)
+        {
+            var v = datasec.Variables[i];
+            var entry = span.Slice(TypeHeaderSize + i * 12, 12);
+            if (kconfig.FindVariable(btf[v.Type].Name) is { } laid)
+                BinaryPrimitives.WriteUInt32LittleEndian(entry[4..], (uint)laid.Offset);
+            if (vars.TryGetValue(v.Type, out var varPosition))
+                BinaryPrimitives.WriteUInt32LittleEndian(bytes[(varPosition + TypeHeaderSize)..], 1); // BTF_VAR_GLOBAL_ALLOCATED
         }
     }
 

@@ -230,11 +230,13 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
         var used = new HashSet<string>(StringComparer.Ordinal);
         Span<byte> key = stackalloc byte[4]; // key 0: the one element of a global-data map
         key.Clear();
-        foreach (var data in spec.DataSections)
+        foreach (var data in spec.Kconfig is null ? spec.DataSections : spec.DataSections.Append(spec.Kconfig))
         {
             if (data.Size == 0)
                 continue;
             var value = (byte[])data.InitialValue.Clone();
+            if (data.Kind == DataSectionKind.Kconfig)
+                FillKconfig(data, value);
             foreach (var v in data.Variables)
             {
                 var bytes = options.Variables.GetValueOrDefault(v.Name) ?? LogLevelValue(data, v.Name);
@@ -245,7 +247,8 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
                 bytes.CopyTo(value, v.Offset);
                 used.Add(v.Name);
             }
-            var flags = BpfMapFlags.Mmapable | (data.Kind == DataSectionKind.ReadOnly ? BpfMapFlags.ReadOnlyProg : BpfMapFlags.None);
+            var readOnly = data.Kind is DataSectionKind.ReadOnly or DataSectionKind.Kconfig;
+            var flags = BpfMapFlags.Mmapable | (readOnly ? BpfMapFlags.ReadOnlyProg : BpfMapFlags.None);
             var request = new MapCreateRequest(BpfMapType.Array, 4, (int)data.Size, 1) { Flags = flags, Name = KernelName(data.Name) };
             // A keyless global-data map must be described by a DATASEC; a kernel without them gets no BTF here.
             if (_btfFd is not null && _btfHasDataSections && data.BtfTypeId is { } datasec)
@@ -256,7 +259,7 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
             var spec1 = new MapSpec { Name = data.Name, Type = BpfMapType.Array, KeySize = 4, ValueSize = (uint)data.Size, MaxEntries = 1, Flags = (uint)flags };
             var map = Own(new BpfMap(data.Name, CreateOrExplain(spec1, request), spec1));
             map.Update(key, value);
-            if (data.Kind == DataSectionKind.ReadOnly)
+            if (readOnly)
                 map.Freeze();
             _maps[data.Name] = map;
             _dataMaps[data] = map;
@@ -265,6 +268,18 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
             if (!used.Contains(name))
                 throw new BpfLoadException($"{spec.Source} has no global variable '{name}' to set; it has: " +
                     string.Join(", ", spec.DataSections.SelectMany(d => d.Variables).Select(v => v.Name)));
+    }
+
+    /// <summary>Kconfig externs (usdt.bpf.h's LINUX_HAS_BPF_COOKIE, CONFIG_...): a weak one this kernel does not know stays 0.</summary>
+    private void FillKconfig(DataSection data, byte[] value)
+    {
+        foreach (var v in data.Variables)
+        {
+            if (KconfigValues.Value(v.Name, (int)v.Size) is { } bytes)
+                bytes.CopyTo(value, v.Offset);
+            else if (!v.IsStatic)
+                throw new BpfLoadException($"{spec.Source} uses the Kconfig extern '{v.Name}', which this kernel does not define (no /proc/config.gz or /boot/config-RELEASE entry); declare it __weak to read 0 instead");
+        }
     }
 
     /// <summary>The minimum level of programs' log lines, for the .rodata variable the compiler writes with them.</summary>

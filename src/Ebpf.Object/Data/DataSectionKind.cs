@@ -9,4 +9,6 @@ public enum DataSectionKind
     ReadOnly,
     /// <summary>.bss: zero-initialized, writable.</summary>
     Bss,
+    /// <summary>.kconfig: the object's Kconfig externs (LINUX_HAS_BPF_COOKIE, CONFIG_...), laid out and filled by the loader, frozen.</summary>
+    Kconfig,
 }
