@@ -84,4 +84,16 @@ public static class BpfMapExtensions
         MapChecks.Kind(map, "AsHashOfMaps", BpfMapType.HashOfMaps);
         return new(map, ownsMap: false);
     }
+
+    public static BpfSockMap AsSockMap(this BpfMap map)
+    {
+        MapChecks.Kind(map, "AsSockMap", BpfMapType.Sockmap);
+        return new(map, ownsMap: false);
+    }
+
+    public static BpfSockHash<TKey> AsSockHash<TKey>(this BpfMap map) where TKey : unmanaged
+    {
+        MapChecks.Kind(map, "AsSockHash", BpfMapType.Sockhash);
+        return new(map, ownsMap: false);
+    }
 }

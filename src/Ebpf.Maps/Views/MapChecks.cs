@@ -57,6 +57,8 @@ internal static class MapChecks
         BpfMapType.ProgArray => "AsProgramArray()",
         BpfMapType.ArrayOfMaps => "AsArrayOfMaps()",
         BpfMapType.HashOfMaps => "AsHashOfMaps<TKey>()",
+        BpfMapType.Sockmap => "AsSockMap()",
+        BpfMapType.Sockhash => "AsSockHash<TKey>()",
         BpfMapType.Ringbuf => "AsRingBuffer()",
         BpfMapType.PerfEventArray => "AsPerfEventArray()",
         _ => "the byte-level methods of BpfMap (TryLookup, Update, Delete, NextKey): there is no typed view for this kind",

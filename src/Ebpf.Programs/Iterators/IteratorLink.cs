@@ -1,0 +1,77 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Ebpf.Native;
+
+namespace Ebpf;
+
+/// <summary>
+/// An iterator attached to its target (an iter link). Each <see cref="Open"/> starts a new run that walks the
+/// objects as they are now; pinned, the link is a file on bpffs that <c>cat</c> reads the same way.
+/// Disposing closes the link; runs already open finish on their own descriptors.
+/// </summary>
+public sealed class IteratorLink : BpfAttachment
+{
+    private BpfProgram _program;
+
+    internal IteratorLink(BpfLinkFd fd, BpfProgram program, IteratorTarget target)
+    {
+        Fd = fd;
+        _program = program;
+        Target = target;
+    }
+
+    public BpfLinkFd Fd { get; }
+
+    public override BpfProgram Program => _program;
+
+    /// <summary>What the iterator walks.</summary>
+    public IteratorTarget Target { get; }
+
+    public BpfLinkInfo Info => Bpf.GetLinkInfo(Fd);
+
+    /// <summary>A new run of the iterator as a stream of what the program prints (BPF_ITER_CREATE).</summary>
+    public IteratorStream Open()
+    {
+        ObjectDisposedException.ThrowIf(Fd.IsClosed, this);
+        try
+        {
+            return new IteratorStream(Bpf.IterCreate(Fd));
+        }
+        catch (BpfSyscallException e)
+        {
+            throw new BpfException($"iterator program '{Program.Name}' over {Target} could not start a run: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Runs the iterator once and returns all it printed, as UTF-8 text.</summary>
+    public string ReadToEnd()
+    {
+        using var stream = Open();
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>Runs the iterator once and yields its output line by line (without the line ends).</summary>
+    public async IAsyncEnumerable<string> ReadLinesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var stream = Open();
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+            yield return line;
+    }
+
+    /// <summary>Pins the link on bpffs: the file reads as one run of the iterator, and the link outlives this process until it is removed.</summary>
+    public void Pin(string path) => Bpf.ObjPin(Fd, path);
+
+    /// <summary>Replaces the program (of the same iterator kind and target) for runs started from now on.</summary>
+    public void Update(BpfProgram program)
+    {
+        Bpf.LinkUpdate(Fd, program.Fd, _program.Fd);
+        _program = program;
+    }
+
+    /// <summary>Detaches now, even if the link is pinned elsewhere.</summary>
+    public void Detach() => Bpf.LinkDetach(Fd);
+
+    public override void Dispose() => Fd.Dispose();
+}
