@@ -1,0 +1,8 @@
+namespace Ebpf;
+
+/// <summary>The clsact hook a legacy tc filter runs on: packets the interface receives, or sends.</summary>
+public enum TcDirection
+{
+    Ingress,
+    Egress,
+}
