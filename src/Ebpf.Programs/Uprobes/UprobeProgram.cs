@@ -133,17 +133,18 @@ public sealed class UprobeProgram
         return new BpfException($"program '{Program.Name}' could not attach a {(multi ? "uprobe_multi link" : "uprobe")} to {target}: {e.Message}{(fix is null ? "" : " Fix: " + fix)}", e);
     }
 
-    private static ElfBinary Read(string path)
+    // The ELF reader's messages start with the path; these add the program.
+    private ElfBinary Read(string path)
     {
         try { return ElfBinary.Read(path); }
-        catch (Object.InvalidObjectException e) { throw new BpfException($"cannot probe {path}: {e.Message}", e); }
+        catch (Object.InvalidObjectException e) { throw new BpfException($"program '{Program.Name}' cannot probe {e.Message}", e); }
     }
 
-    private static ulong Resolve(string path, string symbol) => FunctionOffset(Read(path), path, symbol);
+    private ulong Resolve(string path, string symbol) => FunctionOffset(Read(path), path, symbol);
 
-    private static ulong FunctionOffset(ElfBinary elf, string path, string symbol)
+    private ulong FunctionOffset(ElfBinary elf, string path, string symbol)
     {
         try { return elf.FunctionOffset(symbol); }
-        catch (Object.InvalidObjectException e) { throw new BpfException($"cannot probe {path}: {e.Message}", e); }
+        catch (Object.InvalidObjectException e) { throw new BpfException($"program '{Program.Name}' cannot probe {e.Message}", e); }
     }
 }
