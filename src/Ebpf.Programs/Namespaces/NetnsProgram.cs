@@ -41,10 +41,10 @@ public sealed class NetnsProgram
         }
     }
 
-    /// <summary>Attaches to the namespace of this process.</summary>
+    /// <summary>Attaches to the namespace of this process (/proc/self/ns/net).</summary>
     public BpfLink AttachToCurrentNamespace()
     {
-        using var netns = NetworkNamespace.Current();
+        using var netns = NetworkNamespace.Open("/proc/self/ns/net");
         return Attach(netns);
     }
 }

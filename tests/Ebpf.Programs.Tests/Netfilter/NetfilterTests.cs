@@ -59,7 +59,7 @@ public class NetfilterTests
         Assert.Equal((3, 0), veth.ConnectBFromA(3)); // the path works before the program: b resets each connection
         using var bpf = BpfObject.Load(Fixtures.Path("netfilter"));
         var seen = bpf.Maps["seen"].AsArray<ulong>();
-        using var b = NetworkNamespace.Named(veth.B.Name);
+        using var b = NetworkNamespace.Open(veth.B.Name);
         using (var link = b.Run(() => bpf.Programs["drop_all"].AsNetfilter().Attach(NetfilterFamily.IPv4, NetfilterHook.LocalIn, priority: -128)))
         {
             Assert.Equal(BpfLinkType.Netfilter, link.Info.Type);
@@ -74,7 +74,7 @@ public class NetfilterTests
     public void Attach_and_dispose_a_thousand_times_leaks_no_descriptor_and_no_link()
     {
         using var ns = new TestNetns();
-        using var netns = NetworkNamespace.Named(ns.Name);
+        using var netns = NetworkNamespace.Open(ns.Name);
         using var bpf = BpfObject.Load(Fixtures.Path("netfilter"));
         var program = bpf.Programs["drop_all"].AsNetfilter();
         uint lastId = 0;

@@ -19,7 +19,7 @@ public class FlowDissectorTests
         using var ns = new TestNetns();
         ns.Exec("sh", "-c", "echo 1 > /sys/class/net/lo/queues/rx-0/rps_cpus");
         using var bpf = BpfObject.Load(Fixtures.Path("flow_dissector"));
-        using var netns = NetworkNamespace.Named(ns.Name);
+        using var netns = NetworkNamespace.Open(ns.Name);
         using (var link = bpf.Programs["count_flows"].AsFlowDissector().Attach(netns))
         {
             var query = Bpf.ProgQuery(netns.Handle, BpfAttachType.FlowDissector);

@@ -29,7 +29,7 @@ public class SkLookupTests
         config[0] = (uint)steeredPort;
         bpf.Maps["target"].AsSockMap().Add(0, listener);
 
-        using (var netns = NetworkNamespace.Current())
+        using (var netns = NetworkNamespace.Open("/proc/self/ns/net"))
         using (var link = bpf.Programs["steer"].AsSkLookup().Attach(netns))
         {
             using var client = Tcp();
@@ -55,7 +55,7 @@ public class SkLookupTests
         using var bpf = BpfObject.Load(Fixtures.Path("sk_lookup"));
         var program = bpf.Programs["steer"].AsSkLookup();
         using var netns = new TestNetns();
-        using var target = NetworkNamespace.Named(netns.Name);
+        using var target = NetworkNamespace.Open(netns.Name);
         uint lastId = 0;
         LeakCheck.NoFdLeak(1000, () =>
         {
@@ -68,7 +68,7 @@ public class SkLookupTests
     [KernelFact]
     public void A_namespace_that_does_not_exist_names_the_command_that_makes_it()
     {
-        var e = Assert.Throws<BpfException>(() => NetworkNamespace.Named("ebpf-no-such-ns"));
+        var e = Assert.Throws<BpfException>(() => NetworkNamespace.Open("ebpf-no-such-ns"));
         Assert.Contains("ip netns add ebpf-no-such-ns", e.Message);
     }
 }
