@@ -1,5 +1,6 @@
 using Ebpf.Asm;
 using Ebpf.Compiler.Ir;
+using Ebpf.Compiler.Lowering;
 
 namespace Ebpf.Compiler.CodeGen;
 
@@ -15,6 +16,10 @@ internal static class ReturnValues
 
     public static void Check(IrFunction function, Type verdict, IReadOnlySet<long> allowed)
     {
+        // The kernel reads a 32-bit verdict from w0: TcAction.Unspec (-1) is 0xffffffff in a zero-extended register.
+        var narrow = Layout.SizeOf(Enum.GetUnderlyingType(verdict)) <= 4;
+        HashSet<long> Low32(IEnumerable<long> set) => set.Select(v => (long)(int)v).ToHashSet();
+        if (narrow) allowed = Low32(allowed);
         var unbounded = new Dictionary<int, SourceLocation?>();
         var states = new Dictionary<Block, Dictionary<int, HashSet<long>?>>();
         var entry = function.Blocks[0];
@@ -32,6 +37,7 @@ internal static class ReturnValues
                 if (ins.IsExit)
                 {
                     var values = Get(state, 0);
+                    if (values is not null && narrow) values = Low32(values);
                     if (values is null || !values.IsSubsetOf(allowed))
                     {
                         var shown = values is null ? "a value the compiler cannot bound" : string.Join(", ", values.Except(allowed));
