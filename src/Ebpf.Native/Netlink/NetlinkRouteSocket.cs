@@ -131,7 +131,7 @@ public sealed unsafe partial class NetlinkRouteSocket : SafeHandle
     }
 
     /// <summary>The NLMSGERR_ATTR_MSG text of an extended ack, when the kernel sent one.</summary>
-    private static string? KernelMessage(ushort flags, ReadOnlySpan<byte> payload)
+    internal static string? KernelMessage(ushort flags, ReadOnlySpan<byte> payload)
     {
         if ((flags & Nl.AckTlvs) == 0 || payload.Length < 4 + NlMsgHdr.Size) return null;
         // struct nlmsgerr: the error, then our request's header, then its body unless capped; the TLVs follow.

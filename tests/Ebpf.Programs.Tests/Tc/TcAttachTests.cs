@@ -101,6 +101,7 @@ public class TcAttachTests
             Assert.Contains("tc_drop_udp", taken.Message);
             Assert.Contains(VethLab.ReceiverInterface, taken.Message);
             Assert.Contains("EEXIST", taken.Message);
+            Assert.Contains("The kernel said: Filter already exists", taken.Message); // the extended ack
             Assert.Contains("filter del dev veth-b ingress pref 1 handle 0x1 bpf", taken.Message);
             // The failed attach took nothing away: the first filter still drops.
             Assert.Equal((2, 0), lab.SendUdp(passing: 2, dropped: 2));
