@@ -57,7 +57,7 @@ internal sealed partial class ProgramLoader(BpfObjectFile spec, ObjectPlan plan,
         }
         catch (BpfSyscallException e) when (TrampolineRefusal.Applies(def, e))
         {
-            throw new BpfLoadException($"{TrampolineRefusal.Explain(program.Name, def)}{Environment.NewLine}{e.Message}", e);
+            throw new BpfLoadException($"{TrampolineRefusal.Explain(program.Name, def)} ({e.Operation} failed: {e.ErrnoName}, with no verifier log.)", e);
         }
         catch (BpfSyscallException e)
         {
