@@ -85,9 +85,12 @@ public sealed partial class MethodLowering
     {
         if (condition.IsConstant)
         {
+            // The path not taken is dead but still lowered, from the same IL stack: an inlined `pass ? a : b` with a
+            // constant `pass` has the map receiver below the branch on both paths.
+            MergeStackInto(target);
             if (condition.Value != 0)
             {
-                MergeStackInto(target);
+                if (_index + 1 < _il.Count) MergeStackInto(_il[_index + 1].Offset);
                 _b.Goto(Label(target));
             }
             return;
