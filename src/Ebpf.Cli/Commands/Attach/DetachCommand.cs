@@ -16,10 +16,16 @@ internal static class DetachCommand
         command.SetAction(parse => CommandRunner.Run(stderr, () =>
         {
             var path = parse.GetValue(pin)!;
+            bool detached = true;
             using (var link = Bpf.ObjGetLink(path))
-                Bpf.LinkDetach(link);
+            {
+                try { Bpf.LinkDetach(link); }
+                // Perf event, raw tracepoint and tracing links have no forced detach: removing the pin releases them
+                // once no process holds a descriptor of them.
+                catch (BpfSyscallException e) when (e.Errno is Errno.EOPNOTSUPP or Errno.ENOTSUPP) { detached = false; }
+            }
             File.Delete(path);
-            stdout.WriteLine($"detached and unpinned {path}");
+            stdout.WriteLine(detached ? $"detached and unpinned {path}" : $"unpinned {path}; the link goes when no process holds it any more");
         }));
 
         var cgroupPath = new Argument<string>("cgroup") { Description = "The cgroup" };
