@@ -34,6 +34,10 @@ public class AttrLayoutTests
         new Spec(typeof(LinkCreateAttr), "bpf_attr", "link_create", null, new()
         {
             ["TracingCookie"] = "tracing.cookie",
+            ["NetfilterPf"] = "netfilter.pf",
+            ["NetfilterHooknum"] = "netfilter.hooknum",
+            ["NetfilterPriority"] = "netfilter.priority",
+            ["NetfilterFlags"] = "netfilter.flags",
         }),
         new Spec(typeof(LinkUpdateAttr), "bpf_attr", "link_update", null),
         new Spec(typeof(LinkDetachAttr), "bpf_attr", "link_detach", null),

@@ -20,6 +20,9 @@ public class FixtureLoadTests
         ["sections.o/p_lsm_cgroup"] = ("BPF LSM programs need trampolines, refused here", "EPERM"),
         ["sections.o/p_freplace"] = ("freplace needs the program it replaces (attach_prog_fd)", "EPERM"),
         ["sections.o/p_lirc"] = ("the kernel is built without CONFIG_BPF_LIRC_MODE2", "EINVAL"),
+        ["trampolines.o/unlink_entry"] = ("this kernel refuses BPF trampolines: the error says so and why", "refused to load a BPF trampoline program (fentry)"),
+        ["trampolines.o/unlink_exit"] = ("this kernel refuses BPF trampolines: the error says so and why", "refused to load a BPF trampoline program (fexit)"),
+        ["trampolines.o/deny_open"] = ("BPF LSM programs need trampolines, refused here", "refused to load a BPF trampoline program (lsm)"),
         ["sections.o/p_struct_ops"] = ("struct_ops programs load through a struct_ops map", "ENOTSUPP"),
     };
 

@@ -154,6 +154,11 @@ public partial class BtfBpftoolTests
                 if (n.Success) blocks.TryAdd("typedef " + (n.Groups[1].Success ? n.Groups[1].Value : n.Groups[2].Value), l);
             }
         }
+        // bpftool also declares a struct ahead of its definition when types point at each other (struct task_struct;):
+        // that is ordering, not a BTF forward.
+        foreach (var key in blocks.Keys.Where(k => k.StartsWith("fwd ", StringComparison.Ordinal)).ToList())
+            if (blocks.ContainsKey("struct " + key[4..]) || blocks.ContainsKey("union " + key[4..]))
+                blocks.Remove(key);
         return blocks;
     }
 
