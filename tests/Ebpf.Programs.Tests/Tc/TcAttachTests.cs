@@ -126,7 +126,9 @@ public class TcAttachTests
         int before = Descriptors.SocketsAndBpfObjects();
         for (int i = 0; i < 1000; i++)
             tc.Attach(target, i % 2 == 0 ? TcDirection.Ingress : TcDirection.Egress, priority: 5, handle: 9).Dispose();
-        Assert.Equal(before, Descriptors.SocketsAndBpfObjects());
+        // Tests of other classes run meanwhile and open or close a few descriptors; a leak shows as one per cycle.
+        var after = Descriptors.SocketsAndBpfObjects();
+        Assert.True(after <= before + 16, $"descriptors grew from {before} to {after} over the cycles");
         Assert.DoesNotContain("clsact", lab.Tc(lab.ReceiverNamespace, "qdisc", "show", "dev", VethLab.ReceiverInterface));
     }
 }

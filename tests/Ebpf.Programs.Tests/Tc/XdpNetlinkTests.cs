@@ -88,7 +88,9 @@ public class XdpNetlinkTests
         int before = Descriptors.SocketsAndBpfObjects();
         for (int i = 0; i < 1000; i++)
             XdpNetlink.Attach(program, target, XdpMode.Generic).Dispose();
-        Assert.Equal(before, Descriptors.SocketsAndBpfObjects());
+        // Tests of other classes run meanwhile and open or close a few descriptors; a leak shows as one per cycle.
+        var after = Descriptors.SocketsAndBpfObjects();
+        Assert.True(after <= before + 16, $"descriptors grew from {before} to {after} over the cycles");
         Assert.Equal(XdpAttachedMode.None, XdpNetlink.Query(target).Mode);
     }
 }

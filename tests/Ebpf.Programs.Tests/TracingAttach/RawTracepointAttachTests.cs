@@ -51,7 +51,9 @@ public class RawTracepointAttachTests
         int before = KernelState.OpenFds();
         for (int i = 0; i < 1000; i++)
             program.Attach().Dispose();
-        Assert.Equal(before, KernelState.OpenFds());
+        // Tests of other classes run meanwhile and open or close a few descriptors; a leak shows as one per cycle.
+        var after = KernelState.OpenFds();
+        Assert.True(after <= before + 16, $"descriptors grew from {before} to {after} over the cycles");
         Assert.Empty(KernelState.LinksOf(bpf.Programs["raw_exec"]));
     }
 }

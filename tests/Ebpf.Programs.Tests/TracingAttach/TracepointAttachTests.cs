@@ -132,7 +132,9 @@ public class TracepointAttachTests
         // raw tracepoint and perf event tests run the full 1,000 through the same descriptor handling.
         for (int i = 0; i < 250; i++)
             program.Attach("sched", "sched_process_exec").Dispose();
-        Assert.Equal(before, KernelState.OpenFds());
+        // Tests of other classes run meanwhile and open or close a few descriptors; a leak shows as one per cycle.
+        var after = KernelState.OpenFds();
+        Assert.True(after <= before + 16, $"descriptors grew from {before} to {after} over the cycles");
         Assert.Empty(KernelState.LinksOf(bpf.Programs["tp_exec_any"]));
     }
 }

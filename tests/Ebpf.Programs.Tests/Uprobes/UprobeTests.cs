@@ -151,14 +151,20 @@ public class UprobeTests(TargetBinaries binaries) : IClassFixture<TargetBinaries
     {
         using var bpf = Load();
         var pin = $"/sys/fs/bpf/ebpf-uprobe-{Guid.NewGuid():n}";
+        uint id;
         try
         {
             using (var link = bpf.Programs["on_entry"].AsUprobe().Attach(binaries.Path("target"), "add"))
+            {
                 link.Pin(pin);
+                id = link.Links[0].Info.Id;
+            }
             binaries.Run("target", N);
             Assert.Equal((ulong)N, Counters.Read(bpf.Maps["calls"], 0));
         }
         finally { File.Delete(pin); }
+        // Removing the last pin releases the link from a kernel work item, after unlink returns.
+        Assert.True(Ebpf.Programs.Tests.Xdp.VethLab.LinkGone(id), $"link {id} is still there 5 s after its pin was removed");
         binaries.Run("target", N);
         Assert.Equal((ulong)N, Counters.Read(bpf.Maps["calls"], 0));
     }
