@@ -6,7 +6,7 @@ using BtfSpec = Ebpf.Object.Btf.Btf;
 
 namespace Ebpf.Cli.Commands;
 
-/// <summary><c>ebpf btf dump FILE|vmlinux [--type NAME] [--format raw|c]</c>.</summary>
+/// <summary><c>ebpf btf dump FILE|vmlinux [--type NAME] [--format raw|c]</c>, and <c>ebpf btf funcs</c> (see <see cref="BtfFuncsCommand"/>).</summary>
 internal static class BtfCommand
 {
     private sealed record TypeEntry(int Id, string Kind, string Name, string Text);
@@ -34,11 +34,11 @@ internal static class BtfCommand
                 foreach (var e in entries)
                     stdout.WriteLine(e.Text);
         }));
-        var command = new Command("btf", "Read BTF type information") { dump };
+        var command = new Command("btf", "Read BTF type information") { dump, BtfFuncsCommand.Create(stdout, stderr) };
         return command;
     }
 
-    private static BtfSpec Open(string source)
+    internal static BtfSpec Open(string source)
     {
         if (source == "vmlinux")
             return BtfSpec.LoadKernel();

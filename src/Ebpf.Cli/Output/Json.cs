@@ -17,4 +17,7 @@ internal static class Json
     };
 
     public static void Write<T>(TextWriter writer, T value) => writer.WriteLine(JsonSerializer.Serialize(value, Options));
+
+    /// <summary>The value as a JSON node with the same keys, for output that adds members to a row.</summary>
+    public static System.Text.Json.Nodes.JsonNode ToNode<T>(T value) => JsonSerializer.SerializeToNode(value, Options)!;
 }
