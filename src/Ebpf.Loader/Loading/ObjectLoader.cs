@@ -25,20 +25,36 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
     private BpfBtfFd? _btfFd;
     private bool _btfHasFunctions;
     private bool _btfHasDataSections;
+    private StructOpsLoading? _structOps;
 
     public BpfObject Load()
     {
         try
         {
             LoadBtf();
+            if (spec.Maps.Any(m => m.StructOps is not null))
+                _structOps = new StructOpsLoading(spec.Maps, spec.Source);
             foreach (var map in spec.Maps)
                 _maps[map.Name] = Own(CreateMap(map));
             CreateDataMaps();
             // func_info and line_info name FUNC types: a kernel without them gets neither.
-            var programs = new ProgramLoader(spec, _plan, options, _btfHasFunctions ? _btfFd : null, _maps, _dataMaps);
+            var programs = new ProgramLoader(spec, _plan, options, _btfHasFunctions ? _btfFd : null, _maps, _dataMaps)
+            {
+                StructOps = _structOps?.Programs,
+            };
             foreach (var program in SelectedPrograms())
                 _programs[program.Name] = Own(programs.Load(program));
             FillInitializers();
+            foreach (var map in spec.Maps)
+                if (map.StructOps is { } ops)
+                {
+                    // A load of some programs only (BpfLoadOptions.Programs) leaves a map whose members are not all loaded empty.
+                    var missing = ops.Members.Where(m => !_programs.ContainsKey(m.Program)).Select(m => m.Program).ToList();
+                    if (missing.Count == 0)
+                        _structOps!.Fill(map, _maps[map.Name], spec.Btf!, _programs);
+                    else
+                        _warnings.Add($"struct_ops map '{map.Name}' (struct {ops.TypeName}) was created but not filled: its programs {string.Join(", ", missing)} were not loaded");
+                }
             // The dictionaries are handed over: this loader is done with them.
             return new BpfObject(spec, new NamedCollection<BpfProgram>(_programs, "program", spec.Source),
                 new NamedCollection<BpfMap>(_maps, "map", spec.Source), _owned, _warnings);
@@ -127,6 +143,8 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
                 return ReusePinned(map, pinPath, maxEntries);
         }
 
+        if (map.StructOps is not null)
+            return new BpfMap(map.Name, CreateOrExplain(map, _structOps!.CreateRequest(map, _btfFd)), map);
         using var inner = map.InnerMap is { } template ? CreateInner(map, template) : null;
         var request = new MapCreateRequest(map.Type, (int)map.KeySize, (int)map.ValueSize, maxEntries)
         {

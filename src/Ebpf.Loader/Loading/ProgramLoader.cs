@@ -16,6 +16,9 @@ namespace Ebpf.Loading;
 internal sealed partial class ProgramLoader(BpfObjectFile spec, ObjectPlan plan, BpfLoadOptions options, BpfBtfFd? btfFd,
     IReadOnlyDictionary<string, BpfMap> maps, IReadOnlyDictionary<DataSection, BpfMap> dataMaps)
 {
+    /// <summary>struct_ops programs by name: the member each implements (from the object's struct_ops maps).</summary>
+    public IReadOnlyDictionary<string, StructOpsProgramTarget>? StructOps { get; init; }
+
     public BpfProgram Load(ProgramSpec program)
     {
         var def = program.Definition ?? throw program.SectionError!;
@@ -40,6 +43,12 @@ internal sealed partial class ProgramLoader(BpfObjectFile spec, ObjectPlan plan,
                 KernelVersion = spec.KernelVersion ?? 0,
                 AttachBtfId = prepared.AttachBtfId,
             };
+            // Without a map member there is no struct to name: the kernel refuses it (ENOTSUPP), explained below.
+            if (def.ProgramType == BpfProgramType.StructOps && StructOps?.GetValueOrDefault(program.Name) is { } member)
+            {
+                request.ExpectedAttachType = (BpfAttachType)member.MemberIndex;
+                request.AttachBtfId = member.StructId;
+            }
             if (btfFd is not null && linked.FuncInfos.Count > 0)
             {
                 request.Btf = btfFd;
@@ -50,6 +59,12 @@ internal sealed partial class ProgramLoader(BpfObjectFile spec, ObjectPlan plan,
             }
             var fd = Bpf.ProgLoad(request, out var log);
             return new BpfProgram(program.Name, fd, program, linked) { VerifierLog = string.IsNullOrEmpty(log) ? null : log };
+        }
+        catch (BpfSyscallException e) when (def.ProgramType == BpfProgramType.StructOps && e.Errno == Errno.ENOTSUPP)
+        {
+            throw new BpfLoadException(StructOps?.GetValueOrDefault(program.Name) is { } target
+                ? StructOpsLoading.Refused(program.Name, target, e)
+                : $"program '{program.Name}' (section \"{program.SectionName}\") is a struct_ops program, but no struct_ops map of {spec.Source} points a member at it, so it has no kernel struct to load against and the kernel refused it ({e.ErrnoName}); set it in a SEC(\".struct_ops\") or SEC(\".struct_ops.link\") variable", e);
         }
         catch (BpfVerifierException e)
         {

@@ -20,6 +20,8 @@ internal sealed class MapReader(ElfFile elf, BtfSpec? btf, Dictionary<(int Secti
         foreach (var section in elf.Sections)
             if (section.Name == "maps" || section.Name.StartsWith("maps/", StringComparison.Ordinal))
                 maps.AddRange(ReadLegacyMaps(section));
+            else if (StructOpsReader.IsStructOpsSection(section.Name) && !section.IsExecutable)
+                maps.AddRange(new StructOpsReader(elf, btf).Read(section));
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var m in maps)
             if (!seen.Add(m.Name))

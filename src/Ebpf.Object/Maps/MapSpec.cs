@@ -45,6 +45,9 @@ public sealed record MapSpec
 
     public MapDefinitionStyle Style { get; init; }
 
+    /// <summary>For struct_ops maps (<c>.struct_ops</c>, <c>.struct_ops.link</c>): the kernel struct, its initial bytes and member programs.</summary>
+    public StructOpsSpec? StructOps { get; init; }
+
     /// <summary>ELF section and byte offset of the definition (unused for inner templates).</summary>
     public int SectionIndex { get; init; }
     public long SectionOffset { get; init; }

@@ -1,0 +1,98 @@
+using Ebpf.Native;
+
+namespace Ebpf;
+
+/// <summary>
+/// A loaded struct_ops map (a kernel struct such as tcp_congestion_ops implemented by BPF programs). A map from
+/// <c>.struct_ops.link</c> is registered by <see cref="Attach"/> through a BPF_STRUCT_OPS link; one from
+/// <c>.struct_ops</c> was registered when the loader set its value, and <see cref="Attach"/> returns a handle that
+/// unregisters it (deletes element 0) on Dispose. (libbpf sets the value in bpf_map__attach_struct_ops instead, so its
+/// non-link maps register at attach; the effect for a caller that attaches after loading is the same.)
+/// </summary>
+public sealed class StructOpsMap
+{
+    internal StructOpsMap(BpfMap map) => Map = map;
+
+    public BpfMap Map { get; }
+
+    /// <summary>The kernel struct the map implements, e.g. "tcp_congestion_ops".</summary>
+    public string StructName => Map.Spec?.StructOps?.TypeName ?? "?";
+
+    /// <summary>bpf_struct_ops_common_value.state of element 0: 0 init, 1 in use (registered), 2 to be freed, 3 ready (a link map set up).</summary>
+    public int State
+    {
+        get
+        {
+            Span<byte> key = stackalloc byte[4];
+            key.Clear();
+            var value = new byte[Map.ValueSize];
+            return Map.TryLookup(key, value) ? BitConverter.ToInt32(value, 4) : 0;
+        }
+    }
+
+    public bool IsLink => (Map.Flags & (BpfMapFlags)(1u << 13)) != 0;
+
+    /// <summary>Registers the operations; Dispose of the result unregisters them.</summary>
+    public StructOpsRegistration Attach()
+    {
+        if (!IsLink)
+        {
+            // The loader registered it when it set element 0; once unregistered, the kernel does not take it back.
+            if (State != 1 /* BPF_STRUCT_OPS_STATE_INUSE */)
+                throw new BpfException($"struct_ops map '{Map.Name}' (struct {StructName}) is not registered: a map from .struct_ops is registered by its load and only once, and an earlier Dispose unregistered it; load the object again, or declare the map in .struct_ops.link to attach and detach it repeatedly");
+            return new StructOpsRegistration(this, null);
+        }
+        try
+        {
+            return new StructOpsRegistration(this, Bpf.LinkCreateStructOps(Map.Fd));
+        }
+        catch (BpfSyscallException e)
+        {
+            throw new BpfException($"struct_ops map '{Map.Name}' (struct {StructName}) could not be registered through a link: {e.Message}", e);
+        }
+    }
+}
+
+/// <summary>A registered struct_ops map: the link of a <c>.struct_ops.link</c> map, or element 0 of a <c>.struct_ops</c> map.</summary>
+public sealed class StructOpsRegistration : IDisposable
+{
+    private readonly StructOpsMap _map;
+    private bool _disposed;
+
+    internal StructOpsRegistration(StructOpsMap map, BpfLinkFd? link)
+    {
+        _map = map;
+        Link = link;
+    }
+
+    /// <summary>The BPF_STRUCT_OPS link, for maps made with BPF_F_LINK; null for maps registered by their update.</summary>
+    public BpfLinkFd? Link { get; }
+
+    public StructOpsMap Map => _map;
+
+    /// <summary>Pins the link on bpffs, so the operations stay registered after this process exits.</summary>
+    public void Pin(string path) => Bpf.ObjPin(Link ?? throw new BpfException($"struct_ops map '{_map.Map.Name}' has no link to pin (it is not from .struct_ops.link)"), path);
+
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        if (Link is not null)
+        {
+            Link.Dispose();
+            return;
+        }
+        Span<byte> key = stackalloc byte[4];
+        key.Clear();
+        _map.Map.Delete(key);
+    }
+}
+
+public static partial class ProgramKinds
+{
+    /// <summary>The struct_ops view of a map from <c>.struct_ops</c> or <c>.struct_ops.link</c>.</summary>
+    public static StructOpsMap AsStructOps(this BpfMap map) => map.Type == BpfMapType.StructOps
+        ? new StructOpsMap(map)
+        : throw new BpfException($"map '{map.Name}' is a {map.Type} map, not struct_ops, so AsStructOps does not apply");
+}
