@@ -88,7 +88,9 @@ public class PerfEventTests
         using (var reader = program.Perf.AsPerfEventArray(new PerfEventReaderOptions { WakeupWatermark = 2048 }))
         {
             var channel = reader.ReadToChannel<RecordHeader>();
-            RunPinned(0, () => { for (int i = 0; i < 100; i++) program.ProducePerf(40); });
+            // A watermark wakes the reader only once 2 KiB wait: the bytes after the 100 records read make sure the
+            // last of them are followed by a wake-up (records below the watermark wait for the next one, as in libbpf).
+            RunPinned(0, () => { for (int i = 0; i < 400; i++) program.ProducePerf(40); });
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             for (int i = 0; i < 100; i++) Assert.Equal((ulong)(100 + i), (await channel.ReadAsync(cts.Token)).Seq);
         }

@@ -9,6 +9,9 @@ public sealed record PerfEventReaderOptions
     /// <summary>Wake a waiting reader after this many records (default 1: every record). Ignored when <see cref="WakeupWatermark"/> is set.</summary>
     public uint WakeupEvents { get; init; } = 1;
 
-    /// <summary>Wake a waiting reader once this many bytes are in a CPU's ring instead of counting records (0: off).</summary>
+    /// <summary>
+    /// Wake a waiting reader once this many bytes are in a CPU's ring instead of counting records (0: off). Fewer bytes
+    /// wait for the next wake-up, as with libbpf; <see cref="BpfEventReader.Consume(RecordHandler)"/> takes them at once.
+    /// </summary>
     public uint WakeupWatermark { get; init; }
 }
