@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 
 namespace Ebpf.Object.Elf;
 
@@ -151,26 +150,9 @@ public sealed class ElfFile
         return sections;
     }
 
-    private ReadOnlyMemory<byte> SectionBytes(uint type, ulong offset, ulong size, string what)
-    {
-        if (type is ElfConstants.SectionNoBits or ElfConstants.SectionNull)
-            return ReadOnlyMemory<byte>.Empty;
-        var length = (ulong)_bytes.Length;
-        if (offset > length || size > length - offset)
-            throw Error($"{what} spans bytes {offset}..{offset + size}, past the end of the file ({length} bytes)");
-        return _bytes.Slice((int)offset, (int)size);
-    }
+    private ReadOnlyMemory<byte> SectionBytes(uint type, ulong offset, ulong size, string what) => ElfBytes.Section(_bytes, Source, type, offset, size, what);
 
-    internal string ReadString(ReadOnlySpan<byte> table, uint offset, string what)
-    {
-        if (offset >= (uint)table.Length)
-            throw Error($"{what}: string offset {offset} is past the end of its string table ({table.Length} bytes)");
-        var rest = table[(int)offset..];
-        var end = rest.IndexOf((byte)0);
-        if (end < 0)
-            throw Error($"{what}: the string at offset {offset} has no terminating NUL");
-        return end == 0 ? "" : Encoding.UTF8.GetString(rest[..end]);
-    }
+    internal string ReadString(ReadOnlySpan<byte> table, uint offset, string what) => ElfBytes.String(table, Source, offset, what);
 
     private ElfSymbol[] ReadSymbols()
     {
