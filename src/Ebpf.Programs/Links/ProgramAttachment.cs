@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Ebpf;
 
 /// <summary>
-/// An attachment made with BPF_PROG_ATTACH (the single and override modes, or kernels without links):
+/// An attachment made with BPF_PROG_ATTACH (cgroups in single and override modes, sockmaps before 6.10, kernels without links):
 /// it belongs to the target, so Dispose detaches it explicitly with BPF_PROG_DETACH.
 /// </summary>
 public sealed class ProgramAttachment : BpfAttachment
@@ -15,9 +15,13 @@ public sealed class ProgramAttachment : BpfAttachment
     private bool _detached;
 
     internal ProgramAttachment(string targetPath, BpfProgram program, BpfAttachType attachType)
+        : this(NativeFiles.OpenReadOnly(targetPath), program, attachType) { }
+
+    /// <param name="ownedTarget">A descriptor of the target (a cgroup, a sockmap) that the attachment owns and closes.</param>
+    internal ProgramAttachment(SafeHandle ownedTarget, BpfProgram program, BpfAttachType attachType)
     {
         // Hold our own descriptors: the attachment must be able to detach even after the caller disposed theirs.
-        _target = NativeFiles.OpenReadOnly(targetPath);
+        _target = ownedTarget;
         _programFd = (BpfProgramFd)program.Fd.Duplicate();
         _program = program;
         AttachType = attachType;

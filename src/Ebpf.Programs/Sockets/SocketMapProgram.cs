@@ -22,7 +22,7 @@ public sealed class SocketMapProgram
 
     /// <summary>
     /// Attaches to <paramref name="map"/> (a sockmap or sockhash): a sockmap link where the kernel has one (6.10+),
-    /// a <see cref="SocketMapAttachment"/> made with BPF_PROG_ATTACH otherwise. Both detach on Dispose.
+    /// a <see cref="ProgramAttachment"/> made with BPF_PROG_ATTACH otherwise. Both detach on Dispose.
     /// </summary>
     public BpfAttachment Attach(BpfMap map)
     {
@@ -40,7 +40,7 @@ public sealed class SocketMapProgram
                 // No sockmap links (before 6.10): the older attach, still undone on Dispose.
             }
             Bpf.ProgAttach(map.Fd, Program.Fd, AttachType);
-            return new SocketMapAttachment(map, Program, AttachType);
+            return new ProgramAttachment(map.Fd.Duplicate(), Program, AttachType);
         }
         catch (BpfSyscallException e)
         {
