@@ -17,8 +17,6 @@ namespace Ebpf.Compiler.Lowering;
 /// </summary>
 public sealed partial class MethodLowering
 {
-    private const int RingBufferOutputHelper = 130;
-
     /// <summary>Bytes a span value may take in a record (a command name is 16, a short path fits).</summary>
     private const int MaxLogText = 64;
 
@@ -199,7 +197,7 @@ public sealed partial class MethodLowering
             _b.Zero(Vreg.Frame, (short)(record.FrameOffset + i), end - i); // the verifier refuses reading stack bytes never written
             i = end;
         }
-        EmitHelperCall(RingBufferOutputHelper, [Operand.OfMap(logs.Map), Operand.Frame(record.FrameOffset, typeof(byte)), ConstantInt(record.Used), ConstantInt(0)]);
+        EmitHelperCall(RingBufferOutput, [Operand.OfMap(logs.Map), Operand.Frame(record.FrameOffset, typeof(byte)), ConstantInt(record.Used), ConstantInt(0)]);
         // A full buffer refuses the line: count it, so user space can say lines were lost rather than lose them silently.
         var result = CallResult(typeof(long));
         _b.JumpIf(JumpOp.Jeq, true, result.Reg, Operand.Constant(0, true), skip);
