@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Ebpf.Cli.Commands;
 using Ebpf.Cli.Commands.Attach;
+using Ebpf.Cli.Commands.Generate;
 
 namespace Ebpf.Cli;
 
@@ -23,6 +24,7 @@ public static class Program
         root.Subcommands.Add(DetachCommand.Create(stdout, stderr));
         root.Subcommands.Add(CgroupCommand.Create(stdout, stderr));
         root.Subcommands.Add(CompileCommand.Create(stdout, stderr));
+        root.Subcommands.Add(GenerateCommand.Create(stdout, stderr));
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }

@@ -6,7 +6,7 @@ namespace Ebpf.Kernel;
 /// <see cref="Use"/> (it flows with the async context, so parallel tests do not see each other's); otherwise
 /// <see cref="Default"/> answers.
 /// </summary>
-public sealed class ManagedKernel
+public sealed partial class ManagedKernel
 {
     private static readonly AsyncLocal<ManagedKernel?> s_current = new();
     private readonly List<string> _trace = new();
