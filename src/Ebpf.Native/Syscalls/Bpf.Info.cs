@@ -79,6 +79,23 @@ public static unsafe partial class Bpf
         return new BpfBtfInfo(info.Id, FromCString(new ReadOnlySpan<byte>(name, 64)), info.BtfSize, info.KernelBtf != 0);
     }
 
+    /// <summary>The raw bytes of BTF loaded in the kernel (a program's BTF, as BPF_OBJ_GET_INFO_BY_FD copies it out).</summary>
+    public static byte[] GetBtfData(BpfBtfFd btf)
+    {
+        using var lease = new FdLease(btf);
+        BtfInfoRaw info = default;
+        GetInfo(lease.Fd, &info, (uint)sizeof(BtfInfoRaw), btf);
+        var data = new byte[info.BtfSize];
+        fixed (byte* p = data)
+        {
+            BtfInfoRaw second = default;
+            second.Btf = (ulong)p;
+            second.BtfSize = (uint)data.Length;
+            GetInfo(lease.Fd, &second, (uint)sizeof(BtfInfoRaw), btf);
+        }
+        return data;
+    }
+
     private static void GetInfo(int fd, void* info, uint length, BpfFd? forErrors)
     {
         InfoAttr attr = default;
