@@ -25,7 +25,7 @@ public class PrometheusTests
         var port = FreeLoopbackPort();
         using var provider = Sdk.CreateMeterProviderBuilder()
             .AddMeter(meterName)
-            .AddPrometheusHttpListener(o => o.UriPrefixes = [$"http://127.0.0.1:{port}/"])
+            .AddPrometheusHttpListener(o => { o.Host = "127.0.0.1"; o.Port = port; })
             .Build();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var scrape = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics");
