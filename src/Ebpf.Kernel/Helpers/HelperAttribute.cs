@@ -42,6 +42,8 @@ public enum IntrinsicKind
     /// level in .rodata (ebpf_log_level), which the verifier knows; the template goes to the object's .ebpf.logs section.
     /// </summary>
     Log,
+    /// <summary>A CO-RE question (<see cref="Core"/>): one instruction whose constant the loader sets from the kernel's BTF (.BTF.ext core_relo).</summary>
+    Core,
 }
 
 /// <summary>Marks a member the compiler lowers to a fixed instruction sequence, described by <see cref="Kind"/>.</summary>

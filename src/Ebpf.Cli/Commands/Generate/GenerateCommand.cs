@@ -9,5 +9,6 @@ internal static class GenerateCommand
         new("generate", "Write C# declarations of kernel types (tracepoint records, BTF types) for programs")
         {
             TracepointCommand.Create(stdout, stderr),
+            BtfGenerateCommand.Create(stdout, stderr),
         };
 }
