@@ -5,7 +5,7 @@ namespace Ebpf;
 /// <summary>How <see cref="BpfObject.Load(string, BpfLoadOptions?)"/> loads an object.</summary>
 public sealed class BpfLoadOptions
 {
-    /// <summary>Only these programs are loaded (by function name); null loads every program.</summary>
+    /// <summary>Only these programs are loaded (by function name); null loads every program (but those with <see cref="ProgramOptions.AutoLoad"/> false).</summary>
     public IReadOnlyCollection<string>? Programs { get; set; }
 
     /// <summary>
@@ -23,8 +23,30 @@ public sealed class BpfLoadOptions
     /// </summary>
     public BtfSupport.BtfFeatures? BtfFeatures { get; set; }
 
-    /// <summary>max_entries to use instead of the object's, by map name.</summary>
-    public IDictionary<string, uint> MaxEntries { get; } = new Dictionary<string, uint>(StringComparer.Ordinal);
+    internal Dictionary<string, MapOptions> MapSettings { get; } = new(StringComparer.Ordinal);
+    internal Dictionary<string, ProgramOptions> ProgramSettings { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The settings of map <paramref name="name"/>, changed before the map is created:
+    /// <c>options.Map("events").MaxEntries = 4096</c>. The same object on every call; a name the object does not have fails the load.
+    /// </summary>
+    public MapOptions Map(string name)
+    {
+        if (!MapSettings.TryGetValue(name, out var settings))
+            MapSettings[name] = settings = new MapOptions(name);
+        return settings;
+    }
+
+    /// <summary>
+    /// The settings of program <paramref name="name"/> (its function name), changed before it is loaded:
+    /// <c>options.Program("handler").AttachTarget("do_unlinkat")</c>, <c>.AutoLoad = false</c>.
+    /// </summary>
+    public ProgramOptions Program(string name)
+    {
+        if (!ProgramSettings.TryGetValue(name, out var settings))
+            ProgramSettings[name] = settings = new ProgramOptions(name);
+        return settings;
+    }
 
     internal Dictionary<string, byte[]> Variables { get; } = new(StringComparer.Ordinal);
 

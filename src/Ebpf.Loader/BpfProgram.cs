@@ -12,7 +12,7 @@ public sealed class BpfProgram : IDisposable
 {
     internal BpfProgram(string name, BpfProgramFd fd, ProgramSpec? spec, LinkedProgram? linked)
     {
-        Name = name; Fd = fd; Spec = spec; Linked = linked;
+        Name = name; Fd = fd; Spec = spec; Linked = linked; ExpectedAttachType = spec?.Definition?.ExpectedAttachType;
     }
 
     /// <summary>The function name.</summary>
@@ -30,8 +30,8 @@ public sealed class BpfProgram : IDisposable
 
     public BpfProgramType Type => Fd.Type;
 
-    /// <summary>The attach type the program was loaded with (from its section), if any.</summary>
-    public BpfAttachType? ExpectedAttachType => Spec?.Definition?.ExpectedAttachType;
+    /// <summary>The attach type the program was loaded with (from its section, or <see cref="ProgramOptions.ExpectedAttachType"/>), if any.</summary>
+    public BpfAttachType? ExpectedAttachType { get; internal init; }
 
     public string? SectionName => Spec?.SectionName;
 

@@ -43,6 +43,12 @@ public sealed class BpfObjectFile
     /// <summary>The Kconfig externs (<c>extern ... __kconfig</c>), laid out as libbpf does, when the object has any; no ELF section holds them.</summary>
     public DataSection? Kconfig { get; internal set; }
 
+    /// <summary>
+    /// Every extern the object's code refers to (Kconfig values, kernel symbols, kfuncs; undefined symbols of other
+    /// objects as <see cref="Externs.ExternKind.Unresolved"/>), as libbpf collects them.
+    /// </summary>
+    public IReadOnlyList<Externs.ExternSpec> Externs { get; internal set; } = [];
+
     public ProgramSpec? FindProgram(string name) => Programs.FirstOrDefault(p => p.Name == name) ?? Subprograms.FirstOrDefault(p => p.Name == name);
 
     public MapSpec? FindMap(string name) => Maps.FirstOrDefault(m => m.Name == name);

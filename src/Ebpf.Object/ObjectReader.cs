@@ -53,6 +53,7 @@ internal sealed class ObjectReader
         ReadBtf();
         ReadDataSections();
         _obj.Kconfig = KconfigLayout.Read(_obj.Btf, _elf);
+        _obj.Externs = Externs.ExternReader.Read(_elf, _obj.Btf);
         _obj.Maps = new MapReader(_elf, _obj.Btf, _mapsByLocation).ReadAll();
         ReadFunctions();
         foreach (var functions in _functionsBySection.Values)
@@ -311,7 +312,7 @@ internal sealed class ObjectReader
                     Data = _obj.Kconfig, DataOffset = kconfig.Offset + ins.Imm, Variable = kconfig,
                 });
             else
-                f.AddRelocation(new ProgramRelocation(slot, RelocationKind.Extern, r.Type, symbol.Name));
+                f.AddRelocation(new ProgramRelocation(slot, RelocationKind.Extern, r.Type, symbol.Name) { Extern = FindExtern(symbol.Name) });
             return;
         }
         if (symbol.IsSpecialSection)
@@ -347,12 +348,14 @@ internal sealed class ObjectReader
         throw Error($"{where}: the symbol is in section {target.Name}, which is neither a map, global data nor code section");
     }
 
+    private Externs.ExternSpec? FindExtern(string name) => _obj.Externs.FirstOrDefault(e => e.Name == name);
+
     private void ApplyCall(ProgramSpec f, int slot, Instruction ins, ElfSymbol symbol, ElfRelocation r, string where)
     {
         if (symbol.IsUndefined)
         {
             // A call to an extern function is a kfunc call: the loader resolves it against kernel BTF.
-            f.AddRelocation(new ProgramRelocation(slot, RelocationKind.Extern, r.Type, symbol.Name));
+            f.AddRelocation(new ProgramRelocation(slot, RelocationKind.Extern, r.Type, symbol.Name) { Extern = FindExtern(symbol.Name) });
             return;
         }
         if (symbol.IsSpecialSection)

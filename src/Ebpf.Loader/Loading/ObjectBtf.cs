@@ -16,6 +16,7 @@ namespace Ebpf.Loading;
 internal sealed class ObjectBtf
 {
     private const int TypeHeaderSize = 12;
+    private const string DummyKsym = "dummy_ksym";
     private readonly Dictionary<string, int> _strings = new(StringComparer.Ordinal);
 
     public ObjectBtf(BpfObjectFile obj)
@@ -42,6 +43,8 @@ internal sealed class ObjectBtf
         // Where each DATASEC sits; Btf.Parse has validated the layout, so the walk only needs the sizes.
         List<(int Id, int Position)>? datasecs = null;
         var vars = new Dictionary<int, int>();
+        var positions = new Dictionary<int, int>(); // FUNC and FUNC_PROTO positions, for the .ksyms fix-up
+        var int32 = 0;
         var globalFuncs = new Dictionary<string, int>(StringComparer.Ordinal);
         var p = typeStart;
         for (var id = 1; id < btf.Count; id++)
@@ -57,6 +60,10 @@ internal sealed class ObjectBtf
                 vars[id] = p;
             else if (kind == BtfKind.Func && vlen == 1)
                 globalFuncs.TryAdd(btf[id].Name, p);
+            if (kind is BtfKind.Func or BtfKind.FuncProto)
+                positions[id] = p;
+            else if (kind == BtfKind.Int && int32 == 0 && (BinaryPrimitives.ReadUInt32LittleEndian(raw[(p + TypeHeaderSize)..]) & 0xff) == 32)
+                int32 = id;
             var trailing = Trailing(kind, vlen);
             if (trailing < 0)
                 return null;
@@ -78,10 +85,34 @@ internal sealed class ObjectBtf
         foreach (var f in obj.Subprograms)
             AddMissing(f.LineInfos);
 
+        // .ksyms functions (kfuncs) become a dummy int VAR in the DATASEC, as libbpf does: a DATASEC holds VARs only.
+        var ksyms = btf.FindByName(Object.Externs.ExternSpec.KsymsSection, BtfKind.Datasec) as BtfDatasec;
+        var dummy = ksyms is not null && ksyms.Variables.Any(v => btf.KindOf(v.Type) == BtfKind.Func) && strStart >= typeEnd;
+        var dummyName = 0;
+        if (dummy)
+        {
+            dummyName = strLen + appended;
+            extra.Add(DummyKsym);
+            appended += DummyKsym.Length + 1;
+        }
+        var inserted = dummy ? TypeHeaderSize + 4 : 0;
+
         var strEnd = strStart + strLen;
-        var bytes = new byte[raw.Length + appended];
-        raw[..strEnd].CopyTo(bytes);
-        raw[strEnd..].CopyTo(bytes.AsSpan(strEnd + appended));
+        var bytes = new byte[raw.Length + appended + inserted];
+        raw[..typeEnd].CopyTo(bytes);
+        raw[typeEnd..strEnd].CopyTo(bytes.AsSpan(typeEnd + inserted));
+        raw[strEnd..].CopyTo(bytes.AsSpan(strEnd + inserted + appended));
+        if (dummy)
+        {
+            var var = bytes.AsSpan(typeEnd, TypeHeaderSize + 4);
+            BinaryPrimitives.WriteUInt32LittleEndian(var, (uint)dummyName);
+            BinaryPrimitives.WriteUInt32LittleEndian(var[4..], (uint)BtfKind.Var << 24);
+            BinaryPrimitives.WriteUInt32LittleEndian(var[8..], (uint)int32);
+            BinaryPrimitives.WriteUInt32LittleEndian(var[12..], 1); // BTF_VAR_GLOBAL_ALLOCATED
+            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(12), (uint)(typeEnd + inserted - typeStart));
+            BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(16), (uint)(strStart + inserted - hdrLen));
+            strEnd += inserted;
+        }
         if (appended > 0)
         {
             var at = strEnd;
@@ -100,6 +131,8 @@ internal sealed class ObjectBtf
                 {
                     if (obj.Kconfig is { } kconfig && datasec.Name == kconfig.Name)
                         PatchKconfig(bytes.AsSpan(), position, datasec, kconfig, vars, btf);
+                    else if (datasec == ksyms)
+                        PatchKsyms(bytes.AsSpan(), position, datasec, vars, positions, btf, int32, dummy ? btf.Count : 0, dummyName);
                     continue; // externs (.kconfig, .ksyms) have no ELF section
                 }
                 symbols ??= SymbolValues(obj.Elf);
@@ -170,6 +203,44 @@ internal sealed class ObjectBtf
                 BinaryPrimitives.WriteUInt32LittleEndian(entry[4..], (uint)laid.Offset);
             if (vars.TryGetValue(v.Type, out var varPosition))
                 BinaryPrimitives.WriteUInt32LittleEndian(bytes[(varPosition + TypeHeaderSize)..], 1); // BTF_VAR_GLOBAL_ALLOCATED
+        }
+    }
+
+    /// <summary>
+    /// The .ksyms DATASEC as libbpf fixes it: every extern VAR an allocated 4-byte int, every kfunc FUNC global and
+    /// replaced in the DATASEC by <paramref name="dummyVar"/> (its unnamed parameters named after that VAR), entries
+    /// 4 bytes apart. The kernel would refuse extern VARs, FUNCs in a DATASEC and unnamed parameters; the loader never
+    /// reads this section's values, so the layout only has to be valid.
+    /// </summary>
+    private static void PatchKsyms(Span<byte> bytes, int position, BtfDatasec datasec, Dictionary<int, int> vars, Dictionary<int, int> positions,
+        Btf btf, int int32, int dummyVar, int dummyName)
+    {
+        var span = bytes[position..];
+        BinaryPrimitives.WriteUInt32LittleEndian(span[8..], (uint)(4 * datasec.Variables.Count));
+        for (var i = 0; i < datasec.Variables.Count; i++)
+        {
+            var v = datasec.Variables[i];
+            var entry = span.Slice(TypeHeaderSize + i * 12, 12);
+            if (vars.TryGetValue(v.Type, out var varPosition))
+            {
+                BinaryPrimitives.WriteUInt32LittleEndian(bytes[(varPosition + 8)..], (uint)int32);
+                BinaryPrimitives.WriteUInt32LittleEndian(bytes[(varPosition + TypeHeaderSize)..], 1); // BTF_VAR_GLOBAL_ALLOCATED
+            }
+            else if (btf[v.Type] is BtfFunc func && dummyVar != 0 && positions.TryGetValue(func.Id, out var funcPosition))
+            {
+                var info = BinaryPrimitives.ReadUInt32LittleEndian(bytes[(funcPosition + 4)..]);
+                BinaryPrimitives.WriteUInt32LittleEndian(bytes[(funcPosition + 4)..], (info & ~0xffffu) | 1); // BTF_FUNC_GLOBAL
+                if (btf[func.Type] is BtfFuncProto proto && positions.TryGetValue(proto.Id, out var protoPosition))
+                    for (var j = 0; j < proto.Parameters.Count; j++)
+                    {
+                        var param = bytes[(protoPosition + TypeHeaderSize + 8 * j)..];
+                        if (proto.Parameters[j].Type != 0 && BinaryPrimitives.ReadUInt32LittleEndian(param) == 0)
+                            BinaryPrimitives.WriteUInt32LittleEndian(param, (uint)dummyName);
+                    }
+                BinaryPrimitives.WriteUInt32LittleEndian(entry, (uint)dummyVar);
+            }
+            BinaryPrimitives.WriteUInt32LittleEndian(entry[4..], (uint)(4 * i));
+            BinaryPrimitives.WriteUInt32LittleEndian(entry[8..], 4);
         }
     }
 

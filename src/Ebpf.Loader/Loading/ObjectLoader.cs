@@ -29,16 +29,19 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
 
     public BpfObject Load()
     {
+        using var externs = new Externs.ExternResolver(spec); // module BTF descriptors: the kernel holds what loaded programs need
         try
         {
+            CheckSettingNames();
             LoadBtf();
             if (spec.Maps.Any(m => m.StructOps is not null))
                 _structOps = new StructOpsLoading(spec.Maps, spec.Source);
             foreach (var map in spec.Maps)
-                _maps[map.Name] = Own(CreateMap(map));
+                if (options.MapSettings.GetValueOrDefault(map.Name)?.AutoCreate != false)
+                    _maps[map.Name] = Own(CreateMap(Effective(map)));
             CreateDataMaps();
             // func_info and line_info name FUNC types: a kernel without them gets neither.
-            var programs = new ProgramLoader(spec, _plan, options, _btfHasFunctions ? _btfFd : null, _maps, _dataMaps)
+            var programs = new ProgramLoader(spec, _plan, options, _btfHasFunctions ? _btfFd : null, _maps, _dataMaps, externs)
             {
                 StructOps = _structOps?.Programs,
             };
@@ -46,7 +49,7 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
                 _programs[program.Name] = Own(programs.Load(program));
             FillInitializers();
             foreach (var map in spec.Maps)
-                if (map.StructOps is { } ops)
+                if (map.StructOps is { } ops && _maps.ContainsKey(map.Name))
                 {
                     // A load of some programs only (BpfLoadOptions.Programs) leaves a map whose members are not all loaded empty.
                     var missing = ops.Members.Where(m => !_programs.ContainsKey(m.Program)).Select(m => m.Program).ToList();
@@ -93,12 +96,41 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
 
     private IReadOnlyList<Object.Programs.ProgramSpec> SelectedPrograms()
     {
-        if (options.Programs is null)
-            return spec.Programs;
-        foreach (var name in options.Programs)
+        foreach (var name in options.Programs ?? [])
             if (!spec.Programs.Any(p => p.Name == name))
                 throw new BpfLoadException($"{spec.Source} has no program '{name}' to load; it has: {string.Join(", ", spec.Programs.Select(p => p.Name))}");
-        return [.. spec.Programs.Where(p => options.Programs.Contains(p.Name))];
+        return [.. spec.Programs.Where(p => (options.Programs is null || options.Programs.Contains(p.Name))
+            && options.ProgramSettings.GetValueOrDefault(p.Name)?.AutoLoad != false)];
+    }
+
+    /// <summary>Settings for a map or program the object does not have are a mistake to report, not to ignore.</summary>
+    private void CheckSettingNames()
+    {
+        foreach (var name in options.MapSettings.Keys)
+            if (spec.FindMap(name) is null)
+                throw new BpfLoadException($"options.Map(\"{name}\"): {spec.Source} has no map '{name}'" +
+                    (spec.FindDataSection(name) is not null ? " to configure: global-data maps take their size from their section; set their variables with SetVariable" : $"; it has: {string.Join(", ", spec.Maps.Select(m => m.Name))}"));
+        foreach (var name in options.ProgramSettings.Keys)
+            if (!spec.Programs.Any(p => p.Name == name))
+                throw new BpfLoadException($"options.Program(\"{name}\"): {spec.Source} has no program '{name}'; it has: {string.Join(", ", spec.Programs.Select(p => p.Name))}");
+    }
+
+    /// <summary>The map as the settings change it (libbpf's bpf_map__set_*); BTF key/value types go when their sizes no longer match.</summary>
+    private MapSpec Effective(MapSpec map)
+    {
+        if (options.MapSettings.GetValueOrDefault(map.Name) is not { } s)
+            return map;
+        var flags = s.Flags is { } f ? (uint)f : map.Flags;
+        if (s.NumaNode is not null)
+            flags |= (uint)BpfMapFlags.NumaNode;
+        var keySize = s.KeySize ?? map.KeySize;
+        var valueSize = s.ValueSize ?? map.ValueSize;
+        return map with
+        {
+            Type = s.Type ?? map.Type, KeySize = keySize, ValueSize = valueSize, MaxEntries = s.MaxEntries ?? map.MaxEntries, Flags = flags,
+            NumaNode = s.NumaNode ?? map.NumaNode, MapExtra = s.MapExtra ?? map.MapExtra, InnerMap = s.InnerMap ?? map.InnerMap,
+            KeyTypeId = keySize == map.KeySize ? map.KeyTypeId : null, ValueTypeId = valueSize == map.ValueSize ? map.ValueTypeId : null,
+        };
     }
 
     /// <summary>The kernel keeps 15 characters of a name, from [A-Za-z0-9_.].</summary>
@@ -132,16 +164,17 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
 
     private BpfMap CreateMap(MapSpec map)
     {
-        var maxEntries = options.MaxEntries.TryGetValue(map.Name, out var m) ? m : map.MaxEntries;
+        var maxEntries = map.MaxEntries;
         if (map.Type == BpfMapType.PerfEventArray && maxEntries == 0)
             maxEntries = (uint)PossibleCpus.Count;
-        string? pinPath = null;
-        if (map.Pinning == MapPinning.ByName && options.PinDirectory is { } dir)
-        {
+        var settings = options.MapSettings.GetValueOrDefault(map.Name);
+        if (settings?.Reuse is { } existing)
+            return Reuse(map, (BpfMapFd)existing.Fd.Duplicate(), maxEntries, null);
+        var pinPath = settings?.PinPath;
+        if (pinPath is null && map.Pinning == MapPinning.ByName && options.PinDirectory is { } dir)
             pinPath = Path.Combine(dir, map.Name);
-            if (File.Exists(pinPath))
-                return ReusePinned(map, pinPath, maxEntries);
-        }
+        if (pinPath is not null && File.Exists(pinPath))
+            return Reuse(map, Bpf.ObjGetMap(pinPath), maxEntries, pinPath);
 
         if (map.StructOps is not null)
             return new BpfMap(map.Name, CreateOrExplain(map, _structOps!.CreateRequest(map, _btfFd)), map);
@@ -204,8 +237,29 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
         }
         catch (BpfSyscallException e)
         {
-            throw new BpfLoadException($"map '{map.Name}' ({map.Type}, key {map.KeySize}, value {map.ValueSize}, max_entries {request.MaxEntries}, flags 0x{map.Flags:x}) could not be created: {e.Message}", e);
+            throw new BpfLoadException($"map '{map.Name}' ({map.Type}, key {map.KeySize}, value {map.ValueSize}, max_entries {request.MaxEntries}, flags 0x{map.Flags:x}) could not be created: {e.Message}{Fix(map, request, e)}", e);
         }
+    }
+
+    /// <summary>
+    /// Sizes an object leaves at 0 for its user to set before load (max_entries by CPU or pid count, value_size by stack
+    /// depth) are the likely cause of EINVAL; a privileged EPERM is the kernel refusing the map type.
+    /// </summary>
+    private static string Fix(MapSpec map, MapCreateRequest request, BpfSyscallException e)
+    {
+        if (e.Errno == Errno.EINVAL)
+        {
+            var unset = new[] { ("MaxEntries", "max_entries", request.MaxEntries), ("ValueSize", "value_size", map.ValueSize), ("KeySize", "key_size", map.KeySize) }
+                .Where(f => f.Item3 == 0 && !(f.Item1 == "KeySize" && map.Type is BpfMapType.Array or BpfMapType.PercpuArray or BpfMapType.Queue or BpfMapType.Stack or BpfMapType.Ringbuf or BpfMapType.UserRingbuf or BpfMapType.Arena or BpfMapType.BloomFilter)
+                    && !(f.Item1 != "ValueSize" && map.Type is BpfMapType.CgroupStorage or BpfMapType.PercpuCgroupStorage or BpfMapType.SkStorage or BpfMapType.InodeStorage or BpfMapType.TaskStorage or BpfMapType.CgrpStorage))
+                .ToList();
+            if (unset.Count > 0)
+                return $" The object declares {string.Join(" and ", unset.Select(f => $"{f.Item2} 0"))}, which its user is meant to set before load: " +
+                    string.Join(", ", unset.Select(f => $"options.Map(\"{map.Name}\").{f.Item1} = N"));
+        }
+        if (KernelRefusal.Applies(e))
+            return $" This process has CAP_BPF/CAP_SYS_ADMIN, so the kernel refuses this map type ({map.Type}) or its flags here, not the privilege";
+        return "";
     }
 
     /// <summary>A map-in-map is created against a template of its inner maps, closed once the outer map exists.</summary>
@@ -218,27 +272,32 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
         return new BpfMap(template.Name, CreateOrExplain(template, request), template);
     }
 
-    private static BpfMap ReusePinned(MapSpec map, string path, uint maxEntries)
+    /// <summary>An existing map (pinned at <paramref name="pinPath"/>, or given to <see cref="MapOptions.Reuse"/>) used for <paramref name="map"/> once it matches.</summary>
+    private static BpfMap Reuse(MapSpec map, BpfMapFd fd, uint maxEntries, string? pinPath)
     {
-        var pinned = BpfMap.OpenPinned(path);
+        var existing = new BpfMap(map.Name, fd, map);
         try
         {
-            var info = pinned.Info;
+            var info = existing.Info;
             void Check(string field, object expected, object actual)
             {
-                if (!expected.Equals(actual))
-                    throw new BpfPinnedMapMismatchException(map.Name, path, field, expected.ToString()!, actual.ToString()!);
+                if (expected.Equals(actual))
+                    return;
+                if (pinPath is not null)
+                    throw new BpfPinnedMapMismatchException(map.Name, pinPath, field, expected.ToString()!, actual.ToString()!);
+                throw new BpfLoadException($"map '{map.Name}': the map given to options.Map(\"{map.Name}\").Reuse has {field} {actual}, but the object declares {expected}; " +
+                    "reuse a map of the same definition, or change this one's settings to match");
             }
             Check("type", map.Type, info.Type);
             Check("key_size", (long)map.KeySize, (long)info.KeySize);
             Check("value_size", (long)map.ValueSize, (long)info.ValueSize);
             Check("max_entries", maxEntries, info.MaxEntries);
             Check("map_flags", $"0x{map.Flags:x}", $"0x{(uint)info.Flags:x}");
-            return new BpfMap(map.Name, pinned.Fd, map);
+            return existing;
         }
         catch
         {
-            pinned.Dispose();
+            existing.Dispose();
             throw;
         }
     }
@@ -325,9 +384,17 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
                 }
                 else
                 {
-                    fd = (_maps.GetValueOrDefault(init.TargetName)
-                        ?? throw new BpfLoadException($"slot {init.Index} of map '{map.Name}' names '{init.TargetName}', which is not a map of {spec.Source}")).Fd.Fd;
+                    if (spec.FindMap(init.TargetName) is null)
+                        throw new BpfLoadException($"slot {init.Index} of map '{map.Name}' names '{init.TargetName}', which is not a map of {spec.Source}");
+                    if (!_maps.TryGetValue(init.TargetName, out var target))
+                    {
+                        _warnings.Add($"slot {init.Index} of '{map.Name}' names map '{init.TargetName}', which was not created; the slot stays empty");
+                        continue;
+                    }
+                    fd = target.Fd.Fd;
                 }
+                if (!_maps.ContainsKey(map.Name))
+                    continue; // the outer map itself was not created
                 BinaryPrimitives.WriteUInt32LittleEndian(key, init.Index);
                 BinaryPrimitives.WriteInt32LittleEndian(value, fd);
                 _maps[map.Name].Update(key, value);

@@ -14,14 +14,20 @@ namespace Ebpf.Loading;
 /// writes this load's map descriptors in, and calls BPF_PROG_LOAD; a refusal becomes an exception with the log and the source line.
 /// </summary>
 internal sealed partial class ProgramLoader(BpfObjectFile spec, ObjectPlan plan, BpfLoadOptions options, BpfBtfFd? btfFd,
-    IReadOnlyDictionary<string, BpfMap> maps, IReadOnlyDictionary<DataSection, BpfMap> dataMaps)
+    IReadOnlyDictionary<string, BpfMap> maps, IReadOnlyDictionary<DataSection, BpfMap> dataMaps, Externs.ExternResolver externs)
 {
+    /// <summary>libbpf's POISON_LDIMM64_MAP_BASE: a reference to a map that was not created becomes "invalid func unknown#2001000000+index".</summary>
+    private const int MapPoisonBase = 2001000000;
+
     /// <summary>struct_ops programs by name: the member each implements (from the object's struct_ops maps).</summary>
     public IReadOnlyDictionary<string, StructOpsProgramTarget>? StructOps { get; init; }
 
     public BpfProgram Load(ProgramSpec program)
     {
-        var def = program.Definition ?? throw program.SectionError!;
+        var settings = options.ProgramSettings.GetValueOrDefault(program.Name);
+        var def = program.Definition;
+        var type = settings?.Type ?? def?.ProgramType ?? throw program.SectionError!;
+        var attachType = settings?.ExpectedAttachType ?? def?.ExpectedAttachType;
         var prepared = plan.Program(program);
         var linked = prepared.Linked;
         var buffer = ArrayPool<byte>.Shared.Rent(prepared.Code.Length);
@@ -31,20 +37,30 @@ internal sealed partial class ProgramLoader(BpfObjectFile spec, ObjectPlan plan,
             prepared.Code.CopyTo(code);
             foreach (var site in prepared.Sites)
             {
-                var map = site.Data is { } data ? dataMaps[data] : maps[site.MapName!];
-                BinaryPrimitives.WriteInt32LittleEndian(code[site.ImmOffset..], map.Fd.Fd);
+                if (site.Data is { } data)
+                    BinaryPrimitives.WriteInt32LittleEndian(code[site.ImmOffset..], dataMaps[data].Fd.Fd);
+                else if (maps.TryGetValue(site.MapName!, out var map))
+                    BinaryPrimitives.WriteInt32LittleEndian(code[site.ImmOffset..], map.Fd.Fd);
+                else
+                    PoisonMap(code[(site.ImmOffset - 4)..], site.MapName!); // AutoCreate = false
             }
-            var request = new ProgLoadRequest(def.ProgramType, code, spec.License)
+            foreach (var site in prepared.Externs)
+                Externs.ExternPatch.Apply(code, site.ByteOffset, site.IsCall, site.Extern.Kind, externs.Resolve(site.Extern, program.Name), IndexOf(site.Extern));
+            var target = AttachTargets.Resolve(program.Name, def, type, attachType, settings);
+            var request = new ProgLoadRequest(type, code, spec.License)
             {
                 Name = prepared.KernelName,
-                ExpectedAttachType = def.ExpectedAttachType,
-                Flags = prepared.Flags,
-                LogLevel = options.LogLevel,
+                ExpectedAttachType = attachType,
+                Flags = settings?.Flags ?? prepared.Flags,
+                LogLevel = settings?.LogLevel ?? options.LogLevel,
+                LogSize = settings?.LogSize ?? 0,
                 KernelVersion = spec.KernelVersion ?? 0,
-                AttachBtfId = prepared.AttachBtfId,
+                AttachBtfId = target.BtfId,
+                AttachTarget = target.Program,
+                FdArray = externs.FdArray,
             };
             // Without a map member there is no struct to name: the kernel refuses it (ENOTSUPP), explained below.
-            if (def.ProgramType == BpfProgramType.StructOps && StructOps?.GetValueOrDefault(program.Name) is { } member)
+            if (type == BpfProgramType.StructOps && StructOps?.GetValueOrDefault(program.Name) is { } member)
             {
                 request.ExpectedAttachType = (BpfAttachType)member.MemberIndex;
                 request.AttachBtfId = member.StructId;
@@ -58,9 +74,9 @@ internal sealed partial class ProgramLoader(BpfObjectFile spec, ObjectPlan plan,
                 request.LineInfoRecordSize = ProgramPlan.LineInfoSize;
             }
             var fd = Bpf.ProgLoad(request, out var log);
-            return new BpfProgram(program.Name, fd, program, linked) { VerifierLog = string.IsNullOrEmpty(log) ? null : log };
+            return new BpfProgram(program.Name, fd, program, linked) { VerifierLog = string.IsNullOrEmpty(log) ? null : log, ExpectedAttachType = attachType };
         }
-        catch (BpfSyscallException e) when (def.ProgramType == BpfProgramType.StructOps && e.Errno == Errno.ENOTSUPP)
+        catch (BpfSyscallException e) when (type == BpfProgramType.StructOps && e.Errno == Errno.ENOTSUPP)
         {
             throw new BpfLoadException(StructOps?.GetValueOrDefault(program.Name) is { } target
                 ? StructOpsLoading.Refused(program.Name, target, e)
@@ -70,9 +86,9 @@ internal sealed partial class ProgramLoader(BpfObjectFile spec, ObjectPlan plan,
         {
             throw Rejected(program, linked, e);
         }
-        catch (BpfSyscallException e) when (TrampolineRefusal.Applies(def, e))
+        catch (BpfSyscallException e) when (KernelRefusal.Applies(e))
         {
-            throw new BpfLoadException($"{TrampolineRefusal.Explain(program.Name, def)} ({e.Operation} failed: {e.ErrnoName}, with no verifier log.)", e);
+            throw new BpfLoadException($"{KernelRefusal.Explain(program.Name, program.SectionName, type, attachType)} ({e.Operation} failed: {e.ErrnoName}, with no verifier log.)", e);
         }
         catch (BpfSyscallException e)
         {
@@ -84,11 +100,44 @@ internal sealed partial class ProgramLoader(BpfObjectFile spec, ObjectPlan plan,
         }
     }
 
+    private int IndexOf(Object.Externs.ExternSpec e)
+    {
+        for (var i = 0; i < spec.Externs.Count; i++)
+            if (ReferenceEquals(spec.Externs[i], e))
+                return i;
+        return -1;
+    }
+
+    /// <summary>As libbpf: both slots of the LD_IMM64 become a call to an unknown helper that names the map, for the verifier to find dead.</summary>
+    private void PoisonMap(Span<byte> ldImm64, string map)
+    {
+        var index = spec.Maps.Select(m => m.Name).ToList().IndexOf(map);
+        for (var slot = 0; slot < 2; slot++)
+        {
+            var ins = ldImm64[(slot * 8)..];
+            ins[0] = Asm.OpCode.Call;
+            ins[1] = 0;
+            BinaryPrimitives.WriteInt16LittleEndian(ins[2..], 0);
+            BinaryPrimitives.WriteInt32LittleEndian(ins[4..], MapPoisonBase + index);
+        }
+    }
+
+    /// <summary>Why a poisoned call was reached (a map not created, a weak kfunc this kernel lacks); null for other reasons.</summary>
+    private string? PoisonReason(string reason)
+    {
+        if (Externs.ExternPatch.PoisonedIndex(reason) is { } e && e < spec.Externs.Count)
+            return $"the program reaches a call to kfunc '{spec.Externs[e].Name}', which this kernel does not have (it is __weak, so the object loads only if that call is dead code): guard it with if (bpf_ksym_exists({spec.Externs[e].Name}))";
+        var at = reason.IndexOf("unknown#", StringComparison.Ordinal);
+        if (at >= 0 && long.TryParse(reason.AsSpan(at + 8).TrimEnd(), out var id) && id - MapPoisonBase is >= 0 and var m && m < spec.Maps.Count)
+            return $"the program reaches an instruction that uses map '{spec.Maps[(int)m].Name}', which was not created (options.Map(\"{spec.Maps[(int)m].Name}\").AutoCreate = false): only code the verifier can prune may use it";
+        return null;
+    }
+
     [GeneratedRegex(@"^(\d+): \(", RegexOptions.Multiline)]
     private static partial Regex InstructionLine();
 
     /// <summary>The verifier's log names each instruction it walks; the last one is where it gave up.</summary>
-    private static BpfProgramRejectedException Rejected(ProgramSpec program, LinkedProgram linked, BpfVerifierException e)
+    private BpfProgramRejectedException Rejected(ProgramSpec program, LinkedProgram linked, BpfVerifierException e)
     {
         int? slot = null;
         foreach (Match m in InstructionLine().Matches(e.Log))
@@ -103,6 +152,8 @@ internal sealed partial class ProgramLoader(BpfObjectFile spec, ObjectPlan plan,
         var reason = e.Log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .LastOrDefault(l => !l.StartsWith("processed ", StringComparison.Ordinal) && !l.StartsWith("verification time", StringComparison.Ordinal) && !l.StartsWith("stack depth", StringComparison.Ordinal)) ?? "no log";
         reason = CoRe.CoRePoison.Explain(linked, slot, reason); // a reached instruction whose CO-RE relocation failed says so
+        if (PoisonReason(reason) is { } poisoned)
+            reason = $"{reason}: {poisoned}";
         var where = slot is null ? "" : $" at instruction {slot}" + (source is null ? "" : $" ({source})");
         var message = $"program '{program.Name}' (section \"{program.SectionName}\") was refused by the verifier{where}: {reason}{Environment.NewLine}{e.Message}";
         return new BpfProgramRejectedException(program.Name, message, e.Log, slot, source, e);

@@ -23,11 +23,14 @@ internal sealed class ProgramPlan
     /// <summary>A slot whose imm takes the descriptor of a map (<see cref="MapName"/>) or a global-data map (<see cref="Data"/>).</summary>
     public readonly record struct FdSite(int ImmOffset, string? MapName, DataSection? Data);
 
-    private ProgramPlan(LinkedProgram linked, byte[] code, FdSite[] sites, byte[] funcInfo, byte[] lineInfo, string kernelName,
-        BpfProgLoadFlags flags, uint attachBtfId)
+    /// <summary>An instruction (at <see cref="ByteOffset"/>) that refers to a ksym or kfunc, patched per load (see <see cref="Externs.ExternPatch"/>).</summary>
+    public readonly record struct ExternSite(int ByteOffset, bool IsCall, Object.Externs.ExternSpec Extern);
+
+    private ProgramPlan(LinkedProgram linked, byte[] code, FdSite[] sites, ExternSite[] externs, byte[] funcInfo, byte[] lineInfo, string kernelName,
+        BpfProgLoadFlags flags)
     {
-        Linked = linked; Code = code; Sites = sites; FuncInfo = funcInfo; LineInfo = lineInfo; KernelName = kernelName;
-        Flags = flags; AttachBtfId = attachBtfId;
+        Linked = linked; Code = code; Sites = sites; Externs = externs; FuncInfo = funcInfo; LineInfo = lineInfo; KernelName = kernelName;
+        Flags = flags;
     }
 
     /// <summary>The program as loaded, before descriptors (what <see cref="BpfProgram.Linked"/> shows).</summary>
@@ -37,45 +40,53 @@ internal sealed class ProgramPlan
     public byte[] Code { get; }
 
     public FdSite[] Sites { get; }
+    public ExternSite[] Externs { get; }
     public byte[] FuncInfo { get; }
     public byte[] LineInfo { get; }
     public string KernelName { get; }
     public BpfProgLoadFlags Flags { get; }
-    public uint AttachBtfId { get; }
 
     public static ProgramPlan Build(BpfObjectFile spec, ProgramSpec program, ObjectPlan objectPlan)
     {
-        var def = program.Definition ?? throw program.SectionError!;
+        var def = program.Definition; // null for a section the table does not know, loaded with ProgramOptions.Type
         var linked = CoReRelocator.Apply(spec, ProgramLinker.Link(program)); // CO-RE first: it patches offsets and constants, not map fds
         var instructions = (Instruction[])linked.Instructions.Clone();
-        var sites = linked.Relocations.Count == 0 ? [] : new FdSite[linked.Relocations.Count];
-        if (sites.Length > 0)
+        var sites = new List<FdSite>();
+        var externs = new List<ExternSite>();
+        if (linked.Relocations.Count > 0)
         {
             var slots = SlotMap.For(instructions);
-            for (var i = 0; i < sites.Length; i++)
+            foreach (var r in linked.Relocations)
             {
-                var r = linked.Relocations[i];
                 var index = slots.IndexOfSlot(r.InstructionOffset);
                 var ins = instructions[index];
-                (instructions[index], sites[i]) = r.Kind switch
+                switch (r.Kind)
                 {
-                    RelocationKind.Map => (ins.WithPseudoSource(LdImm64Source.MapFd).WithConstant(0), new FdSite(r.InstructionOffset * 8 + 4, r.Map!.Name, null)),
-                    RelocationKind.GlobalData => (ins.WithPseudoSource(LdImm64Source.MapValue).WithConstant((long)r.DataOffset << 32),
-                        new FdSite(r.InstructionOffset * 8 + 4, null, r.Data!)),
-                    _ => throw new BpfLoadException($"program '{linked.Main.Name}' refers to extern '{r.SymbolName}' (a kfunc, ksym or Kconfig value), which this loader does not resolve yet"),
-                };
+                    case RelocationKind.Map:
+                        instructions[index] = ins.WithPseudoSource(LdImm64Source.MapFd).WithConstant(0);
+                        sites.Add(new FdSite(r.InstructionOffset * 8 + 4, r.Map!.Name, null));
+                        break;
+                    case RelocationKind.GlobalData:
+                        instructions[index] = ins.WithPseudoSource(LdImm64Source.MapValue).WithConstant((long)r.DataOffset << 32);
+                        sites.Add(new FdSite(r.InstructionOffset * 8 + 4, null, r.Data!));
+                        break;
+                    case RelocationKind.Extern when r.Extern is { } e:
+                        externs.Add(new ExternSite(r.InstructionOffset * 8, ins.IsCall, e));
+                        break;
+                    default:
+                        throw new BpfLoadException($"program '{linked.Main.Name}' refers to '{r.SymbolName}' ({r.Kind}) at instruction {r.InstructionOffset}, which the loader cannot relocate");
+                }
             }
         }
         var code = InstructionEncoder.Encode(instructions);
 
         var flags = BpfProgLoadFlags.None;
-        if (def.Sleepable) flags |= BpfProgLoadFlags.Sleepable;
-        if (def.XdpFrags) flags |= BpfProgLoadFlags.XdpHasFrags;
+        if (def?.Sleepable == true) flags |= BpfProgLoadFlags.Sleepable;
+        if (def?.XdpFrags == true) flags |= BpfProgLoadFlags.XdpHasFrags;
         var btf = linked.FuncInfos.Count > 0 ? objectPlan.Btf : null;
         var funcInfo = btf is null ? [] : FuncInfoBytes(linked);
         var lineInfo = btf is null ? [] : LineInfoBytes(linked, btf);
-        var attachBtfId = KernelTypes.AttachBtfId(def, program.Name);
-        return new ProgramPlan(linked, code, sites, funcInfo, lineInfo, ObjectLoader.KernelName(program.Name), flags, attachBtfId);
+        return new ProgramPlan(linked, code, [.. sites], [.. externs], funcInfo, lineInfo, ObjectLoader.KernelName(program.Name), flags);
     }
 
     private static byte[] FuncInfoBytes(LinkedProgram linked)

@@ -28,6 +28,9 @@ public sealed record ProgramRelocation(
     /// <summary>The variable at <see cref="DataOffset"/>, when one is known.</summary>
     public DataVariable? Variable { get; init; }
 
+    /// <summary>The extern of an <see cref="RelocationKind.Extern"/> relocation (a ksym or kfunc).</summary>
+    public Externs.ExternSpec? Extern { get; init; }
+
     /// <summary>The called or referenced function of <see cref="RelocationKind.Call"/> and <see cref="RelocationKind.FunctionAddress"/>.</summary>
     public ProgramSpec? Target { get; init; }
 
@@ -38,7 +41,7 @@ public sealed record ProgramRelocation(
         RelocationKind.GlobalData => $"{Data?.Name}+{DataOffset}" + (Variable is null ? "" : $" ({Variable.Name})"),
         RelocationKind.Call => $"call {Target?.Name ?? SymbolName}",
         RelocationKind.FunctionAddress => $"&{Target?.Name ?? SymbolName}",
-        _ => $"extern {SymbolName}",
+        _ => Extern is { } e ? $"{e.Kind switch { Externs.ExternKind.Kfunc => "kfunc", Externs.ExternKind.Unresolved => "extern", _ => "ksym" }} {SymbolName}" : $"extern {SymbolName}",
     };
 
     public override string ToString() => $"{InstructionOffset}: {Description}";
