@@ -30,7 +30,7 @@ public static class FunctionCompiler
     /// helpers it may call.
     /// </summary>
     public static CompiledFunction Compile(AssemblyInput input, MethodBase method, IReadOnlyDictionary<string, MapInfo>? maps = null, bool directPacketAccess = false, Type? verdict = null,
-        Ebpf.BpfProgramType? programType = null, LogLines? logs = null)
+        Ebpf.BpfProgramType? programType = null, LogLines? logs = null, string? section = null)
     {
         var name = $"{method.DeclaringType?.Name}.{method.Name}";
         if (!method.IsStatic)
@@ -39,7 +39,7 @@ public static class FunctionCompiler
         var packetViews = true;
         for (var attempt = 0; ; attempt++)
         {
-            var lowering = new FunctionLowering(input, method.Name, maps ?? new Dictionary<string, MapInfo>(), escaped, directPacketAccess, packetViews) { ProgramType = programType, Logs = logs };
+            var lowering = new FunctionLowering(input, method.Name, maps ?? new Dictionary<string, MapInfo>(), escaped, directPacketAccess, packetViews) { ProgramType = programType, Logs = logs, Section = section };
             lowering.MapsOf(method.DeclaringType!);
             lowering.CallChain.Push(method);
             try

@@ -54,7 +54,7 @@ public static class ProgramCompiler
             if (method.GetCustomAttribute<ProgramAttribute>(inherit: true) is not { } program)
                 continue;
             var compiled = FunctionCompiler.Compile(input, method, maps, DirectPacketAccess(program.Section), program.ReturnType,
-                Ebpf.Object.Sections.SectionTable.TryResolve(program.Section, out var section, out _) ? section!.ProgramType : null, logs);
+                Ebpf.Object.Sections.SectionTable.TryResolve(program.Section, out var section, out _) ? section!.ProgramType : null, logs, program.Section);
             builder.AddProgram(program.Section, new FunctionDefinition(method.Name, compiled.Instructions)
             {
                 ProtoTypeId = types.Prototype(method),
@@ -63,6 +63,7 @@ public static class ProgramCompiler
                     .Concat(compiled.GlobalRelocations.Select(r => CodeRelocation.Variable(r.Index, r.Field))).ToList(),
                 // line_info with the C# text, so the verifier's log and our refusals point at C# lines.
                 Lines = compiled.Lines.Select(l => new SourceLine(l.Index, l.Location.File, sources.Line(l.Location), l.Location.Line, l.Location.Column)).ToList(),
+                CoreRelocations = CoreRelocations.Of(compiled, types),
             });
             count++;
         }
@@ -112,7 +113,8 @@ public static class ProgramCompiler
     private static bool DirectPacketAccess(string section) =>
         section.StartsWith("cgroup_skb/", StringComparison.Ordinal) || section == "cgroup/skb" || section.StartsWith("xdp", StringComparison.Ordinal)
         || section.StartsWith("tc", StringComparison.Ordinal) || section.StartsWith("netkit/", StringComparison.Ordinal)
-        || section.StartsWith("sk_skb", StringComparison.Ordinal) || section.StartsWith("lwt_", StringComparison.Ordinal) || section == "flow_dissector";
+        || section.StartsWith("sk_skb", StringComparison.Ordinal) || section.StartsWith("lwt_", StringComparison.Ordinal) || section == "flow_dissector"
+        || section == "sk_msg";
 
     /// <summary>Constant bytes (printk formats, u8 literals) as static .rodata variables of type char[N], one per distinct content.</summary>
     private sealed class ConstantData(BpfObjectBuilder builder)

@@ -24,9 +24,9 @@ internal static class SignatureCheck
             problems.Add("is an instance method");
         if (method.IsGenericMethodDefinition)
             problems.Add("is generic");
-        var parametersFit = context is not null
+        var parametersFit = TracingSignatures.Fits(attribute, parameters, method.ReturnType, problems) ?? (context is not null
             ? parameters is [var only] && only.ParameterType == context
-            : parameters is [] || (parameters is [var raw] && IsRawPointer(raw.ParameterType));
+            : parameters is [] || (parameters is [var raw] && IsRawPointer(raw.ParameterType)));
         if (!parametersFit)
             problems.Add($"takes ({string.Join(", ", parameters.Select(p => TypeNames.CSharp(p.ParameterType)))})");
         if (returns is not null ? method.ReturnType != returns : !Integers.Contains(method.ReturnType))
@@ -35,7 +35,7 @@ internal static class SignatureCheck
             return;
 
         var parameterName = parameters is [{ Name: { Length: > 0 } name }] ? name : "ctx";
-        var expected = $"static {(returns is null ? "int" : returns.Name)} {method.Name}({(context is null ? "" : $"{context.Name} {parameterName}")})";
+        var expected = TracingSignatures.Expected(attribute, method.Name) ?? $"static {(returns is null ? "int" : returns.Name)} {method.Name}({(context is null ? "" : $"{context.Name} {parameterName}")})";
         var notes = new List<string>();
         if (returns is null)
             notes.Add("uint, long or ulong may be returned instead of int");

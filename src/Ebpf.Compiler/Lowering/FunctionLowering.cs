@@ -43,6 +43,12 @@ internal sealed class FunctionLowering
 
     /// <summary>The program type being compiled (from its section), for the helpers it may call; null for a plain function.</summary>
     public Ebpf.BpfProgramType? ProgramType { get; init; }
+
+    /// <summary>The program's section (tracing kinds read their arguments and sleepability from it); null for a plain function.</summary>
+    public string? Section { get; init; }
+
+    /// <summary>The register holding the program's context pointer, for helpers that take it (see MethodLowering.Tracing).</summary>
+    public int? ContextRegister { get; set; }
     public Stack<MethodBase> CallChain { get; } = new();
 
     public bool OnCallChain(MethodBase method) => CallChain.Contains(method);
@@ -73,7 +79,7 @@ internal sealed class FunctionLowering
     /// data and data_end of the program's context, loaded once at entry (as clang keeps them) when packet pointers stay
     /// valid for the whole function; null otherwise, and each access loads its own.
     /// </summary>
-    public (int Data, int End)? PacketPointers(int context, short dataOffset, short endOffset)
+    public (int Data, int End)? PacketPointers(int context, PacketContexts.Bounds bounds)
     {
         if (!PacketViews || Entry is not { } entry || entry.Context != context) return null;
         if (_packetPointers is { } known) return known;
@@ -81,14 +87,14 @@ internal sealed class FunctionLowering
         var end = Builder.NewVreg();
         entry.Block.Code.InsertRange(entry.Index,
         [
-            new Ir.MachineInstr(Asm.Instruction.LoadMem(Asm.MemorySize.W, 0, 0, dataOffset), data, context) { Location = entry.Block.Code.ElementAtOrDefault(entry.Index)?.Location },
-            new Ir.MachineInstr(Asm.Instruction.LoadMem(Asm.MemorySize.W, 0, 0, endOffset), end, context) { Location = entry.Block.Code.ElementAtOrDefault(entry.Index)?.Location },
+            new Ir.MachineInstr(Asm.Instruction.LoadMem(bounds.Size, 0, 0, bounds.Data), data, context) { Location = entry.Block.Code.ElementAtOrDefault(entry.Index)?.Location },
+            new Ir.MachineInstr(Asm.Instruction.LoadMem(bounds.Size, 0, 0, bounds.End), end, context) { Location = entry.Block.Code.ElementAtOrDefault(entry.Index)?.Location },
         ]);
         _packetPointers = (data, end);
         return _packetPointers;
     }
 
-    public bool DirectPacketAccess(Type context) => _directPacketAccess && (context == typeof(SkBuffContext) || context == typeof(XdpContext));
+    public bool DirectPacketAccess(Type context) => _directPacketAccess && PacketContexts.Of(context) is not null;
 
     public CompilerException Error(MethodBase method, int ilOffset, string code, string message)
     {

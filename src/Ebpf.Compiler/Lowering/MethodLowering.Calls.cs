@@ -126,6 +126,8 @@ public sealed partial class MethodLowering
                 return value;
             case OperandKind.LocalAddress when value.Local!.PacketView && !output:
                 return LoadSlot(value.Local);
+            case OperandKind.LocalAddress when value.Local.InFrame:
+                return Operand.Frame(value.Local.FrameOffset, pointee); // already in memory: no copy (a 288-byte event twice would not fit the stack)
             case OperandKind.LocalAddress when !output:
             {
                 var slot = _b.AllocateFrame(Layout.SizeOf(pointee));
@@ -148,6 +150,8 @@ public sealed partial class MethodLowering
             Printk(callee, args);
             return;
         }
+        if (TracingHelper(callee, id, args))
+            return;
         if (ReorderedHelper(callee, id, args) is { } reordered)
         {
             EmitHelperCall(id, reordered);

@@ -244,9 +244,9 @@ public sealed partial class MethodLowering
     /// </summary>
     private (int Data, int End) PacketBounds(Operand context, bool modifiesData)
     {
-        var (dataOffset, endOffset) = context.Type == typeof(XdpContext) ? ((short)0, (short)4) : ((short)76, (short)80);
+        var bounds = PacketContexts.Of(context.Type)!.Value;
         var ctx = _b.Materialize(context);
-        if (_owner.PacketPointers(ctx, dataOffset, endOffset) is { } cached)
+        if (_owner.PacketPointers(ctx, bounds) is { } cached)
         {
             if (!InLoop)
                 return (modifiesData ? CopyOf(cached.Data) : cached.Data, cached.End);
@@ -254,13 +254,13 @@ public sealed partial class MethodLowering
             // (a pointer carried through the loop accumulates ranges, and the verifier then walks every iteration);
             // data_end carries no range, so it may stay.
             var fresh = _b.NewVreg();
-            _b.Emit(Instruction.LoadMem(MemorySize.W, 0, 0, dataOffset), fresh, ctx);
+            _b.Emit(Instruction.LoadMem(bounds.Size, 0, 0, bounds.Data), fresh, ctx);
             return (fresh, cached.End);
         }
         var data = _b.NewVreg();
         var end = _b.NewVreg();
-        _b.Emit(Instruction.LoadMem(MemorySize.W, 0, 0, dataOffset), data, ctx);
-        _b.Emit(Instruction.LoadMem(MemorySize.W, 0, 0, endOffset), end, ctx);
+        _b.Emit(Instruction.LoadMem(bounds.Size, 0, 0, bounds.Data), data, ctx);
+        _b.Emit(Instruction.LoadMem(bounds.Size, 0, 0, bounds.End), end, ctx);
         return (data, end);
     }
 
@@ -362,7 +362,7 @@ public sealed partial class MethodLowering
     /// <summary>BCL members with a BPF form. Returns false for anything else.</summary>
     private bool Bcl(MethodBase callee)
     {
-        if (SpanMember(callee))
+        if (SpanMember(callee) || AsPointer(callee))
             return true;
         var type = callee.DeclaringType;
         if (type == typeof(Unsafe) && callee.Name == "IsNullRef")

@@ -51,18 +51,22 @@ public sealed partial class MethodLowering
         var parameters = method.GetParameters().Select(p => (Name: p.Name ?? $"arg{p.Position}", Type: p.ParameterType)).ToList();
         if (!method.IsStatic)
             parameters.Insert(0, ("this", method.DeclaringType!.MakeByRefType()));
-        if (parameters.Count > MaxArguments && arguments is null)
+        if (parameters.Count > (TakesTypedArguments(owner.Section) ? MaxTracedArguments : MaxArguments) && arguments is null)
             throw Error("EBPF011", $"a BPF function takes at most {MaxArguments} arguments, this one takes {parameters.Count}; pass a struct by reference instead");
         var written = WrittenArguments();
         _args = new LocalSlot[parameters.Count];
         for (var i = 0; i < parameters.Count; i++)
             _args[i] = NewSlot(parameters[i].Name, parameters[i].Type, owner.Escapes(method, ~i), ~i);
         _locals = body.LocalVariables.Select(l => NewSlot($"V_{l.LocalIndex}", l.LocalType, owner.Escapes(method, l.LocalIndex), l.LocalIndex)).ToArray();
-        if (arguments is null)
+        if (arguments is null && TakesTypedArguments(owner.Section))
+            BindTypedArguments();
+        else if (arguments is null)
         {
             BindEntryArguments();
             if (_args.FirstOrDefault(a => a.Pointer == PointerKind.Context) is { } context)
                 owner.Entry = (_b.Current, _b.Current.Code.Count, context.Reg);
+            if (_args is [{ Type.IsPointer: true } or { Pointer: PointerKind.Context }, ..] && !_args[0].InFrame)
+                owner.ContextRegister = _args[0].Reg;
         }
         else
         {
