@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using Ebpf.Compiler.Lowering;
+using Ebpf.Kernel;
 using Ebpf.Object.Btf;
 
 namespace Ebpf.Compiler.CodeGen;
@@ -16,7 +17,9 @@ internal sealed class ClrBtf(BtfBuilder btf)
     public int Of(Type type)
     {
         if (_ids.TryGetValue(type, out var id)) return id;
-        id = type.IsEnum ? Enum(type) : type.IsPrimitive ? Primitive(type) : Struct(type);
+        id = type.IsPointer || type.IsByRef ? Pointer(type.GetElementType()!)
+            : KernelTypes.IsKernelType(type) || type.IsEnum && type.IsDefined(typeof(KernelTypeAttribute)) ? Kernel(type)
+            : type.IsEnum ? Enum(type) : type.IsPrimitive ? Primitive(type) : Struct(type);
         return _ids[type] = id;
     }
 
@@ -45,6 +48,59 @@ internal sealed class ClrBtf(BtfBuilder btf)
     }
 
     private readonly Dictionary<string, int> _contexts = [];
+    private readonly Dictionary<(string, bool), int> _forwards = [];
+
+    /// <summary>
+    /// A pointer: to a struct, a forward declaration of it (CO-RE only asks that both sides are pointers, and a forward
+    /// keeps self-referencing kernel types from pulling their whole graph into the object); void* for void.
+    /// </summary>
+    private int Pointer(Type pointee)
+    {
+        if (pointee == typeof(void)) return btf.Add(new BtfPointer { Type = 0 });
+        if (pointee.IsValueType && !pointee.IsPrimitive && !pointee.IsEnum && !pointee.IsPointer)
+        {
+            var key = (KernelTypes.IsKernelType(pointee) ? KernelTypes.NameOf(pointee) : CName(pointee.Name), KernelTypes.IsUnion(pointee));
+            if (!_forwards.TryGetValue(key, out var forward))
+                _forwards[key] = forward = btf.Add(new BtfForward { Name = key.Item1, IsUnion = key.Item2 });
+            return btf.Add(new BtfPointer { Type = forward });
+        }
+        return btf.Add(new BtfPointer { Type = Of(pointee) });
+    }
+
+    /// <summary>
+    /// A kernel type as the kernel names and lays it out: its members from <see cref="KernelTypes"/> (the order CO-RE
+    /// access strings index), bitfields with their widths, fixed buffers and [KernelArray] members as arrays, flexible
+    /// arrays as arrays of 0; a kernel enum with its enumerators in declaration order (enum relocations index them).
+    /// </summary>
+    private int Kernel(Type t)
+    {
+        var name = KernelTypes.NameOf(t);
+        if (t.IsEnum)
+        {
+            var signed = Layout.IsSigned(t);
+            var values = t.GetFields(BindingFlags.Public | BindingFlags.Static).OrderBy(f => f.MetadataToken)
+                .Select(f => new BtfEnumValue(f.Name, signed ? Convert.ToInt64(f.GetRawConstantValue()) : (long)Convert.ToUInt64(f.GetRawConstantValue()))).ToList();
+            var size = (uint)Layout.SizeOf(t);
+            return size == 8
+                ? btf.Add(new BtfEnum64 { Name = name, Size = size, Signed = signed, Values = values })
+                : btf.Add(new BtfEnum { Name = name, Size = size, Signed = signed, Values = values });
+        }
+        var members = new List<BtfMember>();
+        foreach (var m in KernelTypes.MembersOf(t))
+        {
+            int type;
+            if (m.ArrayCount >= 0)
+                type = btf.Add(new BtfArray { ElementType = Of(m.ElementType), IndexType = Index, Count = (uint)m.ArrayCount });
+            else
+                type = Of(m.Type);
+            members.Add(new BtfMember(m.Name, type, (uint)m.BitOffset, (byte)m.BitfieldSize));
+        }
+        var bitfields = members.Any(m => m.BitfieldSize > 0);
+        var bytes = (uint)Layout.SizeOf(t);
+        return KernelTypes.IsUnion(t)
+            ? btf.Add(new BtfUnion { Name = name, Size = bytes, Members = members, HasBitfieldSizes = bitfields })
+            : btf.Add(new BtfStruct { Name = name, Size = bytes, Members = members, HasBitfieldSizes = bitfields });
+    }
 
     private int Primitive(Type t)
     {

@@ -14,6 +14,9 @@ public sealed record CompiledFunction(string Name, Instruction[] Instructions, i
     /// <summary>LD_IMM64 instructions (by index) that load the address of a global variable, by field name.</summary>
     public IReadOnlyList<(int Index, string Field)> GlobalRelocations { get; init; } = [];
 
+    /// <summary>Instructions (by index) whose offset or immediate the loader sets from the kernel's BTF (CO-RE).</summary>
+    public IReadOnlyList<(int Index, Ir.CoreRelocation Relocation)> CoreRelocations { get; init; } = [];
+
     /// <summary>The function's log lines (Log.Information($"...")), for the object's .ebpf.logs section.</summary>
     public IReadOnlyList<Ebpf.Object.Logs.LogSite> LogSites { get; init; } = [];
 }

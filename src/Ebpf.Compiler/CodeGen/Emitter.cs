@@ -20,6 +20,7 @@ internal static class Emitter
         var relocations = new List<(int Index, string Map)>();
         var constants = new List<(int Index, byte[] Data)>();
         var globals = new List<(int Index, string Field)>();
+        var cores = new List<(int Index, CoreRelocation Relocation)>();
         var jumps = new List<(int Index, Block Target)>();
         var start = new Dictionary<Block, int>();
         for (var i = 0; i < layout.Count; i++)
@@ -60,6 +61,7 @@ internal static class Emitter
                 if (ins.MapRelocation is { } map) relocations.Add((code.Count, map));
                 if (ins.ConstantData is { } data) constants.Add((code.Count, data));
                 if (ins.GlobalVariable is { } global) globals.Add((code.Count, global));
+                if (ins.Core is { } core) cores.Add((code.Count, core));
                 Add(template, ins.Location);
             }
             if (!block.EndsControl && block.Next is { } fall && fall != following)
@@ -89,7 +91,7 @@ internal static class Emitter
             }
         if (lines.Count > 0 && lines[0].Item1 != 0)
             lines.Insert(0, (0, lines[0].Item2));
-        return new CompiledFunction(function.Name, instructions, stackBytes, lines) { MapRelocations = relocations, DataRelocations = constants, GlobalRelocations = globals };
+        return new CompiledFunction(function.Name, instructions, stackBytes, lines) { MapRelocations = relocations, DataRelocations = constants, GlobalRelocations = globals, CoreRelocations = cores };
 
         void Add(Instruction instruction, SourceLocation? location)
         {

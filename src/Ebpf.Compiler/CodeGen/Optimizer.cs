@@ -233,7 +233,7 @@ internal static class Optimizer
     {
         var t = ins.Template;
         value = t.Imm;
-        return !ins.IsSetCondition && (t.Class is InstructionClass.Alu or InstructionClass.Alu64) && (AluOp)(t.OpCode & 0xf0) == AluOp.Mov && (t.OpCode & (byte)OperandSource.X) == 0;
+        return !ins.IsSetCondition && ins.Core is null && (t.Class is InstructionClass.Alu or InstructionClass.Alu64) && (AluOp)(t.OpCode & 0xf0) == AluOp.Mov && (t.OpCode & (byte)OperandSource.X) == 0;
     }
 
     /// <summary>Instructions without side effects whose results nothing reads.</summary>

@@ -169,6 +169,7 @@ public sealed class BtfCSharpGenerator
             (8, true) => "long", (8, false) => "ulong", (_, true) => "int", _ => "uint",
         };
         w.AppendLine($"/// <summary>enum {e.Name} ({e.Size} bytes).</summary>");
+        if (e.Name.Length > 0) w.AppendLine($"[KernelType(\"{e.Name}\")]");
         w.AppendLine($"public enum {_names[e.Id]} : {underlying}");
         w.AppendLine("{");
         foreach (var v in e.Values)

@@ -32,6 +32,9 @@ public sealed class MachineInstr
     /// <summary>A global variable (a static field of the program's class) this LD_IMM64 addresses.</summary>
     public string? GlobalVariable { get; init; }
 
+    /// <summary>A CO-RE relocation of this instruction's offset or immediate (a kernel type's field offset, size, existence...).</summary>
+    public CoreRelocation? Core { get; init; }
+
     /// <summary>Constant bytes this LD_IMM64 addresses (a printk format, a u8 literal): the writer puts them in .rodata.</summary>
     public byte[]? ConstantData { get; init; }
 
@@ -129,6 +132,12 @@ public sealed class MachineInstr
     public override string ToString() =>
         $"{(IsSetCondition ? "setcc " : "")}{Template} [d={Vreg.Name(Dst)} s={Vreg.Name(Src)}{(Aux != Vreg.None ? " a=" + Vreg.Name(Aux) : "")}]{(Target is null ? "" : " -> " + Target)}";
 }
+
+/// <summary>
+/// What the loader recomputes for the kernel: <paramref name="Kind"/> of the member path <paramref name="Access"/> ("0:3:1")
+/// from <paramref name="Root"/>, a kernel type (or an enum for the enum kinds).
+/// </summary>
+public sealed record CoreRelocation(Type Root, string Access, Ebpf.Object.Btf.BtfCoreRelocationKind Kind);
 
 /// <summary>Register numbering: 0-10 are r0-r10, virtual registers start at 16.</summary>
 public static class Vreg

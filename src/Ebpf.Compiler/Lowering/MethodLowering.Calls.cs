@@ -36,7 +36,7 @@ public sealed partial class MethodLowering
         }
         if (type == typeof(string))
             throw Error("EBPF005", "strings are not supported in BPF programs; use fixed-size byte buffers");
-        if (Bcl(callee))
+        if (Bcl(callee) || KernelProperty(callee))
             return;
         if (type is not null && type.Assembly != _method.DeclaringType!.Assembly)
             throw Error("EBPF021", $"the call to {type.Name}.{callee.Name} is not available in BPF programs; only the kernel-side library, a few BCL members (Unsafe.IsNullRef, Interlocked, BinaryPrimitives.ReverseEndianness, Math.Min/Max) and your own methods are");

@@ -136,18 +136,21 @@ public sealed partial class MethodLowering
             case ILOpCode.Ldfld:
             {
                 var field = _owner.ResolveField(_method, ins.Token);
+                if (KernelField(ins.OpCode, field)) return;
                 Push(LoadFrom(FieldAddress(Pop(), field), field.FieldType));
                 return;
             }
             case ILOpCode.Ldflda:
             {
                 var field = _owner.ResolveField(_method, ins.Token);
+                if (KernelField(ins.OpCode, field)) return;
                 Push(FieldAddress(Pop(), field));
                 return;
             }
             case ILOpCode.Stfld:
             {
                 var field = _owner.ResolveField(_method, ins.Token);
+                if (KernelField(ins.OpCode, field)) return;
                 var value = Pop();
                 StoreThrough(FieldAddress(Pop(), field), field.FieldType, value);
                 return;

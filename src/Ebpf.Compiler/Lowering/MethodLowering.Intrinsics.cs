@@ -19,6 +19,7 @@ public sealed partial class MethodLowering
         {
             case IntrinsicKind.PacketLoad: PacketLoad(callee); return;
             case IntrinsicKind.Log: LogCall(callee); return;
+            case IntrinsicKind.Core: CoreQuestion(callee); return;
             case IntrinsicKind.MapContainsKey:
             {
                 var args = PopArguments(callee);

@@ -96,6 +96,12 @@ public sealed class Operand
         _ => throw new InvalidOperationException($"{this} is not an address"),
     };
 
+    /// <summary>A member of a kernel type reached through the pointer in <see cref="Reg"/> (CO-RE), until the next instruction reads it.</summary>
+    internal CoreAccess? Access { get; private init; }
+
+    internal static Operand OfKernel(int baseReg, Type type, short offset, CoreAccess access) =>
+        new() { Kind = OperandKind.Register, Reg = baseReg, Type = type, Wide = true, Pointer = PointerKind.MapValue, Offset = offset, Access = access };
+
     /// <summary>The same register operand, no longer single-use (after <c>dup</c>).</summary>
     public Operand Shared() => Kind == OperandKind.Register && Temporary
         ? new() { Kind = OperandKind.Register, Reg = Reg, Type = Type, Wide = Wide, Pointer = Pointer, Offset = Offset }

@@ -4,10 +4,11 @@ namespace Ebpf.Kernel;
 /// Marks a struct as a kernel type whose layout is relocated at load time (clang's <c>preserve_access_index</c>):
 /// every field a program reads through a pointer to it becomes a CO-RE relocated access, so the same object runs on
 /// kernels where the field moved. <c>ebpf generate btf</c> writes such structs from the kernel's BTF; the C# layout
-/// (explicit offsets) is the layout of the kernel the types were generated from.
+/// (explicit offsets) is the layout of the kernel the types were generated from. On an enum, its enumerators are
+/// relocated by name (<see cref="Core.EnumValue{T}"/>).
 /// </summary>
 /// <param name="name">The kernel's name of the type ("task_struct"); a "___suffix" flavor is ignored when matching, as libbpf does.</param>
-[AttributeUsage(AttributeTargets.Struct, AllowMultiple = false, Inherited = false)]
+[AttributeUsage(AttributeTargets.Struct | AttributeTargets.Enum, AllowMultiple = false, Inherited = false)]
 public sealed class KernelTypeAttribute(string name) : Attribute
 {
     public string Name { get; } = name;

@@ -91,6 +91,16 @@ public static class KernelTypes
     /// </summary>
     public static (uint LShift, uint RShift) Shifts(uint bitOffset, uint bits, uint loadSize)
     {
+        var load = BitfieldLoad(bitOffset, bits, loadSize);
+        return (load.LShift, load.RShift);
+    }
+
+    /// <summary>
+    /// How a bitfield is read, as libbpf's FIELD_BYTE_OFFSET and FIELD_BYTE_SIZE give it: <paramref name="loadSize"/>
+    /// bytes (the size of the field's type, doubled until the bits fit) from an offset aligned to that size; then the shifts.
+    /// </summary>
+    public static (uint ByteOffset, uint Size, uint LShift, uint RShift) BitfieldLoad(uint bitOffset, uint bits, uint loadSize)
+    {
         var size = loadSize;
         var byteOffset = bitOffset / 8 / size * size;
         while (bitOffset + bits - byteOffset * 8 > size * 8)
@@ -98,7 +108,7 @@ public static class KernelTypes
             size *= 2;
             byteOffset = bitOffset / 8 / size * size;
         }
-        return (64 - (bitOffset + bits - byteOffset * 8), 64 - bits);
+        return (byteOffset, size, 64 - (bitOffset + bits - byteOffset * 8), 64 - bits);
     }
 
     /// <summary>Bytes of a member: a fixed buffer's or [KernelArray]'s whole extent, a pointer's 8, else its type's size.</summary>

@@ -144,6 +144,7 @@ public sealed partial class BpfObjectBuilder
     {
         var funcs = new List<BtfExtSection<BtfFuncInfo>>();
         var lines = new List<BtfExtSection<BtfLineInfo>>();
+        var cores = new List<BtfExtSection<BtfCoreRelocation>>();
         foreach (var (section, functions) in code)
         {
             if (functions.Count == 0)
@@ -156,7 +157,11 @@ public sealed partial class BpfObjectBuilder
                 { FileNameOffset = Btf.AddString(l.FileName), LineTextOffset = Btf.AddString(l.LineText) })).ToList();
             if (records.Count > 0)
                 lines.Add(new BtfExtSection<BtfLineInfo>(section, records) { SectionNameOffset = nameOffset });
+            var relocations = functions.SelectMany(f => f.Definition.CoreRelocations.Select(r =>
+                new BtfCoreRelocation((uint)f.OffsetOf(r.InstructionIndex), r.TypeId, r.AccessString, r.Kind) { AccessStringOffset = Btf.AddString(r.AccessString) })).ToList();
+            if (relocations.Count > 0)
+                cores.Add(new BtfExtSection<BtfCoreRelocation>(section, relocations) { SectionNameOffset = nameOffset });
         }
-        return new BtfExt(funcs, lines, []);
+        return new BtfExt(funcs, lines, cores);
     }
 }

@@ -112,6 +112,12 @@ public sealed partial class BpfObjectBuilder
         if (f.ProtoTypeId is { } proto) CheckTypeId(proto, $"{what}: prototype");
         CheckRelocations(f, what);
         CheckLines(f, what);
+        foreach (var r in f.CoreRelocations)
+        {
+            if (r.InstructionIndex < 0 || r.InstructionIndex >= f.Instructions.Count)
+                throw new ObjectBuildException($"{what}: CO-RE relocation \"{r.AccessString}\" is at instruction {r.InstructionIndex}, but the function has {f.Instructions.Count} instructions");
+            CheckTypeId(r.TypeId, $"{what}: CO-RE relocation \"{r.AccessString}\"");
+        }
         ClaimName(f.Name, isProgram ? "program" : "subprogram");
         var funcId = Btf.Add(new BtfFunc
         {
