@@ -12,6 +12,13 @@ public static class Program
     /// <summary>Runs the command line with the given writers, so tests can run the CLI in-process.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        var parse = CreateRoot(stdout, stderr).Parse(args);
+        return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+
+    /// <summary>Every command, writing to the given writers (tests walk the tree, e.g. for --json on listings).</summary>
+    public static RootCommand CreateRoot(TextWriter stdout, TextWriter stderr)
+    {
         var root = new RootCommand("ebpf: inspect, disassemble, load and attach eBPF objects from .NET");
         root.Subcommands.Add(InspectCommand.Create(stdout, stderr));
         root.Subcommands.Add(DisasmCommand.Create(stdout, stderr));
@@ -25,7 +32,6 @@ public static class Program
         root.Subcommands.Add(CgroupCommand.Create(stdout, stderr));
         root.Subcommands.Add(CompileCommand.Create(stdout, stderr));
         root.Subcommands.Add(GenerateCommand.Create(stdout, stderr));
-        var parse = root.Parse(args);
-        return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        return root;
     }
 }
