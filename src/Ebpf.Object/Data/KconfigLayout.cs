@@ -12,6 +12,12 @@ internal static class KconfigLayout
 {
     public const string SectionName = ".kconfig";
 
+    /// <summary>
+    /// Largest size a Kconfig extern may declare. Values are booleans, tristates, integers and short strings; a larger
+    /// size is a damaged DATASEC, which would otherwise allocate gigabytes for the map's value.
+    /// </summary>
+    public const long MaxVariableSize = 1 << 20;
+
     public static DataSection? Read(BtfSpec? btf, ElfFile elf)
     {
         if (btf?.FindByName(SectionName, BtfKind.Datasec) is not BtfDatasec datasec || datasec.Variables.Count == 0)
@@ -22,6 +28,8 @@ internal static class KconfigLayout
         foreach (var v in datasec.Variables)
         {
             var name = btf[v.Type].Name;
+            if (v.Size > MaxVariableSize)
+                throw new InvalidObjectException($"{elf.Source}: BTF DATASEC {SectionName}: extern '{name}' declares {v.Size} bytes; a Kconfig value is at most {MaxVariableSize} bytes (the object's BTF is damaged)");
             long size = Math.Max(1, v.Size);
             long align = Math.Min(8, size & -size); // the largest power of two dividing the size, at most 8
             offset = (offset + align - 1) / align * align;
