@@ -14,6 +14,12 @@ public sealed class BpfLoadOptions
     /// </summary>
     public uint LogLevel { get; set; }
 
+    /// <summary>
+    /// The BTF that CO-RE relocations are resolved against instead of the running kernel's /sys/kernel/btf/vmlinux: a
+    /// raw BTF file (another kernel's vmlinux BTF, for example), as libbpf's btf_custom_path.
+    /// </summary>
+    public string? CoreTargetBtfPath { get; set; }
+
     /// <summary>Directory (on bpffs) for maps declared with LIBBPF_PIN_BY_NAME: reused when pinned there, pinned there when new.</summary>
     public string? PinDirectory { get; set; }
 

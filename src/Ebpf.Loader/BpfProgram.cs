@@ -61,6 +61,16 @@ public sealed class BpfProgram : IDisposable
         // Room for programs that grow the packet (XDP adjust_head/tail, tc encapsulation).
         var output = new byte[data.Length + 256];
         var contextOut = new byte[context.Length];
+        if (Type == BpfProgramType.Syscall)
+        {
+            // Syscall programs run once, take neither a repeat count nor an output context: the kernel writes the
+            // context back into the input, so it gets a copy.
+            if (repeat != 1 || !data.IsEmpty)
+                throw new BpfException($"program '{Name}' is a syscall program: it runs once on a context alone (no packet data, repeat 1)");
+            context.CopyTo(contextOut);
+            var run = Bpf.ProgTestRun(Fd, new TestRunRequest { ContextIn = contextOut });
+            return new TestRunResult(run.ReturnValue, TimeSpan.Zero, [], contextOut);
+        }
         var result = Bpf.ProgTestRun(Fd, new TestRunRequest
         {
             DataIn = data, DataOut = data.IsEmpty ? default : output, ContextIn = context,

@@ -24,7 +24,7 @@ public sealed class EventsProgram : IDisposable
     public EventsProgram(uint ringSize = 16384)
     {
         var options = new BpfLoadOptions();
-        options.MaxEntries["rb"] = ringSize;
+        options.Map("rb").MaxEntries = ringSize;
         Bpf = BpfObject.Load(Fixtures.Path("events"), options);
     }
 

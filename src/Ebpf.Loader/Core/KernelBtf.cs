@@ -26,4 +26,14 @@ internal static class KernelBtf
             }
         }
     }
+
+    /// <summary>A BTF file to relocate against instead of the running kernel's (a kernel's vmlinux BTF, or a test's).</summary>
+    public static Btf LoadTarget(string path)
+    {
+        try { return Btf.Load(path); }
+        catch (Exception e) when (e is BtfException or IOException or UnauthorizedAccessException)
+        {
+            throw new BpfCoReException($"the CO-RE target BTF {path} could not be read: {e.Message}. Give a raw BTF file such as /sys/kernel/btf/vmlinux (BpfLoadOptions.CoreTargetBtfPath).", e);
+        }
+    }
 }

@@ -21,7 +21,7 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
     private readonly Dictionary<string, BpfMap> _maps = new(StringComparer.Ordinal);
     private readonly Dictionary<DataSection, BpfMap> _dataMaps = [];
     private readonly Dictionary<string, BpfProgram> _programs = new(StringComparer.Ordinal);
-    private readonly ObjectPlan _plan = ObjectPlan.For(spec);
+    private readonly ObjectPlan _plan = ObjectPlan.For(spec, options.CoreTargetBtfPath);
     private BpfBtfFd? _btfFd;
     private bool _btfHasFunctions;
     private bool _btfHasDataSections;
@@ -352,7 +352,8 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
     {
         foreach (var v in data.Variables)
         {
-            if (KconfigValues.Value(v.Name, (int)v.Size) is { } bytes)
+            var type = v.BtfTypeId is { } id ? spec.Btf!.Skip(id) : new Object.Btf.BtfInt { Size = (uint)v.Size };
+            if (KconfigValues.Value(v.Name, type, (int)v.Size) is { } bytes)
                 bytes.CopyTo(value, v.Offset);
             else if (!v.IsStatic)
                 throw new BpfLoadException($"{spec.Source} uses the Kconfig extern '{v.Name}', which this kernel does not define (no /proc/config.gz or /boot/config-RELEASE entry); declare it __weak to read 0 instead");

@@ -20,9 +20,22 @@ internal sealed class ObjectPlan
     private readonly Dictionary<ProgramSpec, ProgramPlan> _programs = new(ReferenceEqualityComparer.Instance);
     private ObjectBtf? _btf;
 
-    private ObjectPlan(BpfObjectFile spec) => _spec = spec;
+    private ObjectPlan(BpfObjectFile spec, Ebpf.Object.Btf.Btf? coreTarget)
+    {
+        _spec = spec;
+        CoreTarget = coreTarget;
+    }
 
-    public static ObjectPlan For(BpfObjectFile spec) => Plans.GetValue(spec, static s => new ObjectPlan(s));
+    /// <summary>
+    /// The plan for loading <paramref name="spec"/> against the running kernel (kept with the object and reused), or
+    /// against another BTF for CO-RE (<see cref="BpfLoadOptions.CoreTargetBtfPath"/>; made for that load only).
+    /// </summary>
+    public static ObjectPlan For(BpfObjectFile spec, string? coreTargetBtfPath = null) => coreTargetBtfPath is null
+        ? Plans.GetValue(spec, static s => new ObjectPlan(s, null))
+        : new ObjectPlan(spec, CoRe.KernelBtf.LoadTarget(coreTargetBtfPath));
+
+    /// <summary>The BTF that CO-RE relocations are resolved against; null for the running kernel's.</summary>
+    public Ebpf.Object.Btf.Btf? CoreTarget { get; }
 
     /// <summary>The BTF to load, built on first use; null for objects without BTF.</summary>
     public ObjectBtf? Btf

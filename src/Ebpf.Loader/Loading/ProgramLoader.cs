@@ -92,12 +92,25 @@ internal sealed partial class ProgramLoader(BpfObjectFile spec, ObjectPlan plan,
         }
         catch (BpfSyscallException e)
         {
-            throw new BpfLoadException($"program '{program.Name}' (section \"{program.SectionName}\") could not be loaded: {e.Message}", e);
+            throw new BpfLoadException($"program '{program.Name}' (section \"{program.SectionName}\") could not be loaded: {e.Message}{TypedKsymHint(prepared, e)}", e);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// ENOENT for a program with typed ksyms: the kernel finds their addresses through kallsyms, which lists variables only
+    /// with CONFIG_KALLSYMS_ALL (the BTF id alone is not enough).
+    /// </summary>
+    private static string TypedKsymHint(ProgramPlan prepared, BpfSyscallException e)
+    {
+        var typed = prepared.Externs.Where(x => x.Extern.Kind == Object.Externs.ExternKind.TypedKsym).Select(x => x.Extern.Name).Distinct().ToList();
+        if (e.Errno != Errno.ENOENT || typed.Count == 0)
+            return "";
+        var all = KconfigValues.Raw("CONFIG_KALLSYMS_ALL") is "y" ? "" : " This kernel is built without CONFIG_KALLSYMS_ALL, so kallsyms lists no variables and typed ksyms cannot be used here.";
+        return $" The program uses the kernel variable{(typed.Count > 1 ? "s" : "")} {string.Join(", ", typed.Select(t => $"'{t}'"))} (typed __ksym), whose address the kernel looks up in kallsyms and did not find.{all}";
     }
 
     private int IndexOf(Object.Externs.ExternSpec e)

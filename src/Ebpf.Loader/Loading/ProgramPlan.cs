@@ -49,7 +49,7 @@ internal sealed class ProgramPlan
     public static ProgramPlan Build(BpfObjectFile spec, ProgramSpec program, ObjectPlan objectPlan)
     {
         var def = program.Definition; // null for a section the table does not know, loaded with ProgramOptions.Type
-        var linked = CoReRelocator.Apply(spec, ProgramLinker.Link(program)); // CO-RE first: it patches offsets and constants, not map fds
+        var linked = CoReRelocator.Apply(spec, ProgramLinker.Link(program), objectPlan.CoreTarget); // CO-RE first: it patches offsets and constants, not map fds
         var instructions = (Instruction[])linked.Instructions.Clone();
         var sites = new List<FdSite>();
         var externs = new List<ExternSite>();

@@ -186,7 +186,7 @@ public class LoadOptionTests
     public void Max_entries_can_be_overridden_per_map()
     {
         var options = new BpfLoadOptions();
-        options.MaxEntries["blocked"] = 4096;
+        options.Map("blocked").MaxEntries = 4096;
         using var bpf = BpfObject.Load(Fixtures.Path("cgroup_skb"), options);
         Assert.Equal(4096u, bpf.Maps["blocked"].Info.MaxEntries);
         Assert.Equal(2u, bpf.Maps["traffic"].Info.MaxEntries); // the others keep the object's value
