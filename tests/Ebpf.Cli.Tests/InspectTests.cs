@@ -38,14 +38,50 @@ public class InspectTests
     }
 
     [Fact]
-    public void A_section_without_direction_is_reported_with_its_fix()
+    public void A_section_without_direction_is_reported_with_its_fix_and_exit_code_1()
     {
-        var (code, output, _) = CliRunner.Run("inspect", Path.Combine(Fixtures.Directory, "bad", "bare_cgroup_skb.o"));
-        Assert.Equal(0, code); // inspecting is not loading: the object is shown, with the problem spelled out
+        var path = Path.Combine(Fixtures.Directory, "bad", "bare_cgroup_skb.o");
+        var (code, output, error) = CliRunner.Run("inspect", path);
+        Assert.Equal(1, code); // a lint for CI: the object has a problem a loader would refuse
+        // The full report still comes, with the problem and its fix in it.
         Assert.Contains("needs a direction", output);
         Assert.Contains("\"cgroup_skb/ingress\"", output);
         Assert.Contains("\"cgroup_skb/egress\"", output);
         Assert.Contains("\"cgroup/skb\"", output);
+        Assert.Contains("maps:", output);
+        Assert.Matches(@"btf: \d+ types", output);
+        var problem = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: {path}: program '", problem);
+        Assert.Contains("needs a direction", problem);
+
+        var json = CliRunner.Run("inspect", path, "--json");
+        Assert.Equal(1, json.ExitCode);
+        Assert.Contains("needs a direction", JsonDocument.Parse(json.Out).RootElement.GetProperty("programs")[0].GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public void Unknown_sections_are_each_an_error_with_exit_code_1()
+    {
+        var path = Path.Combine(Fixtures.Directory, "bad", "misspelled.o");
+        var (code, output, error) = CliRunner.Run("inspect", path);
+        Assert.Equal(1, code);
+        Assert.Matches(@"wrong_direction\s+cgroup_skb/ingres\s+error", output);
+        Assert.Matches(@"typo_xdp\s+xdpp\s+error", output);
+        var problems = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, problems.Length);
+        Assert.Contains(problems, p => p.Contains("'wrong_direction'") && p.Contains("cgroup_skb/ingress")); // the closest valid name
+        Assert.Contains(problems, p => p.Contains("'typo_xdp'") && p.Contains("xdp"));
+    }
+
+    [Fact]
+    public void A_sound_object_exits_0_with_nothing_on_stderr()
+    {
+        foreach (var fixture in new[] { "cgroup_skb", "map_in_map", "global_data", "events" })
+        {
+            var (code, _, error) = CliRunner.Run("inspect", Fixtures.Path(fixture));
+            Assert.True(code == 0, $"{fixture}: {error}");
+            Assert.Equal("", error);
+        }
     }
 
     [Fact]

@@ -3,12 +3,18 @@ namespace Ebpf.Cli.Commands;
 /// <summary>Runs a command body: library errors become one line on stderr and exit code 1, never a stack trace.</summary>
 internal static class CommandRunner
 {
-    public static int Run(TextWriter stderr, Action body)
+    public static int Run(TextWriter stderr, Action body) => Run(stderr, () =>
+    {
+        body();
+        return 0;
+    });
+
+    /// <summary>A body that chooses its exit code (1 for a finding, as a lint does), with the same error handling.</summary>
+    public static int Run(TextWriter stderr, Func<int> body)
     {
         try
         {
-            body();
-            return 0;
+            return body();
         }
         catch (Compiler.CompilerException e) when (e.Location is not null)
         {

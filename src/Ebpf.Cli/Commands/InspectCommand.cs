@@ -12,21 +12,26 @@ internal static class InspectCommand
     {
         var file = new Argument<string>("file") { Description = "A BPF ELF object (.o)" };
         var json = new Option<bool>("--json") { Description = "Print JSON for scripts" };
-        var command = new Command("inspect", "Show the programs, maps, global data and BTF of a BPF object") { file, json };
+        var command = new Command("inspect", "Show the programs, maps, global data and BTF of a BPF object; exit code 1 when it has a problem a loader would refuse") { file, json };
         command.SetAction(parse => CommandRunner.Run(stderr, () =>
         {
             var obj = BpfObjectFile.Read(parse.GetValue(file)!);
+            var summary = ObjectSummary.From(obj);
             if (parse.GetValue(json))
-                Json.Write(stdout, ObjectSummary.From(obj));
+                Json.Write(stdout, summary);
             else
-                WriteText(stdout, obj);
+                WriteText(stdout, obj, summary);
+            // The full report first, then a lint's verdict: CI runs `ebpf inspect` on its objects and fails on exit code 1.
+            var problems = summary.Problems();
+            foreach (var problem in problems)
+                stderr.WriteLine($"error: {obj.Source}: {problem}");
+            return problems.Count == 0 ? 0 : 1;
         }));
         return command;
     }
 
-    private static void WriteText(TextWriter w, BpfObjectFile obj)
+    private static void WriteText(TextWriter w, BpfObjectFile obj, ObjectSummary summary)
     {
-        var summary = ObjectSummary.From(obj);
         w.WriteLine($"object:  {obj.Source}");
         w.WriteLine($"license: {(obj.License.Length == 0 ? "(none)" : obj.License)}" + (obj.KernelVersion is { } version ? $"   kernel version: 0x{version:x}" : ""));
 

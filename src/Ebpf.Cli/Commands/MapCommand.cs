@@ -7,7 +7,7 @@ using BtfSpec = Ebpf.Object.Btf.Btf;
 
 namespace Ebpf.Cli.Commands;
 
-/// <summary><c>ebpf map list [--json]</c> and <c>ebpf map dump ID|PATH [--json]</c>.</summary>
+/// <summary><c>ebpf map list [--json]</c>, <c>ebpf map dump ID|PATH [--json]</c> and <c>ebpf map watch ID|PATH</c> (see <see cref="MapWatchCommand"/>).</summary>
 internal static class MapCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
@@ -15,6 +15,7 @@ internal static class MapCommand
         var command = new Command("map", "Maps in the kernel");
         command.Subcommands.Add(List(stdout, stderr));
         command.Subcommands.Add(Dump(stdout, stderr));
+        command.Subcommands.Add(MapWatchCommand.Create(stdout, stderr));
         return command;
     }
 
@@ -55,7 +56,7 @@ internal static class MapCommand
     }
 
     /// <summary>The map's BTF when it names key or value types; unreadable BTF is a warning, and the dump falls back to hex.</summary>
-    private static BtfSpec? LoadBtf(BpfMapInfo info, TextWriter stderr)
+    internal static BtfSpec? LoadBtf(BpfMapInfo info, TextWriter stderr)
     {
         if (info.BtfId == 0 || (info.BtfKeyTypeId == 0 && info.BtfValueTypeId == 0))
             return null;

@@ -18,6 +18,11 @@ internal static class Json
 
     public static void Write<T>(TextWriter writer, T value) => writer.WriteLine(JsonSerializer.Serialize(value, Options));
 
+    /// <summary>The value on one line, for streams of records (NDJSON).</summary>
+    public static void WriteLine<T>(TextWriter writer, T value) => writer.WriteLine(JsonSerializer.Serialize(value, Compact));
+
+    private static readonly JsonSerializerOptions Compact = new(Options) { WriteIndented = false };
+
     /// <summary>The value as a JSON node with the same keys, for output that adds members to a row.</summary>
     public static System.Text.Json.Nodes.JsonNode ToNode<T>(T value) => JsonSerializer.SerializeToNode(value, Options)!;
 }

@@ -45,6 +45,10 @@ internal sealed record ObjectSummary(
         return new ObjectSummary(obj.Source, obj.License, obj.KernelVersion, programs, subprograms, maps, data, btfInfo, logLines, logError);
     }
 
+    /// <summary>What a loader would refuse: sections that name no program kind (or a bare "cgroup_skb"), a damaged log table.</summary>
+    public IReadOnlyList<string> Problems() =>
+        [.. Programs.Where(p => p.Error is not null).Select(p => $"program '{p.Name}': {p.Error}"), .. LogLinesError is { } e ? [$"log lines: {e}"] : Array.Empty<string>()];
+
     /// <summary>The object's log lines; a damaged table is shown as a problem of the object, like a bad section, not as a failure to inspect it.</summary>
     private static (IReadOnlyList<LogLine>, string?) ReadLogLines(BpfObjectFile obj)
     {
