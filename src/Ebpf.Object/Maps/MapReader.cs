@@ -101,7 +101,7 @@ internal sealed class MapReader(ElfFile elf, BtfSpec? btf, Dictionary<(int Secti
                         throw Error($"map '{name}': pinning {pinning} is not supported; use LIBBPF_PIN_NONE (0) or LIBBPF_PIN_BY_NAME (1)");
                     def.Pinning = (MapPinning)pinning;
                     break;
-                case "map_extra": def.MapExtra = Integer(name, member); break;
+                case "map_extra": def.MapExtra = Long(name, member); break;
                 case "key":
                     def.KeyTypeId = PointerTarget(name, member);
                     def.KeySize = Size(name, "key", def.KeyTypeId.Value);
@@ -121,10 +121,12 @@ internal sealed class MapReader(ElfFile elf, BtfSpec? btf, Dictionary<(int Secti
         def.ValueSize = Reconcile(name, "value", valueSize, def.ValueTypeId is null ? null : def.ValueSize);
         if (def.InnerMap is not null || def.ValuesArePrograms)
         {
-            // Map-in-map and program arrays hold 4-byte ids; libbpf sets the value size itself.
-            if (def.ValueTypeId is not null)
-                throw Error($"map '{name}': a map with `values` must not also declare a `value` type");
+            // Map-in-map and program arrays hold 4-byte ids; libbpf sets the value size itself and, like it, accepts a
+            // declared value (type) of 4 bytes alongside `values`.
+            if (def.ValueSize is not (0 or 4))
+                throw Error($"map '{name}': a map with `values` holds 4-byte {(def.ValuesArePrograms ? "program" : "map")} ids, but its value is declared {def.ValueSize} bytes");
             def.ValueSize = 4;
+            def.ValueTypeId = null; // the kernel takes no BTF value type for these maps
         }
         return def;
     }
@@ -181,6 +183,19 @@ internal sealed class MapReader(ElfFile elf, BtfSpec? btf, Dictionary<(int Secti
         return array.Count;
     }
 
+    /// <summary>
+    /// A 64-bit field: <c>__uint(name, N)</c>, or libbpf's <c>__ulong(name, N)</c>, an anonymous enum whose one
+    /// value is N (an array count cannot hold 64 bits).
+    /// </summary>
+    private ulong Long(string map, BtfMember member)
+    {
+        if (btf!.Skip(member.Type) is BtfEnumBase { Values.Count: 1 } e)
+            return (ulong)e.Values[0].Value;
+        if (btf.Skip(member.Type) is BtfPointer)
+            return Integer(map, member);
+        throw Error($"map '{map}': field '{member.Name}' must be declared with __uint({member.Name}, N) or __ulong({member.Name}, N)");
+    }
+
     private int PointerTarget(string map, BtfMember member)
     {
         if (btf!.Skip(member.Type) is not BtfPointer pointer)
@@ -205,15 +220,16 @@ internal sealed class MapReader(ElfFile elf, BtfSpec? btf, Dictionary<(int Secti
         if (symbols.Count == 0)
             return maps;
         var data = section.Data.Span;
-        // As libbpf does: every definition in the section has the same size.
-        var defSize = data.Length / symbols.Count;
-        if (defSize < 20 || data.Length % symbols.Count != 0)
-            throw Error($"legacy maps section {section.Name} is {data.Length} bytes for {symbols.Count} maps; each struct bpf_map_def needs at least 20 bytes");
+        // Each definition is read where its symbol says, as cilium/ebpf does: a linked object (bpftool gen object) keeps the
+        // definitions that lost to a stronger one, so the symbols are not evenly spaced. A symbol without a size (old
+        // toolchains) takes the even share of the section, libbpf 0.x's rule.
+        var share = data.Length / symbols.Count;
         foreach (var s in symbols)
         {
-            if (s.Value % (ulong)defSize != 0 || s.Value > (ulong)(data.Length - defSize))
-                throw Error($"map '{s.Name}' at offset {s.Value} of {section.Name} is not at a struct bpf_map_def boundary ({defSize} bytes each)");
-            var d = data.Slice((int)s.Value, defSize);
+            var defSize = s.Size > 0 ? (long)s.Size : share;
+            if (defSize < 20 || s.Value > (ulong)data.Length || (ulong)defSize > (ulong)data.Length - s.Value)
+                throw Error($"map '{s.Name}' at offset {s.Value} of {section.Name} ({data.Length} bytes) has no room for a struct bpf_map_def of {defSize} bytes (at least 20: type, key_size, value_size, max_entries, map_flags)");
+            var d = data.Slice((int)s.Value, (int)defSize);
             var map = new MapSpec
             {
                 Name = s.Name,
