@@ -35,7 +35,7 @@ public static class GoodPrograms
     public static uint Switch() => 0;
 
     [SkMsg]
-    public static SkVerdict Msg(nint msg) => SkVerdict.Pass;
+    public static SkVerdict Msg(SkMsgContext msg) => SkVerdict.Pass;
 
     private static uint Bits(uint x)
     {

@@ -138,6 +138,7 @@ public sealed class SkSkbAttribute : ProgramAttribute
 public sealed class SkMsgAttribute : ProgramAttribute
 {
     public override string Section => "sk_msg";
+    public override Type? ContextType => typeof(SkMsgContext);
     public override Type? ReturnType => typeof(SkVerdict);
 }
 
@@ -194,10 +195,12 @@ public sealed class LwtAttribute : ProgramAttribute
     public override Type? ReturnType => typeof(LwtVerdict);
 }
 
-/// <summary>A netfilter hook program ("netfilter").</summary>
+/// <summary>A netfilter hook program ("netfilter") over <c>struct bpf_nf_ctx</c>; returns <see cref="NetfilterVerdict"/>.</summary>
 public sealed class NetfilterAttribute : ProgramAttribute
 {
     public override string Section => "netfilter";
+    public override Type? ContextType => typeof(NetfilterContext);
+    public override Type? ReturnType => typeof(NetfilterVerdict);
 }
 
 /// <summary>An infrared decoder program ("lirc_mode2").</summary>

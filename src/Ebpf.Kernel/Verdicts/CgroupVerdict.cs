@@ -35,3 +35,10 @@ public enum LwtVerdict
     /// <summary>BPF_LWT_REROUTE: route again after the program changed the packet (lwt_in, lwt_xmit).</summary>
     Reroute = 128,
 }
+
+/// <summary>What a netfilter program returns: NF_DROP or NF_ACCEPT (the verifier allows only these two).</summary>
+public enum NetfilterVerdict : uint
+{
+    Drop = 0,
+    Accept = 1,
+}

@@ -15,21 +15,21 @@ public class NetAttachCommandTests
         var (file, pin) = (TempObject(typeof(XdpFilter)), $"/sys/fs/bpf/ebpf-cli-xdp-{Guid.NewGuid():n}");
         try
         {
-            var attach = CliRunner.Run("attach", "xdp", lab.EndB, file, "--program", nameof(XdpFilter.Filter), "--mode", "native", "--netns", lab.NamespaceB, "--pin", pin);
+            var attach = CliRunner.Run("attach", "xdp", VethLab.EndB, file, "--program", nameof(XdpFilter.Filter), "--mode", "native", "--netns", lab.B.Name, "--pin", pin);
             Assert.True(attach.ExitCode == 0, attach.Err);
             Assert.Contains($"pinned at {pin}", attach.Out);
             Assert.Contains("xdp ", lab.LinkShowB());
 
-            long noPorts = lab.SnmpB("Udp", "NoPorts");
+            long noPorts = lab.B.Snmp("Udp", "NoPorts");
             lab.SendUdp(XdpFilter.DroppedPort, 10);
-            Assert.Equal(0, lab.SnmpB("Udp", "NoPorts") - noPorts);   // all dropped before the stack
+            Assert.Equal(0, lab.B.Snmp("Udp", "NoPorts") - noPorts);   // all dropped before the stack
 
             var detach = CliRunner.Run("detach", pin);
             Assert.Equal(0, detach.ExitCode);
             Assert.False(File.Exists(pin));
             Assert.DoesNotContain("xdp", lab.LinkShowB());
             lab.SendUdp(XdpFilter.DroppedPort, 10);
-            Assert.Equal(10, lab.SnmpB("Udp", "NoPorts") - noPorts);
+            Assert.Equal(10, lab.B.Snmp("Udp", "NoPorts") - noPorts);
         }
         finally
         {
@@ -46,7 +46,7 @@ public class NetAttachCommandTests
         var (file, pin) = (Fixtures.Path("tcx_chain"), $"/sys/fs/bpf/ebpf-cli-tcx-{Guid.NewGuid():n}");
         try
         {
-            var attach = CliRunner.Run("attach", "tcx", lab.InterfaceB.Index.ToString(), file, "-p", "second", "--direction", "ingress", "--netns", lab.NamespaceB, "--pin", pin);
+            var attach = CliRunner.Run("attach", "tcx", lab.InterfaceB.Index.ToString(), file, "-p", "second", "--direction", "ingress", "--netns", lab.B.Name, "--pin", pin);
             Assert.True(attach.ExitCode == 0, attach.Err);
             var programId = Assert.Single(TcxProgram.Query(lab.InterfaceB, TcxDirection.Ingress).ProgramIds);
             Assert.Equal(4, lab.Ping(4));
@@ -55,10 +55,10 @@ public class NetAttachCommandTests
             Assert.Equal(0, CliRunner.Run("detach", pin).ExitCode);
             Assert.Empty(TcxProgram.Query(lab.InterfaceB, TcxDirection.Ingress).ProgramIds);
 
-            var missing = CliRunner.Run("attach", "tcx", "nosuch0", file, "-p", "second", "--netns", lab.NamespaceB);
+            var missing = CliRunner.Run("attach", "tcx", "nosuch0", file, "-p", "second", "--netns", lab.B.Name);
             Assert.Equal(1, missing.ExitCode);
             Assert.Contains("no network interface 'nosuch0'", missing.Err);
-            var native = CliRunner.Run("attach", "xdp", "lo", xdpFile = TempObject(typeof(XdpFilter)), "-p", nameof(XdpFilter.Filter), "--mode", "native", "--netns", lab.NamespaceB);
+            var native = CliRunner.Run("attach", "xdp", "lo", xdpFile = TempObject(typeof(XdpFilter)), "-p", nameof(XdpFilter.Filter), "--mode", "native", "--netns", lab.B.Name);
             Assert.Equal(1, native.ExitCode);
             Assert.Contains("use XdpMode.Generic", native.Err);
             Assert.DoesNotContain("   at ", native.Err);

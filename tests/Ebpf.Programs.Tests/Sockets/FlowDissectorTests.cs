@@ -6,35 +6,34 @@ namespace Ebpf.Programs.Tests.Sockets;
 [Collection(Iterators.AttachKindsCollection.Name)]
 public class FlowDissectorTests
 {
-    private static ulong Dissected(BpfObject bpf) => bpf.Maps["dissected"].AsArray<ulong>()[0];
+    private static ulong Dissected(BpfObject bpf) => bpf.Maps[nameof(FlowCounter.Dissected)].AsArray<ulong>()[0];
 
     // Three datagrams from an unconnected socket carry no socket hash, so RPS on loopback hashes each by its flow:
     // that runs the namespace's flow dissector.
-    private static void SendDatagrams(TestNetns ns) => ns.Exec("python3", "-c",
+    private static void SendDatagrams(TestNamespace ns) => ns.Exec("python3", "-c",
         "import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\nfor i in range(3): s.sendto(b'x', ('127.0.0.1', 9))");
 
     [KernelFact]
     public void A_flow_dissector_runs_for_the_packets_of_its_namespace_and_only_while_attached()
     {
-        using var ns = new TestNetns();
+        using var ns = new TestNamespace();
         ns.Exec("sh", "-c", "echo 1 > /sys/class/net/lo/queues/rx-0/rps_cpus");
-        using var bpf = BpfObject.Load(Fixtures.Path("flow_dissector"));
-        using var netns = NetworkNamespace.Open(ns.Name);
-        using (var link = bpf.Programs["count_flows"].AsFlowDissector().Attach(netns))
+        using var bpf = BpfObject.Load(typeof(FlowCounter));
+        using (var link = bpf.Programs[nameof(FlowCounter.Count)].AsFlowDissector().Attach(ns.Netns))
         {
-            var query = Bpf.ProgQuery(netns.Handle, BpfAttachType.FlowDissector);
-            Assert.Equal([bpf.Programs["count_flows"].Info.Id], query.ProgramIds);
+            var query = Bpf.ProgQuery(ns.Netns.Handle, BpfAttachType.FlowDissector);
+            Assert.Equal([bpf.Programs[nameof(FlowCounter.Count)].Info.Id], query.ProgramIds);
             SendDatagrams(ns);
             Assert.True(Dissected(bpf) >= 3, $"the flow dissector saw {Dissected(bpf)} packets for 3 datagrams");
 
             // One flow dissector per namespace: a second one is refused with the fix.
-            var e = Assert.Throws<BpfException>(() => bpf.Programs["count_flows"].AsFlowDissector().Attach(netns));
-            Assert.Contains("count_flows", e.Message);
+            var e = Assert.Throws<BpfException>(() => bpf.Programs[nameof(FlowCounter.Count)].AsFlowDissector().Attach(ns.Netns));
+            Assert.Contains("'Count'", e.Message);
             Assert.Contains("dispose its link", e.Message);
         }
         var after = Dissected(bpf);
         SendDatagrams(ns);
         Assert.Equal(after, Dissected(bpf));
-        Assert.Empty(Bpf.ProgQuery(netns.Handle, BpfAttachType.FlowDissector).ProgramIds);
+        Assert.Empty(Bpf.ProgQuery(ns.Netns.Handle, BpfAttachType.FlowDissector).ProgramIds);
     }
 }

@@ -54,8 +54,8 @@ public class SkLookupTests
     {
         using var bpf = BpfObject.Load(Fixtures.Path("sk_lookup"));
         var program = bpf.Programs["steer"].AsSkLookup();
-        using var netns = new TestNetns();
-        using var target = NetworkNamespace.Open(netns.Name);
+        using var netns = new TestNamespace();
+        var target = netns.Netns;
         uint lastId = 0;
         LeakCheck.NoFdLeak(1000, () =>
         {

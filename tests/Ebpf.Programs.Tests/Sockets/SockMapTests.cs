@@ -44,10 +44,10 @@ public class SockMapTests
         var (x, y) = Pair();   // y's receive queue gets what the program redirects
         using (a) using (b) using (x) using (y)
         {
-            using var bpf = BpfObject.Load(Fixtures.Path("sk_msg"));
-            var socks = bpf.Maps["socks"];
-            var verdicts = bpf.Maps["verdicts"].AsArray<ulong>();
-            using (var attachment = bpf.Programs["verdict"].AsSkMsg().Attach(socks))
+            using var bpf = BpfObject.Load(typeof(MessageVerdicts));
+            var socks = bpf.Maps[nameof(MessageVerdicts.Socks)];
+            var verdicts = bpf.Maps[nameof(MessageVerdicts.Verdicts)].AsArray<ulong>();
+            using (var attachment = bpf.Programs[nameof(MessageVerdicts.Verdict)].AsSkMsg().Attach(socks))
             {
                 var map = socks.AsSockMap();
                 map.Add(0, a);   // sockets take the map's programs when added: after the attach
@@ -66,7 +66,7 @@ public class SockMapTests
                 Assert.False(HasData(b), "a dropped message arrived");
                 Assert.Equal([1UL, 1UL, 1UL], verdicts.ToArray());
 
-                Assert.Contains(bpf.Programs["verdict"].Info.Id, Bpf.ProgQuery(socks.Fd, BpfAttachType.SkMsgVerdict).ProgramIds);
+                Assert.Contains(bpf.Programs[nameof(MessageVerdicts.Verdict)].Info.Id, Bpf.ProgQuery(socks.Fd, BpfAttachType.SkMsgVerdict).ProgramIds);
                 Assert.True(map.Remove(0));
                 Assert.True(map.Remove(1));
             }
@@ -88,10 +88,10 @@ public class SockMapTests
         using (a) using (b)
         {
             using var hash = BpfSockHash<ulong>.Create(4, "test_sockhash");
-            using var bpf = BpfObject.Load(Fixtures.Path("sk_msg"));
-            using (var attachment = bpf.Programs["skb_pass"].AsSkSkb().Attach(hash.Map))
+            using var bpf = BpfObject.Load(typeof(SkbPass));
+            using (var attachment = bpf.Programs[nameof(SkbPass.Pass)].AsSkSkb().Attach(hash.Map))
             {
-                Assert.Equal([bpf.Programs["skb_pass"].Info.Id], Bpf.ProgQuery(hash.Map.Fd, BpfAttachType.SkSkbStreamVerdict).ProgramIds);
+                Assert.Equal([bpf.Programs[nameof(SkbPass.Pass)].Info.Id], Bpf.ProgQuery(hash.Map.Fd, BpfAttachType.SkSkbStreamVerdict).ProgramIds);
                 hash.Add(42UL, b);
                 Assert.NotNull(hash.GetCookie(42UL));
                 a.Send("through the verdict"u8);
@@ -106,9 +106,9 @@ public class SockMapTests
     [KernelFact]
     public void Attach_and_dispose_a_thousand_times_leaks_no_descriptor_and_leaves_nothing_attached()
     {
-        using var bpf = BpfObject.Load(Fixtures.Path("sk_msg"));
-        var program = bpf.Programs["verdict"].AsSkMsg();
-        var socks = bpf.Maps["socks"];
+        using var bpf = BpfObject.Load(typeof(MessageVerdicts));
+        var program = bpf.Programs[nameof(MessageVerdicts.Verdict)].AsSkMsg();
+        var socks = bpf.Maps[nameof(MessageVerdicts.Socks)];
         LeakCheck.NoFdLeak(1000, () => program.Attach(socks).Dispose());
         Assert.Empty(Bpf.ProgQuery(socks.Fd, BpfAttachType.SkMsgVerdict).ProgramIds);
     }

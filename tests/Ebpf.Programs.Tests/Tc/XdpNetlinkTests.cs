@@ -7,47 +7,45 @@ namespace Ebpf.Programs.Tests.TcLegacy;
 [Collection(nameof(TcLegacySerial))]
 public class XdpNetlinkTests
 {
-    private const string Counts = "xdp_counts";
-
     [KernelTheory]
     [InlineData(XdpMode.Generic)]
     [InlineData(XdpMode.Native)]
     public void Program_drops_udp_to_one_port_counts_the_rest_and_is_gone_after_dispose(XdpMode mode)
     {
         using var lab = new VethLab();
-        using var bpf = BpfObject.Load(Fixtures.Path("xdp_legacy_udp"));
-        var program = bpf.Programs["xdp_drop_udp"];
-        var target = lab.ReceiverEnd;
+        using var bpf = BpfObject.Load(typeof(XdpUdpDrop));
+        var program = bpf.Programs[nameof(XdpUdpDrop.DropUdp)];
+        var target = lab.InterfaceB;
         using (var attachment = XdpNetlink.Attach(program, target, mode))
         {
             var state = XdpNetlink.Query(target);
             Assert.Equal(mode == XdpMode.Generic ? XdpAttachedMode.Generic : XdpAttachedMode.Native, state.Mode);
             Assert.Equal(program.Info.Id, state.ProgramId);
-            Assert.Contains(mode == XdpMode.Generic ? "xdpgeneric" : "xdp", lab.Ip(lab.ReceiverNamespace, "link", "show", "dev", VethLab.ReceiverInterface));
+            Assert.Contains(mode == XdpMode.Generic ? "xdpgeneric" : "xdp", lab.B.Ip("link", "show", "dev", VethLab.EndB));
 
             Assert.Equal((25, 0), lab.SendUdp(passing: 25, dropped: 15));
-            Assert.Equal(25UL, VethLab.Counter(bpf, Counts, 0));
-            Assert.Equal(15UL, VethLab.Counter(bpf, Counts, 1));
+            Assert.Equal(25UL, Count(bpf, 0));
+            Assert.Equal(15UL, Count(bpf, 1));
         }
         Assert.Equal(XdpAttachedMode.None, XdpNetlink.Query(target).Mode);
-        Assert.DoesNotContain("prog/xdp", lab.Ip(lab.ReceiverNamespace, "link", "show", "dev", VethLab.ReceiverInterface));
+        Assert.DoesNotContain("prog/xdp", lab.B.Ip("link", "show", "dev", VethLab.EndB));
         Assert.Equal((3, 3), lab.SendUdp(passing: 3, dropped: 3));
-        Assert.Equal(15UL, VethLab.Counter(bpf, Counts, 1));
+        Assert.Equal(15UL, Count(bpf, 1));
     }
 
     [KernelFact]
     public void Update_swaps_the_program_atomically_and_a_second_attach_is_refused_with_the_fix()
     {
         using var lab = new VethLab();
-        using var bpf = BpfObject.Load(Fixtures.Path("xdp_legacy_udp"));
-        var drop = bpf.Programs["xdp_drop_udp"];
-        var passAll = bpf.Programs["xdp_pass_all"];
-        var target = lab.ReceiverEnd;
+        using var bpf = BpfObject.Load(typeof(XdpUdpDrop));
+        var drop = bpf.Programs[nameof(XdpUdpDrop.DropUdp)];
+        var passAll = bpf.Programs[nameof(XdpUdpDrop.PassAll)];
+        var target = lab.InterfaceB;
         using var attachment = XdpNetlink.Attach(drop, target, XdpMode.Generic);
 
         var busy = Assert.ThrowsAny<BpfException>(() => XdpNetlink.Attach(passAll, target, XdpMode.Generic));
-        Assert.Contains("xdp_pass_all", busy.Message);
-        Assert.Contains(VethLab.ReceiverInterface, busy.Message);
+        Assert.Contains("PassAll", busy.Message);
+        Assert.Contains(VethLab.EndB, busy.Message);
         Assert.Contains("XdpNetlink.Replace", busy.Message);
         Assert.Equal(drop.Info.Id, XdpNetlink.Query(target).ProgramId);
 
@@ -55,18 +53,18 @@ public class XdpNetlinkTests
         Assert.Same(passAll, attachment.Program);
         Assert.Equal(passAll.Info.Id, XdpNetlink.Query(target).ProgramId);
         Assert.Equal((4, 6), lab.SendUdp(passing: 4, dropped: 6)); // nothing dropped any more
-        Assert.Equal(10UL, VethLab.Counter(bpf, Counts, 2));
-        Assert.Equal(0UL, VethLab.Counter(bpf, Counts, 1));
+        Assert.Equal(10UL, Count(bpf, 2));
+        Assert.Equal(0UL, Count(bpf, 1));
     }
 
     [KernelFact]
     public void Dispose_leaves_a_program_that_replaced_ours_attached()
     {
         using var lab = new VethLab();
-        using var bpf = BpfObject.Load(Fixtures.Path("xdp_legacy_udp"));
-        var drop = bpf.Programs["xdp_drop_udp"];
-        var passAll = bpf.Programs["xdp_pass_all"];
-        var target = lab.ReceiverEnd;
+        using var bpf = BpfObject.Load(typeof(XdpUdpDrop));
+        var drop = bpf.Programs[nameof(XdpUdpDrop.DropUdp)];
+        var passAll = bpf.Programs[nameof(XdpUdpDrop.PassAll)];
+        var target = lab.InterfaceB;
         var ours = XdpNetlink.Attach(drop, target, XdpMode.Generic);
         var theirs = XdpNetlink.Replace(passAll, target, current: drop, XdpMode.Generic);
         ours.Dispose();
@@ -81,9 +79,9 @@ public class XdpNetlinkTests
     public void A_thousand_attach_dispose_cycles_leak_no_descriptor()
     {
         using var lab = new VethLab();
-        using var bpf = BpfObject.Load(Fixtures.Path("xdp_legacy_udp"));
-        var program = bpf.Programs["xdp_drop_udp"];
-        var target = lab.ReceiverEnd;
+        using var bpf = BpfObject.Load(typeof(XdpUdpDrop));
+        var program = bpf.Programs[nameof(XdpUdpDrop.DropUdp)];
+        var target = lab.InterfaceB;
         XdpNetlink.Attach(program, target, XdpMode.Generic).Dispose();
         int before = Descriptors.SocketsAndBpfObjects();
         for (int i = 0; i < 1000; i++)
@@ -93,4 +91,6 @@ public class XdpNetlinkTests
         Assert.True(after <= before + 16, $"descriptors grew from {before} to {after} over the cycles");
         Assert.Equal(XdpAttachedMode.None, XdpNetlink.Query(target).Mode);
     }
+
+    private static ulong Count(BpfObject bpf, uint slot) => bpf.Maps[nameof(XdpUdpDrop.Counts)].AsArray<ulong>()[slot];
 }

@@ -1,5 +1,4 @@
 using Ebpf.Native;
-using Ebpf.Programs.Tests.Xdp;
 using Ebpf.Tests;
 
 namespace Ebpf.Programs.Tests.Tcx;
@@ -8,10 +7,6 @@ namespace Ebpf.Programs.Tests.Tcx;
 [Collection("net-links")]
 public class TcxAttachTests
 {
-    // A clang fixture (tcx_chain.c): the C# compiler refuses TcAction.Unspec (TCX_NEXT, -1) as a return value for now,
-    // and a chain needs it to hand a packet on.
-    private static readonly string Chain = Fixtures.Path("tcx_chain");
-
     public enum Placement { First, Last, BeforeProgram, AfterProgram, BeforeLink, AfterLink, BeforeProgramId, AfterLinkId, Appended }
 
     /// <summary>
@@ -32,8 +27,8 @@ public class TcxAttachTests
     {
         const int pings = 8;
         using var lab = new VethLab();
-        using var bpf = BpfObject.Load(Chain);
-        BpfProgram first = bpf.Programs["first"], second = bpf.Programs["second"];
+        using var bpf = BpfObject.Load(typeof(TcxChain));
+        BpfProgram first = bpf.Programs[nameof(TcxChain.First)], second = bpf.Programs[nameof(TcxChain.Second)];
         Assert.Equal(2, lab.Ping(2));
 
         uint firstLinkId, secondLinkId;
@@ -67,7 +62,7 @@ public class TcxAttachTests
         }
 
         Assert.Empty(TcxProgram.Query(lab.InterfaceB, TcxDirection.Ingress).ProgramIds);
-        var ids = VethLab.LinkIds();
+        var ids = BpfLinks.Ids();
         Assert.DoesNotContain(firstLinkId, ids);
         Assert.DoesNotContain(secondLinkId, ids);
         Assert.Equal(4, lab.Ping(4));
@@ -78,29 +73,29 @@ public class TcxAttachTests
     public void A_program_goes_between_two_others_and_the_expected_revision_guards_the_hook()
     {
         using var lab = new VethLab();
-        using var bpf = BpfObject.Load(Chain);
+        using var bpf = BpfObject.Load(typeof(TcxChain));
         var egress = TcxProgram.Query(lab.InterfaceB, TcxDirection.Egress);
-        using var first = bpf.Programs["first"].AsTcx().Attach(lab.InterfaceB);
-        using var third = bpf.Programs["third"].AsTcx().Attach(lab.InterfaceB, TcxDirection.Ingress, TcxOrder.Last);
+        using var first = bpf.Programs[nameof(TcxChain.First)].AsTcx().Attach(lab.InterfaceB);
+        using var third = bpf.Programs[nameof(TcxChain.Third)].AsTcx().Attach(lab.InterfaceB, TcxDirection.Ingress, TcxOrder.Last);
         var revision = TcxProgram.Query(lab.InterfaceB, TcxDirection.Ingress).Revision;
 
         var stale = Assert.Throws<BpfException>(() =>
-            bpf.Programs["second"].AsTcx().Attach(lab.InterfaceB, TcxDirection.Ingress, TcxOrder.After(first), expectedRevision: revision - 1));
-        Assert.Contains("'second'", stale.Message);
-        Assert.Contains($"interface '{lab.EndB}'", stale.Message);
+            bpf.Programs[nameof(TcxChain.Second)].AsTcx().Attach(lab.InterfaceB, TcxDirection.Ingress, TcxOrder.After(first), expectedRevision: revision - 1));
+        Assert.Contains("'Second'", stale.Message);
+        Assert.Contains($"interface '{VethLab.EndB}'", stale.Message);
         Assert.Contains("ESTALE", stale.Message);
         Assert.Contains("TcxProgram.Query", stale.Message);
 
-        using var second = bpf.Programs["second"].AsTcx().Attach(lab.InterfaceB, TcxDirection.Ingress, TcxOrder.After(first), expectedRevision: revision);
+        using var second = bpf.Programs[nameof(TcxChain.Second)].AsTcx().Attach(lab.InterfaceB, TcxDirection.Ingress, TcxOrder.After(first), expectedRevision: revision);
         Assert.Equal(5, lab.Ping(5));
         Assert.Equal("1,12,123", Marks(bpf, 5));
         Assert.Equal(revision + 1, TcxProgram.Query(lab.InterfaceB, TcxDirection.Ingress).Revision);
         Assert.Equal(egress.ProgramIds, TcxProgram.Query(lab.InterfaceB, TcxDirection.Egress).ProgramIds); // egress untouched
 
-        var twice = Assert.Throws<BpfException>(() => bpf.Programs["second"].AsTcx().Attach(lab.InterfaceB));
+        var twice = Assert.Throws<BpfException>(() => bpf.Programs[nameof(TcxChain.Second)].AsTcx().Attach(lab.InterfaceB));
         Assert.Contains("EEXIST", twice.Message);
-        using var other = BpfObject.Load(Chain);
-        var absent = Assert.Throws<BpfException>(() => bpf.Programs["second"].AsTcx().Attach(lab.InterfaceB, TcxDirection.Egress, TcxOrder.Before(other.Programs["first"])));
+        using var other = BpfObject.Load(typeof(TcxChain));
+        var absent = Assert.Throws<BpfException>(() => bpf.Programs[nameof(TcxChain.Second)].AsTcx().Attach(lab.InterfaceB, TcxDirection.Egress, TcxOrder.Before(other.Programs[nameof(TcxChain.First)])));
         Assert.Contains("ENOENT", absent.Message);
         Assert.Contains("not on this hook", absent.Message);
     }
@@ -109,26 +104,26 @@ public class TcxAttachTests
     public void A_link_is_updated_in_place_and_pinned()
     {
         using var lab = new VethLab();
-        using var bpf = BpfObject.Load(Chain);
+        using var bpf = BpfObject.Load(typeof(TcxChain));
         var pin = $"/sys/fs/bpf/ebpf-test-tcx-{Guid.NewGuid():n}";
         uint id;
-        using (var link = bpf.Programs["first"].AsTcx().Attach(lab.InterfaceB))
+        using (var link = bpf.Programs[nameof(TcxChain.First)].AsTcx().Attach(lab.InterfaceB))
         {
             id = link.Info.Id;
-            link.Update(bpf.Programs["third"]);
+            link.Update(bpf.Programs[nameof(TcxChain.Third)]);
             link.Pin(pin);
         }
         try
         {
             Assert.Equal(3, lab.Ping(3));
             Assert.Equal("3", Marks(bpf, 3));
-            Assert.Contains(id, VethLab.LinkIds());
+            Assert.Contains(id, BpfLinks.Ids());
         }
         finally
         {
             File.Delete(pin);
         }
-        Assert.True(VethLab.LinkGone(id), $"link {id} still exists after its pin was removed");
+        Assert.True(BpfLinks.Gone(id), $"link {id} still exists after its pin was removed");
         Assert.Empty(TcxProgram.Query(lab.InterfaceB, TcxDirection.Ingress).ProgramIds);
     }
 
@@ -136,22 +131,22 @@ public class TcxAttachTests
     public void A_thousand_attach_dispose_cycles_leak_no_descriptor()
     {
         using var lab = new VethLab();
-        using var bpf = BpfObject.Load(Chain);
-        var first = bpf.Programs["first"].AsTcx();
-        var second = bpf.Programs["second"];
+        using var bpf = BpfObject.Load(typeof(TcxChain));
+        var first = bpf.Programs[nameof(TcxChain.First)].AsTcx();
+        var second = bpf.Programs[nameof(TcxChain.Second)];
         using var anchor = second.AsTcx().Attach(lab.InterfaceB);
         using (first.Attach(lab.InterfaceB)) { }
-        var before = VethLab.OpenFds();
+        var before = BpfLinks.OpenFds();
         for (int i = 0; i < 1000; i++)
             using (first.Attach(lab.InterfaceB, TcxDirection.Ingress, i % 2 == 0 ? TcxOrder.Before(second) : TcxOrder.After(anchor))) { }
-        Assert.True(VethLab.OpenFds() - before < 20, $"{VethLab.OpenFds() - before} descriptors more after 1,000 cycles");
+        Assert.True(BpfLinks.OpenFds() - before < 20, $"{BpfLinks.OpenFds() - before} descriptors more after 1,000 cycles");
         Assert.Equal([second.Info.Id], TcxProgram.Query(lab.InterfaceB, TcxDirection.Ingress).ProgramIds);
     }
 
     /// <summary>The marks recorded, in increasing order, each counted exactly <paramref name="pings"/> times (once per echo request).</summary>
     private static string Marks(BpfObject bpf, int pings)
     {
-        var marks = bpf.Maps["marks"].AsHashMap<uint, ulong>().ToDictionary(kv => kv.Key, kv => kv.Value);
+        var marks = bpf.Maps[nameof(TcxChain.Marks)].AsHashMap<uint, ulong>().ToDictionary(kv => kv.Key, kv => kv.Value);
         Assert.All(marks.Values, count => Assert.True(count == (ulong)pings, $"each mark should be counted {pings} times: {string.Join(' ', marks)}"));
         return string.Join(",", marks.Keys.Order());
     }

@@ -5,7 +5,8 @@ namespace Ebpf.Programs.Tests.Uprobes;
 /// <summary>
 /// Small C programs built with gcc into a temporary directory for the uprobe tests to probe, removed on Dispose:
 /// <c>target</c> (a PIE calling add and sub N times), <c>nopie</c> (the same, position-dependent),
-/// <c>libtarget.so</c> with <c>lib_mul</c> and <c>libcaller</c> calling it, and <c>usdt</c> with a sys/sdt.h probe.
+/// <c>libtarget.so</c> with <c>lib_mul</c> and <c>libcaller</c> calling it, <c>usdt</c> with a sys/sdt.h probe and
+/// <c>usdt_sem</c> with a semaphore-guarded one.
 /// </summary>
 public sealed class TargetBinaries : IDisposable
 {
@@ -51,6 +52,33 @@ public sealed class TargetBinaries : IDisposable
         }
         """;
 
+    // A semaphore-guarded probe: the probe's note records the semaphore's address, which the kernel increments in every
+    // process mapping the binary while a uprobe with that reference counter is attached. For each number n read from
+    // stdin the program fires the probe up to n times (only while the semaphore is set) and prints "semaphore fired".
+    private const string UsdtSemaphore = """
+        #define _SDT_HAS_SEMAPHORES 1
+        #include <stdio.h>
+        #include <stdlib.h>
+        #include <sys/sdt.h>
+        __attribute__((section(".probes"))) volatile unsigned short ebpftest_guarded_semaphore;
+        int main(void) {
+            char line[32];
+            while (fgets(line, sizeof line, stdin)) {
+                int n = atoi(line), fired = 0;
+                for (volatile int i = 0; i < n; i++) {
+                    long twice = 2L * i;
+                    if (ebpftest_guarded_semaphore) {
+                        DTRACE_PROBE2(ebpftest, guarded, i, twice);
+                        fired++;
+                    }
+                }
+                printf("%u %d\n", (unsigned)ebpftest_guarded_semaphore, fired);
+                fflush(stdout);
+            }
+            return 0;
+        }
+        """;
+
     public TargetBinaries()
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("ebpf-uprobe-").FullName;
@@ -59,6 +87,7 @@ public sealed class TargetBinaries : IDisposable
         Gcc("lib.c", Library, "libtarget.so", "-O0", "-shared", "-fPIC");
         Gcc("caller.c", LibraryCaller, "libcaller", "-O0", $"-L{Directory}", "-ltarget", $"-Wl,-rpath,{Directory}");
         Gcc("usdt.c", Usdt, "usdt", "-O1");
+        Gcc("usdt_sem.c", UsdtSemaphore, "usdt_sem", "-O1");
     }
 
     public string Directory { get; }
@@ -72,6 +101,10 @@ public sealed class TargetBinaries : IDisposable
         if (!p.WaitForExit(30_000)) { p.Kill(); throw new TimeoutException($"{name} {n} did not finish"); }
         if (p.ExitCode != 0) throw new InvalidOperationException($"{name} {n} exited with {p.ExitCode}");
     }
+
+    /// <summary>Starts a built program that answers lines on stdin with a line on stdout (usdt_sem); kill it when done.</summary>
+    public Process Start(string name) =>
+        Process.Start(new ProcessStartInfo(Path(name)) { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true })!;
 
     private void Gcc(string source, string text, string output, params string[] flags)
     {

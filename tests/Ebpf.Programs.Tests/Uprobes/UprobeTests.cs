@@ -164,7 +164,7 @@ public class UprobeTests(TargetBinaries binaries) : IClassFixture<TargetBinaries
         }
         finally { File.Delete(pin); }
         // Removing the last pin releases the link from a kernel work item, after unlink returns.
-        Assert.True(Ebpf.Programs.Tests.Xdp.VethLab.LinkGone(id), $"link {id} is still there 5 s after its pin was removed");
+        Assert.True(BpfLinks.Gone(id), $"link {id} is still there 5 s after its pin was removed");
         binaries.Run("target", N);
         Assert.Equal((ulong)N, Counters.Read(bpf.Maps["calls"], 0));
     }

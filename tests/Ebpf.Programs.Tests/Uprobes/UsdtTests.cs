@@ -45,6 +45,41 @@ public class UsdtTests(TargetBinaries binaries) : IClassFixture<TargetBinaries>
     }
 
     [KernelFact]
+    public void A_semaphore_guarded_probe_has_its_semaphore_set_while_attached_and_fires_only_then()
+    {
+        using var bpf = BpfObject.Load(Fixtures.Path("usdt"));
+        var sums = bpf.Maps["usdt_sums"];
+        var path = binaries.Path("usdt_sem");
+        var probe = Assert.Single(UsdtProbe.Find(ElfBinary.Read(path), "ebpftest", "guarded"));
+        Assert.NotEqual(0UL, probe.SemaphoreOffset);
+        using var running = binaries.Start("usdt_sem");
+        try
+        {
+            string Ask(int n)
+            {
+                running.StandardInput.WriteLine(n);
+                running.StandardInput.Flush();
+                return running.StandardOutput.ReadLine() ?? throw new InvalidOperationException("usdt_sem ended early");
+            }
+            Assert.Equal("0 0", Ask(10)); // nobody attached: the guard skips the probe
+            using (bpf.Programs["on_probe"].AsUsdt().Attach(path, "ebpftest", "guarded"))
+            {
+                Assert.Equal("1 10", Ask(10)); // the kernel set the semaphore in the process already running
+                Assert.Equal(10UL, Counters.Read(sums, 0));
+                Assert.Equal(0UL, Counters.Read(sums, 3));
+                Assert.Equal(90UL, Counters.Read(sums, 2)); // 2 * (0 + ... + 9)
+            }
+            Assert.Equal("0 0", Ask(10)); // detached: the semaphore is back to 0
+            Assert.Equal(10UL, Counters.Read(sums, 0));
+        }
+        finally
+        {
+            running.StandardInput.Close();
+            if (!running.WaitForExit(5000)) running.Kill();
+        }
+    }
+
+    [KernelFact]
     public void An_unknown_probe_lists_the_probes_the_binary_has()
     {
         using var bpf = BpfObject.Load(Fixtures.Path("usdt"));

@@ -57,6 +57,7 @@ internal static class AttachCommand
             stdout.WriteLine($"attached program '{name}' (id {id}) to {cgroup.Path} in {attachMode.ToString().ToLowerInvariant()} mode; remove it with: ebpf detach cgroup {cgroup.Path} --program-id {id}");
         }));
         return new Command("attach", "Attach a program") { cgroupCommand, NetAttachCommands.Xdp(stdout, stderr), NetAttachCommands.Tcx(stdout, stderr), TcCommand.Create(stdout, stderr), UprobeCommands.CreateUprobe(stdout, stderr), UprobeCommands.CreateUsdt(stdout, stderr), IterCommand.Create(stdout, stderr), NetnsCommand.Create(stdout, stderr), NetfilterCommand.Create(stdout, stderr),
-            TracingAttachCommands.Tracepoint(stdout, stderr), TracingAttachCommands.RawTracepoint(stdout, stderr), TracingAttachCommands.Tracing(stdout, stderr), TracingAttachCommands.PerfEvent(stdout, stderr) };
+            TracingAttachCommands.Tracepoint(stdout, stderr), TracingAttachCommands.RawTracepoint(stdout, stderr), TracingAttachCommands.Tracing(stdout, stderr), TracingAttachCommands.PerfEvent(stdout, stderr),
+            KprobeCommand.Create(stdout, stderr), StructOpsCommand.Create(stdout, stderr) };
     }
 }
