@@ -39,7 +39,7 @@ public class PrometheusTests
     }
 
     // The listener binds an address itself: find a free port by binding port 0 and letting it go.
-    private static int FreeLoopbackPort()
+    internal static int FreeLoopbackPort()
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
