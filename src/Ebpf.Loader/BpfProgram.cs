@@ -44,6 +44,12 @@ public sealed class BpfProgram : IDisposable
 
     public void Pin(string path) => Bpf.ObjPin(Fd, path);
 
+    /// <summary>
+    /// The BTF id of function <paramref name="function"/> in the BTF the kernel holds for this program: what an freplace
+    /// program's link names as target_btf_id (and what <see cref="ProgramOptions.AttachTarget(BpfProgram, string)"/> resolves).
+    /// </summary>
+    public uint FunctionBtfId(string function) => (uint)Loading.AttachTargets.FindFunction(Fd, function, $"function '{function}' was looked up in").Func.Id;
+
     /// <summary>Name, tag, type, sizes, map ids, and run count and time when statistics are enabled.</summary>
     public BpfProgramInfo Info => Bpf.GetProgramInfo(Fd);
 

@@ -53,20 +53,27 @@ internal static class AttachTargets
     /// <summary>The BTF id of global function <paramref name="function"/> in the BTF of loaded program <paramref name="target"/> (libbpf's libbpf_find_prog_btf_id).</summary>
     private static uint ProgramFunctionId(string program, BpfProgramFd target, string function, BpfProgramType type)
     {
+        var (func, what) = FindFunction(target, function, $"program '{program}' attaches to function '{function}' of");
+        if (type == BpfProgramType.Ext && func.Linkage != BtfLinkage.Global)
+            throw new BpfLoadException($"program '{program}' would replace function '{function}' of {what}, but that function is static: the kernel replaces only global functions " +
+                "(declare it without static and with __attribute__((noinline)) so it stays a function of its own)");
+        return (uint)func.Id;
+    }
+
+    /// <summary>The FUNC named <paramref name="function"/> in the BTF the kernel holds for loaded program <paramref name="target"/>, and a description of that program for messages.</summary>
+    internal static (BtfFunc Func, string Program) FindFunction(BpfProgramFd target, string function, string context)
+    {
         var info = Bpf.GetProgramInfo(target);
         var what = $"the target program '{info.Name}' (id {info.Id})";
         if (info.BtfId == 0)
-            throw new BpfLoadException($"program '{program}' attaches to function '{function}' of {what}, which was loaded without BTF, so its functions cannot be named; load it from an object compiled with -g");
+            throw new BpfLoadException($"{context} {what}, which was loaded without BTF, so its functions cannot be named; load it from an object compiled with -g");
         byte[] bytes;
         using (var fd = Bpf.BtfGetFdById(info.BtfId))
             bytes = Bpf.GetBtfData(fd);
         using var btf = Btf.Parse(bytes);
         if (btf.FindByName(function, BtfKind.Func) is not BtfFunc func)
-            throw new BpfLoadException($"program '{program}' attaches to function '{function}' of {what}, which has no such function; it has: " +
+            throw new BpfLoadException($"{context} {what}, which has no function '{function}'; it has: " +
                 string.Join(", ", btf.Types.OfType<BtfFunc>().Select(f => f.Name)));
-        if (type == BpfProgramType.Ext && func.Linkage != BtfLinkage.Global)
-            throw new BpfLoadException($"program '{program}' would replace function '{function}' of {what}, but that function is static: the kernel replaces only global functions " +
-                "(declare it without static and with __attribute__((noinline)) so it stays a function of its own)");
-        return (uint)func.Id;
+        return (func, what);
     }
 }
