@@ -39,5 +39,8 @@ public sealed class FieldMap
     /// <summary>Regions worth mutating on their own (a section's bytes), so a few mutations land inside small parts.</summary>
     public List<(int Start, int Length, string Name)> Regions { get; } = [];
 
+    /// <summary>Random changes (bit flips, random bytes) only inside <see cref="Regions"/>.</summary>
+    public bool OnlyInRegions { get; init; }
+
     public void Add(int offset, int width, FieldKind kind, int owner = 0, int bound = 0) => Fields.Add(new Field(offset, width, kind, owner, bound));
 }

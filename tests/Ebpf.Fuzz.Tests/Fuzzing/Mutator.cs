@@ -84,10 +84,10 @@ public static class Mutator
         }
     }
 
-    // Half the random changes land in one region (a section), so small sections get their share.
+    // Half the random changes land in one region (a section), so small sections get their share; all of them when the map says so.
     private static (int Start, int Length) Where(byte[] bytes, FieldMap map, Random rng)
     {
-        if (map.Regions.Count > 0 && rng.Next(2) == 0)
+        if (map.Regions.Count > 0 && (map.OnlyInRegions || rng.Next(2) == 0))
         {
             var r = map.Regions[rng.Next(map.Regions.Count)];
             if (r.Start + r.Length <= bytes.Length) return (r.Start, r.Length);
