@@ -146,6 +146,7 @@ public sealed class SkMsgAttribute : ProgramAttribute
 public sealed class SkLookupAttribute : ProgramAttribute
 {
     public override string Section => "sk_lookup";
+    public override Type? ContextType => typeof(SkLookupContext);
     public override Type? ReturnType => typeof(SkVerdict);
 }
 

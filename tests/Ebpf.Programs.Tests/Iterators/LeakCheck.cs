@@ -1,4 +1,4 @@
-using Ebpf.Native;
+using Ebpf.Tests;
 
 namespace Ebpf.Programs.Tests.Iterators;
 
@@ -16,22 +16,6 @@ public sealed class AttachKindsCollection
 /// <summary>What the attach tests of iterators, sockets, netns, netfilter and struct_ops check after Dispose.</summary>
 internal static class LeakCheck
 {
-    public static int OpenFds() => Directory.GetFiles("/proc/self/fd").Length;
-
-    /// <summary>Whether the kernel still has a link with this id (BPF_LINK_GET_FD_BY_ID).</summary>
-    public static bool LinkExists(uint id)
-    {
-        try
-        {
-            using var fd = Bpf.LinkGetFdById(id);
-            return true;
-        }
-        catch (BpfSyscallException e) when (e.ErrnoName == "ENOENT")
-        {
-            return false;
-        }
-    }
-
     /// <summary>
     /// Runs attach and dispose <paramref name="cycles"/> times and asserts the process holds no more descriptors than
     /// before (a few of slack for the runtime's own files opened meanwhile).
@@ -39,10 +23,10 @@ internal static class LeakCheck
     public static void NoFdLeak(int cycles, Action attachAndDispose)
     {
         attachAndDispose(); // warm up: lazily created runtime descriptors are not leaks
-        int before = OpenFds();
+        int before = BpfLinks.OpenFds();
         for (int i = 0; i < cycles; i++)
             attachAndDispose();
-        int after = OpenFds();
+        int after = BpfLinks.OpenFds();
         Assert.True(after <= before + 4, $"{cycles} attach/dispose cycles left {after - before} more descriptors open ({before} -> {after})");
     }
 }

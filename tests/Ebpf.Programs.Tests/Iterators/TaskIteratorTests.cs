@@ -84,7 +84,7 @@ public class TaskIteratorTests
                 File.Delete(pin);
             }
             link.Dispose();
-            Assert.False(LeakCheck.LinkExists(id), "the iterator link outlived Dispose and its pin's removal");
+            Assert.False(BpfLinks.Exists(id), "the iterator link outlived Dispose and its pin's removal");
         }
     }
 
@@ -102,7 +102,7 @@ public class TaskIteratorTests
             Span<byte> buffer = stackalloc byte[256];
             Assert.True(run.Read(buffer) > 0);
         });
-        Assert.False(LeakCheck.LinkExists(lastId));
+        Assert.False(BpfLinks.Exists(lastId));
     }
 
     [KernelFact]

@@ -40,7 +40,7 @@ public class NetfilterTests
             });
             return 0;
         });
-        Assert.False(LeakCheck.LinkExists(lastId));
+        Assert.False(BpfLinks.Exists(lastId));
     }
 
     [KernelFact]

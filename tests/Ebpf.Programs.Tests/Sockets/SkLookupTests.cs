@@ -12,8 +12,15 @@ public class SkLookupTests
 
     private static int Port(Socket s) => ((IPEndPoint)s.LocalEndPoint!).Port;
 
-    [KernelFact]
-    public void Sk_lookup_steers_connections_for_a_port_to_the_chosen_socket_until_disposed()
+    /// <summary>The C# program (<see cref="Steering"/>) and its clang twin (tests/fixtures/sk_lookup.c), to show foreign objects work alike.</summary>
+    private static (BpfObject Bpf, string Target, string Config, string Program) Load(bool clang) => clang
+        ? (BpfObject.Load(Fixtures.Path("sk_lookup")), "target", "config", "steer")
+        : (BpfObject.Load(typeof(Steering)), nameof(Steering.Target), nameof(Steering.Config), nameof(Steering.Steer));
+
+    [KernelTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Sk_lookup_steers_connections_for_a_port_to_the_chosen_socket_until_disposed(bool clang)
     {
         // The chosen socket listens on one port; the steered port is held bound (not listening) by the test, so
         // nothing else can take it and, without the program, a connection to it is refused.
@@ -24,13 +31,14 @@ public class SkLookupTests
         reserved.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         int steeredPort = Port(reserved);
 
-        using var bpf = BpfObject.Load(Fixtures.Path("sk_lookup"));
-        var config = bpf.Maps["config"].AsArray<uint>();
+        var (bpf, target, configName, program) = Load(clang);
+        using var _ = bpf;
+        var config = bpf.Maps[configName].AsArray<uint>();
         config[0] = (uint)steeredPort;
-        bpf.Maps["target"].AsSockMap().Add(0, listener);
+        bpf.Maps[target].AsSockMap().Add(0, listener);
 
         using (var netns = NetworkNamespace.Open("/proc/self/ns/net"))
-        using (var link = bpf.Programs["steer"].AsSkLookup().Attach(netns))
+        using (var link = bpf.Programs[program].AsSkLookup().Attach(netns))
         {
             using var client = Tcp();
             client.Connect(new IPEndPoint(IPAddress.Loopback, steeredPort));
@@ -52,8 +60,8 @@ public class SkLookupTests
     [KernelFact]
     public void Attach_and_dispose_a_thousand_times_leaks_no_descriptor_and_no_link()
     {
-        using var bpf = BpfObject.Load(Fixtures.Path("sk_lookup"));
-        var program = bpf.Programs["steer"].AsSkLookup();
+        using var bpf = BpfObject.Load(typeof(Steering));
+        var program = bpf.Programs[nameof(Steering.Steer)].AsSkLookup();
         using var netns = new TestNamespace();
         var target = netns.Netns;
         uint lastId = 0;
@@ -62,7 +70,7 @@ public class SkLookupTests
             using var link = program.Attach(target);
             lastId = link.Info.Id;
         });
-        Assert.False(LeakCheck.LinkExists(lastId));
+        Assert.False(BpfLinks.Exists(lastId));
     }
 
     [KernelFact]

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Ebpf.Kernel;
 
 namespace Ebpf.Programs.Tests.Sockets;
@@ -51,6 +52,34 @@ public static class MessageVerdicts
             return msg.Redirect(Socks, 1, SocketRedirect.Ingress) == SkVerdict.Pass ? SkVerdict.Pass : SkVerdict.Drop;
         }
         Verdicts.Add(0, 1);
+        return SkVerdict.Pass;
+    }
+}
+
+/// <summary>
+/// sk_lookup: a TCP connection to local port <see cref="Config"/>[0] goes to the socket in slot 0 of <see cref="Target"/>,
+/// whatever port that socket listens on; each steered lookup is counted in <see cref="Config"/>[1].
+/// </summary>
+[License("GPL")]
+public static class Steering
+{
+    [Map] public static readonly SockMap Target = new(maxEntries: 1);
+    [Map] public static readonly ArrayMap<uint> Config = new(maxEntries: 2);
+
+    [SkLookup]
+    public static SkVerdict Steer(SkLookupContext ctx)
+    {
+        ref var port = ref Config.Lookup(0);
+        if (Unsafe.IsNullRef(ref port) || ctx.Protocol != IpProtocol.Tcp || ctx.LocalPort != port)
+            return SkVerdict.Pass;
+        ref var socket = ref Target.Lookup(0);
+        if (Unsafe.IsNullRef(ref socket))
+            return SkVerdict.Pass;
+        var error = ctx.Assign(ref socket);
+        SockMap.Release(ref socket);
+        if (error != 0)
+            return SkVerdict.Drop;
+        Config.Add(1, 1);
         return SkVerdict.Pass;
     }
 }

@@ -27,7 +27,7 @@ public class BtfTracingAttachTests(ITestOutputHelper output)
         var (count, last) = probe.Seen(bpf.Maps["execs"]);
         Assert.Equal(3UL, count);
         Assert.Equal(pids[^1], (int)last);
-        Assert.Empty(KernelState.LinksOf(bpf.Programs["btf_exec"]));
+        Assert.Empty(BpfLinks.Of(bpf.Programs["btf_exec"]));
         Assert.Contains("AsLsm", Assert.Throws<BpfException>(() => bpf.Programs["btf_exec"].AsLsm()).Message);
     }
 

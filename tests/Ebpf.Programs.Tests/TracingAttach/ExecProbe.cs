@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text;
-using Ebpf.Native;
 
 namespace Ebpf.Programs.Tests.TracingAttach;
 
@@ -50,27 +49,8 @@ internal sealed class ExecProbe : IDisposable
     public void Dispose() => File.Delete(Path);
 }
 
-/// <summary>What the kernel's own lists say: links of a program, open descriptors of this process.</summary>
+/// <summary>Pin paths for the tracing attach tests, unique per call.</summary>
 internal static class KernelState
 {
-    public static List<BpfLinkInfo> LinksOf(BpfProgram program)
-    {
-        uint id = program.Info.Id;
-        var links = new List<BpfLinkInfo>();
-        foreach (var linkId in Bpf.GetIds(BpfObjectKind.Link))
-        {
-            try
-            {
-                using var fd = Bpf.LinkGetFdById(linkId);
-                var info = Bpf.GetLinkInfo(fd);
-                if (info.ProgramId == id) links.Add(info);
-            }
-            catch (BpfSyscallException) { /* went away meanwhile */ }
-        }
-        return links;
-    }
-
-    public static int OpenFds() => Directory.GetFiles("/proc/self/fd").Length;
-
     public static string PinPath(string what) => $"/sys/fs/bpf/ebpf-test-{what}-{Guid.NewGuid():n}"[..48];
 }

@@ -28,7 +28,7 @@ public class KprobeAttachTests
             Assert.Contains("CONFIG_KPROBE_EVENTS", ex.Message);
             Assert.Contains("/sys/bus/event_source/devices/kprobe", ex.Message);
             Assert.Contains("fentry/fexit", ex.Message); // what to use instead
-            Assert.Empty(KernelState.LinksOf(bpf.Programs[name]));
+            Assert.Empty(BpfLinks.Of(bpf.Programs[name]));
             return;
         }
         using (program.Attach())

@@ -36,7 +36,7 @@ public class PerfEventAttachTests
         ulong during = Samples(bpf, Environment.ProcessId);
         // 1000 Hz for 0.5 s of one busy thread: about 500 samples; a loaded machine gives fewer, never none.
         Assert.InRange(during, 50UL, 5000UL);
-        Assert.Empty(KernelState.LinksOf(bpf.Programs["sample"]));
+        Assert.Empty(BpfLinks.Of(bpf.Programs["sample"]));
         Spin(TimeSpan.FromMilliseconds(200));
         Assert.Equal(during, Samples(bpf, Environment.ProcessId)); // detached: no more samples
     }
@@ -70,12 +70,12 @@ public class PerfEventAttachTests
         var program = bpf.Programs["sample"].AsPerfEvent();
         var spec = PerfEventSpec.CpuClock(10).OnCpus(0);
         program.Attach(spec).Dispose();
-        int before = KernelState.OpenFds();
+        int before = BpfLinks.OpenFds();
         for (int i = 0; i < 1000; i++)
             program.Attach(spec).Dispose();
         // Tests of other classes run meanwhile and open or close a few descriptors; a leak shows as one per cycle.
-        var after = KernelState.OpenFds();
+        var after = BpfLinks.OpenFds();
         Assert.True(after <= before + 16, $"descriptors grew from {before} to {after} over the cycles");
-        Assert.Empty(KernelState.LinksOf(bpf.Programs["sample"]));
+        Assert.Empty(BpfLinks.Of(bpf.Programs["sample"]));
     }
 }

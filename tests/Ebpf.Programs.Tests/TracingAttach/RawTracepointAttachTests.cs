@@ -22,7 +22,7 @@ public class RawTracepointAttachTests
         var (count, last) = probe.Seen(bpf.Maps["execs"]);
         Assert.Equal(4UL, count);
         Assert.Equal(pids[^1], (int)last); // args[1], old_pid: the pid that exec'd
-        Assert.Empty(KernelState.LinksOf(bpf.Programs["raw_exec"]));
+        Assert.Empty(BpfLinks.Of(bpf.Programs["raw_exec"]));
     }
 
     [KernelFact]
@@ -48,12 +48,12 @@ public class RawTracepointAttachTests
         using var bpf = BpfObject.Load(Fixtures.Path("tracing_attach"), new BpfLoadOptions { Programs = ["raw_exec"] });
         var program = bpf.Programs["raw_exec"].AsRawTracepoint();
         program.Attach().Dispose();
-        int before = KernelState.OpenFds();
+        int before = BpfLinks.OpenFds();
         for (int i = 0; i < 1000; i++)
             program.Attach().Dispose();
         // Tests of other classes run meanwhile and open or close a few descriptors; a leak shows as one per cycle.
-        var after = KernelState.OpenFds();
+        var after = BpfLinks.OpenFds();
         Assert.True(after <= before + 16, $"descriptors grew from {before} to {after} over the cycles");
-        Assert.Empty(KernelState.LinksOf(bpf.Programs["raw_exec"]));
+        Assert.Empty(BpfLinks.Of(bpf.Programs["raw_exec"]));
     }
 }

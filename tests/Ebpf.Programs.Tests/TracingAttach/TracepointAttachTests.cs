@@ -22,14 +22,14 @@ public class TracepointAttachTests
         using (var link = program.Attach())
         {
             Assert.IsType<BpfLink>(link);
-            var info = Assert.Single(KernelState.LinksOf(bpf.Programs["tp_exec"]));
+            var info = Assert.Single(BpfLinks.Of(bpf.Programs["tp_exec"]));
             Assert.Equal(BpfLinkType.PerfEvent, info.Type);
             pids = probe.Run(5);
             var (count, last) = probe.Seen(bpf.Maps["execs"]);
             Assert.Equal(5UL, count);
             Assert.Equal(pids[^1], (int)last); // the event's pid field
         }
-        Assert.Empty(KernelState.LinksOf(bpf.Programs["tp_exec"]));
+        Assert.Empty(BpfLinks.Of(bpf.Programs["tp_exec"]));
         probe.Run(2);
         Assert.Equal(5UL, probe.Seen(bpf.Maps["execs"]).Count); // detached: no more counting
     }
@@ -118,7 +118,7 @@ public class TracepointAttachTests
         {
             File.Delete(pin);
         }
-        Assert.Empty(KernelState.LinksOf(bpf.Programs["tp_exec"]));
+        Assert.Empty(BpfLinks.Of(bpf.Programs["tp_exec"]));
     }
 
     [KernelFact]
@@ -127,14 +127,14 @@ public class TracepointAttachTests
         using var bpf = Load("tp_exec_any");
         var program = bpf.Programs["tp_exec_any"].AsTracepoint();
         program.Attach("sched/sched_process_exec").Dispose(); // warm up: tracefs path, lazy statics
-        int before = KernelState.OpenFds();
+        int before = BpfLinks.OpenFds();
         // 250, not 1,000: each detach of a tracepoint event waits for an RCU grace period (about 40 ms here); the
         // raw tracepoint and perf event tests run the full 1,000 through the same descriptor handling.
         for (int i = 0; i < 250; i++)
             program.Attach("sched", "sched_process_exec").Dispose();
         // Tests of other classes run meanwhile and open or close a few descriptors; a leak shows as one per cycle.
-        var after = KernelState.OpenFds();
+        var after = BpfLinks.OpenFds();
         Assert.True(after <= before + 16, $"descriptors grew from {before} to {after} over the cycles");
-        Assert.Empty(KernelState.LinksOf(bpf.Programs["tp_exec_any"]));
+        Assert.Empty(BpfLinks.Of(bpf.Programs["tp_exec_any"]));
     }
 }

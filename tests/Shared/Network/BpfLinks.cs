@@ -3,7 +3,7 @@ using Ebpf.Native;
 
 namespace Ebpf.Tests;
 
-/// <summary>The kernel's own list of BPF links, to check that Dispose left nothing attached.</summary>
+/// <summary>The kernel's own list of BPF links, and this process's descriptors, to check that Dispose left nothing behind.</summary>
 public static class BpfLinks
 {
     /// <summary>The ids of every BPF link the kernel holds now (BPF_LINK_GET_NEXT_ID).</summary>
@@ -34,6 +34,27 @@ public static class BpfLinks
         for (var wait = Stopwatch.StartNew(); wait.ElapsedMilliseconds < 5000; Thread.Sleep(10))
             if (!Ids().Contains(id)) return true;
         return false;
+    }
+
+    /// <summary>Every BPF link of <paramref name="program"/> the kernel holds now.</summary>
+    public static List<BpfLinkInfo> Of(BpfProgram program)
+    {
+        var id = program.Info.Id;
+        return All().Where(l => l.ProgramId == id).ToList();
+    }
+
+    /// <summary>Whether the kernel still has a link with this id (BPF_LINK_GET_FD_BY_ID).</summary>
+    public static bool Exists(uint id)
+    {
+        try
+        {
+            using var fd = Bpf.LinkGetFdById(id);
+            return true;
+        }
+        catch (BpfSyscallException e) when (e.ErrnoName == "ENOENT")
+        {
+            return false;
+        }
     }
 
     public static int OpenFds() => Directory.GetFiles("/proc/self/fd").Length;
