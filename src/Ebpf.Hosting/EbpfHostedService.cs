@@ -15,8 +15,10 @@ namespace Ebpf.Hosting;
 internal sealed class EbpfHostedService(
     IServiceProvider services, BpfObjects objects, EbpfRegistrations registrations, IOptionsMonitor<BpfObjectOptions> options) : IHostedService
 {
+    // A host always has logging; a bare ServiceProvider (as in some tests and tools) may not.
     private readonly ILoggerFactory _loggers = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
-    private readonly ILogger _log = (services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger("Ebpf.Hosting");
+    private ILogger? _logger;
+    private ILogger Log => _logger ??= _loggers.CreateLogger("Ebpf.Hosting");
     private readonly List<IDisposable> _running = []; // log forwarders, readers and meters, disposed in reverse
     private readonly List<Task> _eventLoops = [];
     private CancellationTokenSource? _stop;
@@ -63,11 +65,11 @@ internal sealed class EbpfHostedService(
         catch (Exception e) when (o.ContinueOnError && e is BpfException or IOException or UnauthorizedAccessException)
         {
             hosted.Error = e;
-            _log.LogError(e, "ebpf object '{Object}' failed to load; the host goes on (ContinueOnError) and the health check reports it", hosted.Name);
+            Log.LogError(e, "ebpf object '{Object}' failed to load; the host goes on (ContinueOnError) and the health check reports it", hosted.Name);
             return;
         }
         hosted.Object = bpf;
-        _log.LogInformation("loaded ebpf object '{Object}': programs {Programs}; maps {Maps}", hosted.Name,
+        Log.LogInformation("loaded ebpf object '{Object}': programs {Programs}; maps {Maps}", hosted.Name,
             string.Join(", ", bpf.Programs.Select(p => p.Name)), string.Join(", ", bpf.Maps.Select(m => m.Name)));
 
         if (o.ForwardLogs)
@@ -100,12 +102,12 @@ internal sealed class EbpfHostedService(
         try
         {
             attachment.Attachment = Attacher.Attach(hosted.Object!, hosted.Name, attachment.Options);
-            _log.LogInformation("ebpf object '{Object}': attached {Attachment}", hosted.Name, attachment);
+            Log.LogInformation("ebpf object '{Object}': attached {Attachment}", hosted.Name, attachment);
         }
         catch (Exception e) when (o.ContinueOnError && e is BpfException or IOException or UnauthorizedAccessException)
         {
             attachment.Error = e;
-            _log.LogError(e, "ebpf object '{Object}': attaching {Attachment} failed; the host goes on (ContinueOnError) and the health check reports it", hosted.Name, attachment);
+            Log.LogError(e, "ebpf object '{Object}': attaching {Attachment} failed; the host goes on (ContinueOnError) and the health check reports it", hosted.Name, attachment);
         }
     }
 
@@ -140,7 +142,7 @@ internal sealed class EbpfHostedService(
             catch (OperationCanceledException) when (token.IsCancellationRequested) { }
             catch (Exception e)
             {
-                _log.LogError(e, "the event handler of map '{Map}' of ebpf object '{Object}' failed; its events are no longer read", events.Map, events.Object);
+                Log.LogError(e, "the event handler of map '{Map}' of ebpf object '{Object}' failed; its events are no longer read", events.Map, events.Object);
             }
         }, CancellationToken.None));
     }
@@ -156,7 +158,7 @@ internal sealed class EbpfHostedService(
                     continue;
                 a.Dispose(); // a pinned link stays attached: the pin holds it
                 attachment.Attachment = null;
-                _log.LogInformation("ebpf object '{Object}': detached {Attachment}", hosted.Name, attachment);
+                Log.LogInformation("ebpf object '{Object}': detached {Attachment}", hosted.Name, attachment);
             }
         }
         foreach (var forwarder in _running.OfType<BpfLogForwarder>())
@@ -170,5 +172,7 @@ internal sealed class EbpfHostedService(
             hosted.Object?.Dispose();
             hosted.Object = null;
         }
+        _stop?.Dispose();
+        _stop = null;
     }
 }
