@@ -212,6 +212,7 @@ public sealed partial class MethodLowering
         var value = method is not null && method.ReturnType != typeof(void) ? Pop() : null;
         if (_return is null)
         {
+            CheckErrnoReturn(value);
             if (value is not null)
                 _b.MoveInto(0, value.Kind == OperandKind.Condition ? Operand.InRegister(_b.SetCondition(value), typeof(bool), false, true) : value);
             else

@@ -158,6 +158,20 @@ public sealed partial class MethodLowering
         return field.GetCustomAttribute<UserMemoryAttribute>() is not null ? field : null;
     }
 
+    /// <summary>
+    /// fmod_ret and LSM programs return 0 (go on) or a negative errno (-4095..-1), which the verifier checks (LSM) or the
+    /// traced function returns to its caller (fmod_ret): a constant outside is a build error where it is returned.
+    /// </summary>
+    private void CheckErrnoReturn(Operand? value)
+    {
+        var section = _owner.Section;
+        if (value is not { IsConstant: true } || section is null || !(section.StartsWith("lsm", StringComparison.Ordinal) || section.StartsWith("fmod_ret", StringComparison.Ordinal)))
+            return;
+        var returned = (int)value.Value;
+        if (returned is > 0 or < -4095)
+            throw Error("EBPF080", $"{section.Split('/')[0]} programs return 0 or a negative errno (-4095..-1), not {returned}; return 0 to allow, -Errno.EPERM (or another errno) to refuse");
+    }
+
     /// <summary>Unsafe.AsPointer(ref x): the address itself (a record's accessor turns <c>ref this</c> into a pointer to add an offset to).</summary>
     private bool AsPointer(MethodBase callee)
     {

@@ -12,7 +12,7 @@ public sealed unsafe class UserPointerAsKernel
     public static int Enter(SysEnterOpenat* ctx)
     {
         Span<byte> path = stackalloc byte[64];
-        return Bpf.ProbeReadKernelString(path, ctx->filename); // line 16: EBPF078
+        return Bpf.ProbeReadKernelString(path, ctx->filename); // line 15: EBPF078
     }
 }
 
@@ -23,7 +23,7 @@ public sealed class SleepingHelperInNonSleepable
     public static int Probe(PtRegsContext regs)
     {
         Span<byte> bytes = stackalloc byte[8];
-        return Bpf.CopyFromUser(bytes, regs.Arg1); // line 27: EBPF077
+        return Bpf.CopyFromUser(bytes, regs.Arg1); // line 26: EBPF077
     }
 }
 
@@ -39,6 +39,13 @@ public sealed class LsmReturningLong
 {
     [Lsm("file_open")]
     public static long Open(ulong file) => 0; // EBPF041: LSM returns int
+}
+
+[License("GPL")]
+public sealed class LsmReturningOne
+{
+    [Lsm("file_open")]
+    public static int Open(ulong file) => 1; // line 48: EBPF080, 1 is not 0 or -errno
 }
 
 /// <summary>Compiles but cannot load here (this kernel refuses trampolines): fentry/fexit/fmod_ret/LSM with typed arguments.</summary>

@@ -61,10 +61,11 @@ public sealed unsafe class TracingKindPrograms
     public static int Tasks(TaskIterContext* ctx)
     {
         var meta = ctx->Meta;
-        if (ctx->Task == 0)
+        var task = (ExecSnoop.task_struct*)ctx->Task; // read once: the verifier knows the tested copy is not null
+        if (task == null)
             Bpf.SeqPrintf(meta->Seq, "end %llu\n", meta->SeqNum);
         else
-            Bpf.SeqPrintf(meta->Seq, "task %llu pid %u\n", meta->SeqNum, (uint)(Bpf.GetCurrentPidTgid() >> 32));
+            Bpf.SeqPrintf(meta->Seq, "task %llu pid %d\n", meta->SeqNum, task->tgid); // a CO-RE relocated load
         return 0;
     }
 }

@@ -1,27 +1,25 @@
 namespace Ebpf.Kernel;
 
 /// <summary>
-/// The context of perf_event programs: <c>struct bpf_perf_event_data</c>, one sample: the registers where the sampled
-/// task was interrupted (x86-64 pt_regs at offset 0), the sample period, and the data address for memory events.
+/// The context of perf_event programs: <c>struct bpf_perf_event_data</c>, one sample: its period and, for memory events,
+/// the data address. (The registers at offset 0 are not exposed yet; bpf_get_stack gives the interrupted stack.)
 /// </summary>
 [KernelStruct("bpf_perf_event_data", Offsets.Size)]
 public sealed class PerfEventContext : BpfContext
 {
     public static class Offsets
     {
-        public const int Ip = PtRegsContext.Offsets.Ip, Sp = PtRegsContext.Offsets.Sp, SamplePeriod = 168, Addr = 176;
+        public const int SamplePeriod = 168, Addr = 176;
         public const int Size = 184;
     }
 
     private PerfEventContext() : base(Offsets.Size) { }
 
     [ManagedOnly]
-    public static PerfEventContext ForTest(ulong samplePeriod = 1, ulong ip = 0, ulong sp = 0, ulong address = 0)
+    public static PerfEventContext ForTest(ulong samplePeriod = 1, ulong address = 0)
     {
         var ctx = new PerfEventContext();
         ctx.SetU64(Offsets.SamplePeriod, samplePeriod);
-        ctx.SetU64(Offsets.Ip, ip);
-        ctx.SetU64(Offsets.Sp, sp);
         ctx.SetU64(Offsets.Addr, address);
         return ctx;
     }
@@ -31,9 +29,4 @@ public sealed class PerfEventContext : BpfContext
 
     /// <summary>The data address of the sample (memory events), else 0.</summary>
     [ContextField("addr", Offsets.Addr, 8)] public ulong Address => U64(Offsets.Addr);
-
-    /// <summary>The interrupted instruction pointer (regs.ip).</summary>
-    [ContextField("regs.ip", Offsets.Ip, 8)] public ulong Ip => U64(Offsets.Ip);
-
-    [ContextField("regs.sp", Offsets.Sp, 8)] public ulong Sp => U64(Offsets.Sp);
 }
