@@ -200,9 +200,10 @@ public sealed partial class MethodLowering
             _ => throw Error("EBPF021", $"Core.{callee.Name} has no BPF form"),
         };
         var reg = _b.NewVreg();
-        var template = answer.Local is >= int.MinValue and <= int.MaxValue ? Instruction.Mov64(0, (int)answer.Local) : Instruction.LoadImm64(0, answer.Local);
+        // A 32-bit answer is a mov32 (the loader patches either width's immediate); a 64-bit one that needs it, LD_IMM64.
+        var template = !Layout.IsWide(returns) ? Instruction.Mov32(0, (int)answer.Local)
+            : answer.Local is >= int.MinValue and <= int.MaxValue ? Instruction.Mov64(0, (int)answer.Local) : Instruction.LoadImm64(0, answer.Local);
         _b.Emit(new MachineInstr(template, reg) { Core = answer.Relocation });
-        if (!Layout.IsWide(returns)) _b.Emit(Instruction.Mov32(0, (Register)0), reg, reg);
         Push(Operand.InRegister(reg, returns == typeof(bool) ? typeof(int) : returns, Layout.IsWide(returns), temporary: true));
     }
 

@@ -30,7 +30,8 @@ public static class KernelTypes
     private static readonly ConcurrentDictionary<Type, IReadOnlyList<Member>> Cache = new();
     private static readonly ConcurrentDictionary<Type, uint> Ids = new();
 
-    public static bool IsKernelType(Type? type) => type is { IsValueType: true } && type.IsDefined(typeof(KernelTypeAttribute), false);
+    /// <summary>A kernel struct or union (a [KernelType] enum is relocated by its enumerators only).</summary>
+    public static bool IsKernelType(Type? type) => type is { IsValueType: true, IsEnum: false } && type.IsDefined(typeof(KernelTypeAttribute), false);
 
     /// <summary>The kernel's name of the type: the attribute's name.</summary>
     public static string NameOf(Type type) => type.GetCustomAttribute<KernelTypeAttribute>()?.Name ?? type.Name;

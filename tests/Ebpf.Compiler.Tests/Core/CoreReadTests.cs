@@ -1,4 +1,5 @@
 using Ebpf.Asm;
+using Ebpf.Compiler.Lowering;
 using Ebpf.CoRe;
 using Ebpf.Linking;
 using Ebpf.Object;
@@ -108,6 +109,27 @@ public sealed class CoreReadTests
         {
             File.Delete(path);
         }
+    }
+
+    [KernelFact]
+    public void TheProgramRunsAsDotNetOverMappedKernelMemory()
+    {
+        // task_struct images as the kernel would hold them: the parent's tgid, the child's tgid and real_parent pointer.
+        var task = TaskReadsObject.Programs.Assembly.GetType("Kernel.Generated.task_struct", throwOnError: true)!;
+        var members = Ebpf.Kernel.KernelTypes.MembersOf(task);
+        int Offset(string name) => members.Single(m => m.Name == name).BitOffset / 8;
+        var kernel = new Ebpf.Kernel.ManagedKernel { Pid = 777, Tgid = 777 };
+        using var scope = Ebpf.Kernel.ManagedKernel.Use(kernel);
+        var parent = new byte[Layout.SizeOf(task)];
+        BitConverter.TryWriteBytes(parent.AsSpan(Offset("tgid")), 4242);
+        var child = new byte[parent.Length];
+        BitConverter.TryWriteBytes(child.AsSpan(Offset("tgid")), 777);
+        BitConverter.TryWriteBytes(child.AsSpan(Offset("real_parent")), kernel.Memory.Map(parent));
+        kernel.CurrentTask = kernel.Memory.Map(child);
+        Assert.Equal(0, TaskReadsObject.Program("ParentOf").Invoke(null, [0UL, 0L]));
+        var parents = (Ebpf.Kernel.HashMap<uint, ulong>)TaskReadsObject.Programs.GetField("Parents")!.GetValue(null)!;
+        Assert.True(parents.TryGetValue(777, out var both));
+        Assert.Equal((4242UL << 32) | 777, both);
     }
 
     /// <summary>(relocation as "Kind type.member", the value the relocated instruction holds) for each record of a program.</summary>
