@@ -55,8 +55,8 @@ public sealed class FuzzRunner
             for (long i = 0; i < count; i++)
             {
                 var rng = new Random(unchecked((int)(seed * 1_000_003L + i * 7_919L)));  // not HashCode: that is randomized per process
-                // Whole objects get most mutants; raw BTF and .BTF.ext, whose parsers the object reader also reaches, the rest.
-                var kind = rng.Next(20) switch { < 12 => TargetKind.Elf, < 17 => TargetKind.Btf, _ => TargetKind.BtfExt };
+                // Whole objects get most mutants; raw BTF and .BTF.ext (which the object reader also reaches) and executables the rest.
+                var kind = rng.Next(20) switch { < 11 => TargetKind.Elf, < 15 => TargetKind.Btf, < 18 => TargetKind.BtfExt, _ => TargetKind.Binary };
                 var pool = byKind.GetValueOrDefault(kind) ?? byKind[TargetKind.Elf];
                 var s = pool[rng.Next(pool.Length)];
                 var mutant = Mutator.Mutate(s.Bytes, s.Map, rng, out var how);

@@ -24,6 +24,21 @@ public static class Layouts
         map.Add(58, 2, FieldKind.Size);    // e_shentsize
         map.Add(60, 2, FieldKind.Count);   // e_shnum
         map.Add(62, 2, FieldKind.Index);   // e_shstrndx
+        // Program headers (executables and shared objects; a relocatable object has none).
+        map.Add(32, 8, FieldKind.Offset);  // e_phoff
+        map.Add(54, 2, FieldKind.Size);    // e_phentsize
+        map.Add(56, 2, FieldKind.Count);   // e_phnum
+        int phoff = (int)U64(b, 32), phnum = U16(b, 56);
+        for (int i = 0; i < phnum; i++)
+        {
+            int p = phoff + i * 56;
+            map.Add(p, 4, FieldKind.Plain);       // p_type
+            map.Add(p + 4, 4, FieldKind.Plain);   // p_flags
+            map.Add(p + 8, 8, FieldKind.Offset);
+            map.Add(p + 16, 8, FieldKind.Offset); // p_vaddr
+            map.Add(p + 32, 8, FieldKind.Size);   // p_filesz
+            map.Add(p + 40, 8, FieldKind.Size);   // p_memsz
+        }
         int shoff = (int)U64(b, 40), shnum = U16(b, 60), shstrndx = U16(b, 62);
         var names = Section(b, shoff, shstrndx);
         int btfStrings = 0;
@@ -45,7 +60,20 @@ public static class Layouts
             map.Regions.Add((offset, size, name));
             switch (type)
             {
-                case 2: // SHT_SYMTAB
+                case 7: // SHT_NOTE: namesz, descsz, type, name, descriptor (for stapsdt: pc, base, semaphore, then strings)
+                    for (int n = offset; n + 12 <= offset + size;)
+                    {
+                        map.Add(n, 4, FieldKind.Size);
+                        map.Add(n + 4, 4, FieldKind.Size);
+                        map.Add(n + 8, 4, FieldKind.Plain);
+                        int nameSize = (int)U32(b, n), descSize = (int)U32(b, n + 4);
+                        int desc = n + 12 + (nameSize + 3) / 4 * 4;
+                        for (int a = 0; a < 3 && desc + 8 * a + 8 <= offset + size && name == ".note.stapsdt"; a++)
+                            map.Add(desc + 8 * a, 8, FieldKind.Offset);
+                        n = desc + (descSize + 3) / 4 * 4;
+                    }
+                    break;
+                case 2 or 11: // SHT_SYMTAB, SHT_DYNSYM
                     int strtab = Section(b, shoff, (int)U32(b, h + 40)).Length;
                     for (int s = offset; s + 24 <= offset + size; s += 24)
                     {

@@ -9,7 +9,7 @@ public sealed record Seed(string Name, TargetKind Kind, byte[] Bytes, FieldMap M
 
 /// <summary>
 /// The seeds: every clang fixture (tests/fixtures/out/*.o) and objects the C# compiler writes, each as a whole
-/// object, as its raw .BTF and as its .BTF.ext.
+/// object, as its raw .BTF and as its .BTF.ext; and two executables for the uprobe and USDT reader.
 /// </summary>
 public static class Seeds
 {
@@ -36,6 +36,39 @@ public static class Seeds
             var spec = BtfSpec.Parse(btf);
             seeds.Add(new Seed($"{name}/.BTF.ext", TargetKind.BtfExt, ext, Layouts.BtfExt(ext, spec.StringTableLength, spec.Count), spec));
         }
+        foreach (var (name, bytes) in Executables())
+            seeds.Add(new Seed(name, TargetKind.Binary, bytes, Layouts.Elf(bytes)));
         return seeds;
+    }
+
+    // A PIE with two USDT probes with semaphores (.probes and .stapsdt.base), built with gcc as the uprobe
+    // tests build theirs; and /usr/bin/true, a stripped system binary with dynamic symbols only.
+    private const string UsdtSource = """
+        #define _SDT_HAS_SEMAPHORES 1
+        #include <sys/sdt.h>
+        __attribute__((section(".probes"))) volatile unsigned short fuzz_tick_semaphore, fuzz_guarded_semaphore;
+        int main(int argc, char **argv) {
+            long twice = 2L * argc;
+            DTRACE_PROBE2(fuzz, tick, argc, twice);
+            if (fuzz_guarded_semaphore) DTRACE_PROBE3(fuzz, guarded, argc, twice, argv[0]);
+            return 0;
+        }
+        """;
+
+    private static IEnumerable<(string, byte[])> Executables()
+    {
+        var dir = Directory.CreateTempSubdirectory("ebpf-fuzz-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "usdt.c"), UsdtSource);
+            var gcc = new System.Diagnostics.ProcessStartInfo("gcc", ["-O1", "-o", Path.Combine(dir, "usdt"), Path.Combine(dir, "usdt.c")])
+            { RedirectStandardError = true, UseShellExecute = false };
+            using var p = System.Diagnostics.Process.Start(gcc)!;
+            var error = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            if (p.ExitCode != 0) throw new InvalidOperationException($"gcc could not build the USDT seed (sys/sdt.h comes with systemtap-sdt-dev): {error}");
+            return [("usdt (gcc)", File.ReadAllBytes(Path.Combine(dir, "usdt"))), ("/usr/bin/true", File.ReadAllBytes("/usr/bin/true"))];
+        }
+        finally { Directory.Delete(dir, recursive: true); }
     }
 }

@@ -1,11 +1,16 @@
 using Ebpf.Object;
 using Ebpf.Object.Btf;
+using Ebpf.Object.Elf;
+using Ebpf.Object.UsdtNotes;
 using BtfSpec = Ebpf.Object.Btf.Btf;
 
 namespace Ebpf.Fuzz.Tests.Fuzzing;
 
-/// <summary>What a mutant is fed to: the whole object reader, the raw BTF parser, or the .BTF.ext parser.</summary>
-public enum TargetKind { Elf, Btf, BtfExt }
+/// <summary>
+/// What a mutant is fed to: the whole object reader, the raw BTF parser, the .BTF.ext parser, or the reader of the
+/// executables uprobes and USDT probes attach to (symbols, segments, .note.stapsdt and its argument text).
+/// </summary>
+public enum TargetKind { Elf, Btf, BtfExt, Binary }
 
 /// <summary>
 /// Runs one input through a reader and then through what users do with its result (every BTF type decoded,
@@ -23,6 +28,7 @@ public static class Targets
         {
             case TargetKind.Elf: Object(input); break;
             case TargetKind.Btf: Types(BtfSpec.Parse(input)); break;
+            case TargetKind.Binary: Binary(input); break;
             default: Ext(BtfExt.Parse(input, extBtf ?? throw new ArgumentNullException(nameof(extBtf)))); break;
         }
     }
@@ -61,6 +67,15 @@ public static class Targets
         }
         Expect(() => BtfSpec.Parse(btf.ToBytes()));
         _ = btf.FindByName("task_struct");
+    }
+
+    private static void Binary(byte[] input)
+    {
+        var binary = ElfBinary.Parse(input, "mutant");
+        foreach (var symbol in binary.StaticSymbols.Concat(binary.DynamicSymbols))
+            binary.TryFileOffset(symbol.Value, out _);
+        Expect(() => binary.FunctionOffset("main"));
+        Expect(() => UsdtProbe.ReadAll(binary));
     }
 
     private static void Ext(BtfExt ext)
