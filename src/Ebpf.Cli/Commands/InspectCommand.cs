@@ -5,7 +5,7 @@ using Ebpf.Object.Btf;
 
 namespace Ebpf.Cli.Commands;
 
-/// <summary><c>ebpf inspect FILE</c>: programs, maps, global data, the log lines of C# programs and a BTF summary of an object.</summary>
+/// <summary><c>ebpf inspect FILE</c>: programs, maps, global data, externs (resolved on this machine), the log lines of C# programs and a BTF summary of an object.</summary>
 internal static class InspectCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
@@ -70,6 +70,16 @@ internal static class InspectCommand
                 data.Add("", "", "", v.Name, v.Offset, v.Size, v.Type ?? "");
         }
         if (data.Count == 0) w.WriteLine("  (none)"); else data.Write(w);
+
+        if (summary.Externs.Count > 0)
+        {
+            w.WriteLine();
+            w.WriteLine("externs (resolved on this machine):");
+            var externs = new Table("NAME", "KIND", "TYPE", "WEAK", "RESOLVES TO");
+            foreach (var e in summary.Externs)
+                externs.Add(e.Name, e.Kind, e.Type ?? "", e.Weak ? "yes" : "", e.Found ? e.ResolvesTo : $"missing{(e.Weak ? " (weak: 0)" : "")}: {e.ResolvesTo}");
+            externs.Write(w);
+        }
 
         if (summary.LogLines.Count > 0 || summary.LogLinesError is not null)
         {

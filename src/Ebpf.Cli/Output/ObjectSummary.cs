@@ -9,7 +9,7 @@ internal sealed record ObjectSummary(
     string Object, string License, uint? KernelVersion,
     IReadOnlyList<ObjectSummary.Program> Programs, IReadOnlyList<ObjectSummary.Program> Subprograms,
     IReadOnlyList<ObjectSummary.Map> Maps, IReadOnlyList<ObjectSummary.Data> GlobalData, ObjectSummary.BtfInfo? Btf,
-    IReadOnlyList<ObjectSummary.LogLine> LogLines, string? LogLinesError)
+    IReadOnlyList<ObjectSummary.LogLine> LogLines, string? LogLinesError, IReadOnlyList<ObjectSummary.Extern> Externs)
 {
     public sealed record Program(string Name, string Section, string? ProgramType, string? ExpectedAttachType, string? AttachTarget, int Instructions, IReadOnlyList<string> Calls, string? Error);
     public sealed record Map(string Name, string Type, uint KeySize, uint ValueSize, uint MaxEntries, uint Flags, string Style, string? KeyType, string? ValueType, string Notes);
@@ -18,6 +18,8 @@ internal sealed record ObjectSummary(
     public sealed record BtfInfo(int Types, IReadOnlyDictionary<string, int> Kinds, int FuncInfos, int LineInfos, int CoreRelocations);
     /// <summary>A Log.X($"...") line of a C# program (the object's .ebpf.logs section). Level is LogLevel's name: "trace" ... "critical".</summary>
     public sealed record LogLine(uint Id, string Program, string Level, string Template, string File, int Line);
+    /// <summary>An extern (Kconfig value, ksym, kfunc) and what it resolves to on this machine; Found false for a missing one (a weak one reads 0).</summary>
+    public sealed record Extern(string Name, string Kind, bool Weak, string? Type, bool Found, string ResolvesTo);
 
     public static ObjectSummary From(BpfObjectFile obj)
     {
@@ -42,7 +44,9 @@ internal sealed record ObjectSummary(
             btfInfo = new BtfInfo(btf.Count - 1, kinds, ext.Sum(p => p.FuncInfos.Count), ext.Sum(p => p.LineInfos.Count), ext.Sum(p => p.CoreRelocations.Count));
         }
         var (logLines, logError) = ReadLogLines(obj);
-        return new ObjectSummary(obj.Source, obj.License, obj.KernelVersion, programs, subprograms, maps, data, btfInfo, logLines, logError);
+        var externs = KernelExterns.Resolve(obj).Select(r => new Extern(r.Extern.Name, Names.Snake(r.Extern.Kind), r.Extern.IsWeak,
+            r.Extern.BtfTypeId == 0 ? null : TypeName(r.Extern.BtfTypeId), r.Found, r.Value)).ToList();
+        return new ObjectSummary(obj.Source, obj.License, obj.KernelVersion, programs, subprograms, maps, data, btfInfo, logLines, logError, externs);
     }
 
     /// <summary>What a loader would refuse: sections that name no program kind (or a bare "cgroup_skb"), a damaged log table.</summary>
