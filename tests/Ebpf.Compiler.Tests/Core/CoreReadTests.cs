@@ -72,14 +72,18 @@ public sealed class CoreReadTests
     [KernelFact]
     public void ReadsTheParentOfTheCurrentTaskInTheKernel()
     {
-        using var bpf = BpfObject.Load(TaskReadsObject.Object, new BpfLoadOptions { Programs = ["ParentOf", "Questions"] });
+        using var bpf = BpfObject.Load(TaskReadsObject.Object, new BpfLoadOptions { Programs = ["ParentOf", "ParentOfBtf", "Questions"] });
         using (bpf.Programs["ParentOf"].AsRawTracepoint().Attach())
+        using (bpf.Programs["ParentOfBtf"].AsTracing().Attach())
         using (bpf.Programs["Questions"].AsRawTracepoint().Attach())
-            _ = File.Exists("/proc/self/stat"); // a system call of this process, traced by both
-        var parents = bpf.Maps["Parents"].AsHashMap<uint, ulong>();
-        Assert.True(parents.TryGetValue((uint)Environment.ProcessId, out var both), "the program saw no system call of this process");
-        Assert.Equal((uint)Environment.ProcessId, (uint)both);
-        Assert.Equal(ParentProcessId(), (int)(both >> 32));
+            _ = File.Exists("/proc/self/stat"); // a system call of this process, traced by all three
+        // Probe reads (raw_tracepoint) and relocated direct loads (tp_btf) read the same.
+        foreach (var map in new[] { "Parents", "BtfParents" })
+        {
+            Assert.True(bpf.Maps[map].AsHashMap<uint, ulong>().TryGetValue((uint)Environment.ProcessId, out var both), $"{map}: the program saw no system call of this process");
+            Assert.Equal((uint)Environment.ProcessId, (uint)both);
+            Assert.Equal(ParentProcessId(), (int)(both >> 32));
+        }
         using var kernel = Btf.LoadKernel();
         var task = kernel.FindAll("task_struct").OfType<BtfStruct>().Single();
         var answers = bpf.Maps["Answers"].AsArray<long>();

@@ -11,6 +11,9 @@ public static unsafe class TaskReads
     /// <summary>tgid -> the parent's tgid (high half) and the task's own tgid (low half), both read through CO-RE.</summary>
     [Map] public static readonly HashMap<uint, ulong> Parents = new(maxEntries: 4096);
 
+    /// <summary>As <see cref="Parents"/>, written by the tp_btf program.</summary>
+    [Map] public static readonly HashMap<uint, ulong> BtfParents = new(maxEntries: 4096);
+
     /// <summary>Answers of Core's questions and a bitfield, by index (see <see cref="Questions"/>).</summary>
     [Map] public static readonly ArrayMap<long> Answers = new(maxEntries: 16);
 
@@ -20,6 +23,16 @@ public static unsafe class TaskReads
         var task = (task_struct*)Bpf.GetCurrentTask();
         var tgid = (uint)(Bpf.GetCurrentPidTgid() >> 32);
         Parents.Update(tgid, (ulong)(uint)task->real_parent->tgid << 32 | (uint)task->tgid);
+        return 0;
+    }
+
+    /// <summary>The same reads as <see cref="ParentOf"/> where the kernel hands out BTF pointers: relocated direct loads.</summary>
+    [TpBtf("sys_enter")]
+    public static int ParentOfBtf(ulong regs, long id)
+    {
+        var task = (task_struct*)Bpf.GetCurrentTaskBtf();
+        var tgid = (uint)(Bpf.GetCurrentPidTgid() >> 32);
+        BtfParents.Update(tgid, (ulong)(uint)task->real_parent->tgid << 32 | (uint)task->tgid);
         return 0;
     }
 
