@@ -56,6 +56,7 @@ internal sealed class EbpfHostedService(
     private void Start(HostedBpfObject hosted, BpfObjectOptions o)
     {
         hosted.Options = o;
+        hosted.Error = null; // from an earlier start of the same host
         hosted.Attachments = [.. o.Attach.Select(a => new HostedAttachment(a))];
         BpfObject bpf;
         try

@@ -145,6 +145,49 @@ public class HostingTests
         Assert.Empty(lab.Cgroup.AttachedPrograms(BpfAttachType.CgroupInetEgress));
     }
 
+    [KernelTheory]
+    [InlineData(null)]                          // the tracepoint its section names
+    [InlineData("sched/sched_process_exec")]    // named in configuration
+    public async Task A_tracepoint_program_counts_while_the_host_runs_and_is_gone_after_it_stops(string? target)
+    {
+        var builder = Builder(new CapturedLogs(), new()
+        {
+            ["Ebpf:tracer:Type"] = typeof(HostedTracer).AssemblyQualifiedName,
+            ["Ebpf:tracer:Attach:0:Program"] = nameof(HostedTracer.Exec), ["Ebpf:tracer:Attach:0:Kind"] = "Tracepoint",
+            ["Ebpf:tracer:Attach:0:Target"] = target,
+        });
+        builder.Services.AddEbpf(builder.Configuration.GetSection("Ebpf"));
+        using var host = builder.Build();
+        await host.StartAsync();
+        var bpf = host.Services.GetRequiredService<BpfObjects>()["tracer"].Loaded;
+        var programId = bpf.Programs[nameof(HostedTracer.Exec)].Info.Id;
+        Assert.Equal(HealthStatus.Healthy, (await Health(host)).Status);
+
+        for (var i = 0; i < 5; i++)
+            TrafficLab.Run("true");
+        Assert.InRange(bpf.Maps["execs"].AsArray<ulong>()[0], 5UL, ulong.MaxValue); // every exec of the machine: ours and others'
+
+        await host.StopAsync();
+        // Detached and closed: the kernel frees the program once nothing holds it (after an RCU grace period).
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (ProgramExists(programId) && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        Assert.False(ProgramExists(programId), $"program {programId} still exists after the host stopped");
+    }
+
+    private static bool ProgramExists(uint id)
+    {
+        try
+        {
+            Bpf.ProgGetFdById(id).Dispose();
+            return true;
+        }
+        catch (BpfSyscallException e) when (e.ErrnoName == "ENOENT")
+        {
+            return false;
+        }
+    }
+
     [Theory]
     [InlineData(null, null, "Cgroup", "x", "neither where its object file is nor which C# class")]
     [InlineData("/a.o", "T, A", "Cgroup", "x", "sets both \"Path\" and \"Type\"")]
