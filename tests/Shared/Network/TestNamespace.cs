@@ -43,7 +43,8 @@ public sealed class TestNamespace : IDisposable
     /// <summary>A counter of the namespace's /proc/net/snmp ("Udp", "NoPorts"; "Icmp", "InEchos").</summary>
     public long Snmp(string group, string counter)
     {
-        var lines = Exec("cat", "/proc/net/snmp").Split('\n').Where(l => l.StartsWith(group + ":", StringComparison.Ordinal)).ToArray();
+        // /proc/thread-self/net is the calling thread's namespace: read from a thread inside this one.
+        var lines = Netns.Run(() => File.ReadAllText("/proc/thread-self/net/snmp")).Split('\n').Where(l => l.StartsWith(group + ":", StringComparison.Ordinal)).ToArray();
         var names = lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var values = lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         return long.Parse(values[Array.IndexOf(names, counter)]);

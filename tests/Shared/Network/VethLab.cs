@@ -1,4 +1,7 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 
 namespace Ebpf.Tests;
 
@@ -48,33 +51,72 @@ public sealed class VethLab : IDisposable
         ns.Ip("neigh", "replace", peer, "lladdr", peerMac, "dev", dev, "nud", "permanent");
     }
 
-    /// <summary>Sends <paramref name="count"/> ICMP echo requests from A to B, each after the previous reply; returns how many were answered.</summary>
-    public int Ping(int count) => int.Parse(A.Exec("python3", "-c", $$"""
-        import socket, struct
-        def checksum(b):
-            s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
-            s = (s >> 16) + (s & 0xffff)
-            return ~(s + (s >> 16)) & 0xffff
-        s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
-        s.settimeout(2)
-        answered = 0
-        for i in range({{count}}):
-            body = struct.pack('!BBHHH', 8, 0, 0, 0x4242, i) + b'x' * 16
-            s.sendto(struct.pack('!BBHHH', 8, 0, checksum(body), 0x4242, i) + b'x' * 16, ('{{AddressB}}', 0))
-            while True:
-                try:
-                    d = s.recv(256)
-                except socket.timeout:
-                    break
-                if d[20] == 0 and struct.unpack('!HH', d[24:28]) == (0x4242, i):
-                    answered += 1
-                    break
-        print(answered)
-        """).Trim());
+    // Traffic goes through sockets this process opens inside the namespaces (a thread that entered one makes them; they
+    // stay in it): no interpreter to start per exchange, which cost seconds on a loaded machine.
+    private static readonly IPAddress B4 = IPAddress.Parse(AddressB);
 
-    /// <summary>Sends <paramref name="count"/> UDP datagrams from A to B's <paramref name="port"/>, without waiting for them to arrive.</summary>
-    public void SendUdp(int port, int count) =>
-        A.Exec("python3", "-c", $"import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\nfor i in range({count}): s.sendto(b'x' * 16, ('{AddressB}', {port}))");
+    private static Socket Open(TestNamespace ns, SocketType type, ProtocolType protocol) =>
+        ns.Netns.Run(() => new Socket(AddressFamily.InterNetwork, type, protocol));
+
+    /// <summary>Sends <paramref name="count"/> ICMP echo requests from A to B, each after the previous reply (or 2 s); returns how many were answered.</summary>
+    public int Ping(int count)
+    {
+        const ushort id = 0x4242;
+        using var icmp = Open(A, SocketType.Raw, ProtocolType.Icmp);
+        var reply = new byte[256];
+        int answered = 0;
+        for (int seq = 0; seq < count; seq++)
+        {
+            icmp.SendTo(EchoRequest(id, (ushort)seq), new IPEndPoint(B4, 0));
+            for (var deadline = Environment.TickCount64 + 2000; Environment.TickCount64 < deadline;)
+            {
+                if (!icmp.Poll((int)(deadline - Environment.TickCount64) * 1000, SelectMode.SelectRead)) break;
+                int n = icmp.Receive(reply), ip = (reply[0] & 0xf) * 4; // a raw socket receives the IP header too
+                if (n >= ip + 8 && reply[ip] == 0 /* echo reply */
+                    && BinaryPrimitives.ReadUInt16BigEndian(reply.AsSpan(ip + 4)) == id && BinaryPrimitives.ReadUInt16BigEndian(reply.AsSpan(ip + 6)) == seq)
+                {
+                    answered++;
+                    break;
+                }
+            }
+        }
+        return answered;
+    }
+
+    private static byte[] EchoRequest(ushort id, ushort seq)
+    {
+        var packet = new byte[8 + 16];
+        packet[0] = 8; // echo request
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(4), id);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(6), seq);
+        packet.AsSpan(8).Fill((byte)'x');
+        uint sum = 0;
+        for (int i = 0; i < packet.Length; i += 2)
+            sum += BinaryPrimitives.ReadUInt16BigEndian(packet.AsSpan(i));
+        sum = (sum >> 16) + (sum & 0xffff);
+        sum += sum >> 16;
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), (ushort)~sum);
+        return packet;
+    }
+
+    /// <summary>
+    /// Sends <paramref name="count"/> UDP datagrams from A to B's <paramref name="port"/>. Nothing acknowledges them, so it
+    /// returns 100 ms after the last one left: time for B to take them in, as softirqs may run deferred on a loaded machine.
+    /// </summary>
+    public void SendUdp(int port, int count)
+    {
+        SendUdpNow(port, count);
+        Thread.Sleep(100);
+    }
+
+    private void SendUdpNow(int port, int count)
+    {
+        using var udp = Open(A, SocketType.Dgram, ProtocolType.Udp);
+        var payload = new byte[16];
+        payload.AsSpan().Fill((byte)'x');
+        for (int i = 0; i < count; i++)
+            udp.SendTo(payload, new IPEndPoint(B4, port));
+    }
 
     /// <summary>Starts sending <paramref name="count"/> datagrams to B's <paramref name="port"/>, paced 2,000 a second, without waiting.</summary>
     public Process StartUdp(int port, int count) =>
@@ -83,54 +125,37 @@ public sealed class VethLab : IDisposable
 
     /// <summary>
     /// Sends, from A, <c>count</c> datagrams to each of B's <paramref name="sends"/> ports, where B listens on all of them,
-    /// and returns how many arrived on each port (B waits until 300 ms pass without one).
+    /// and returns how many arrived on each port (counted until 300 ms pass without one).
     /// </summary>
     public int[] DeliverUdp(params (int Port, int Count)[] sends)
     {
-        var ports = string.Join(", ", sends.Select(s => s.Port));
-        using var receiver = Process.Start(new ProcessStartInfo("ip", ["netns", "exec", B.Name, "python3", "-u", "-c", $$"""
-            import select, socket, sys
-            ports = [{{ports}}]
-            socks = {}
-            for port in ports:
-                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-                s.bind(('{{AddressB}}', port))
-                socks[s] = port
-            counts = dict((p, 0) for p in ports)
-            print('ready', flush=True)
-            reporting = False
-            while True:
-                ready, _, _ = select.select(list(socks) + ([] if reporting else [sys.stdin]), [], [], 0.3 if reporting else 30)
-                if not ready:
-                    break
-                for r in ready:
-                    if r is sys.stdin:
-                        sys.stdin.readline()
-                        reporting = True
-                    else:
-                        r.recv(2048)
-                        counts[socks[r]] += 1
-            print(' '.join(str(counts[p]) for p in ports), flush=True)
-            """])
+        var receivers = sends.Select(s => B.Netns.Run(() =>
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
-        })!;
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            socket.Bind(new IPEndPoint(B4, s.Port));
+            return socket;
+        })).ToList();
         try
         {
-            var ready = receiver.StandardOutput.ReadLine();
-            if (ready != "ready")
-                throw new InvalidOperationException($"receiver did not start: {ready} {receiver.StandardError.ReadToEnd()}");
             foreach (var (port, count) in sends)
-                SendUdp(port, count);
-            receiver.StandardInput.WriteLine("report");
-            receiver.StandardInput.Flush();
-            var counts = receiver.StandardOutput.ReadLine()?.Split(' ')
-                ?? throw new InvalidOperationException("receiver ended early: " + receiver.StandardError.ReadToEnd());
-            return counts.Select(int.Parse).ToArray();
+                SendUdpNow(port, count);
+            var counts = new int[sends.Length];
+            var buffer = new byte[2048];
+            while (true)
+            {
+                var ready = receivers.ToList();
+                Socket.Select(ready, null, null, 300_000);
+                if (ready.Count == 0) return counts;
+                foreach (var socket in ready)
+                {
+                    socket.Receive(buffer);
+                    counts[receivers.IndexOf(socket)]++;
+                }
+            }
         }
         finally
         {
-            if (!receiver.WaitForExit(10_000)) receiver.Kill(entireProcessTree: true);
+            receivers.ForEach(r => r.Dispose());
         }
     }
 
@@ -141,22 +166,25 @@ public sealed class VethLab : IDisposable
     /// </summary>
     public (int Refused, int TimedOut) ConnectBFromA(int count)
     {
-        var parts = A.Exec("python3", "-c", $$"""
-            import socket
-            refused = timed_out = 0
-            for i in range({{count}}):
-                s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-                s.settimeout(0.5)
-                try:
-                    s.connect(('{{AddressB}}', 9))
-                except ConnectionRefusedError:
-                    refused += 1
-                except socket.timeout:
-                    timed_out += 1
-                s.close()
-            print(refused, timed_out)
-            """).Trim().Split(' ');
-        return (int.Parse(parts[0]), int.Parse(parts[1]));
+        int refused = 0, timedOut = 0;
+        for (int i = 0; i < count; i++)
+        {
+            using var tcp = Open(A, SocketType.Stream, ProtocolType.Tcp);
+            using var timeout = new CancellationTokenSource(500);
+            try
+            {
+                tcp.ConnectAsync(new IPEndPoint(B4, 9), timeout.Token).AsTask().GetAwaiter().GetResult();
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
+            {
+                refused++;
+            }
+            catch (OperationCanceledException)
+            {
+                timedOut++;
+            }
+        }
+        return (refused, timedOut);
     }
 
     /// <summary>`ip link show` of B's end: carries "xdp" (xdpgeneric, xdpdrv) while an XDP program is attached.</summary>
