@@ -91,6 +91,9 @@ internal sealed class ObjectReader
             _obj.BtfExt = Btf.BtfExt.Parse(ext.Data.Span, _obj.Btf);
     }
 
+    /// <summary>Largest .bss-like section read: far above any kernel's largest array map value (KMALLOC_MAX_SIZE).</summary>
+    private const ulong MaxZeroFilledDataSize = 256 << 20;
+
     private void ReadDataSections()
     {
         var list = new List<DataSection>();
@@ -102,6 +105,9 @@ internal sealed class ObjectReader
                 continue;
             if (section.Size > int.MaxValue)
                 throw Error($"data section {section.Name} is {section.Size} bytes, too large for an array map value");
+            // The file does not hold a NOBITS section's zeros, so only its header bounds what would be allocated here.
+            if (section.IsNoBits && section.Size > MaxZeroFilledDataSize)
+                throw Error($"data section {section.Name} (NOBITS) declares {section.Size} bytes of zeros; no kernel takes an array map value over {MaxZeroFilledDataSize >> 20} MiB (x86-64 takes 4 MiB), so its section header is damaged");
             var value = section.IsNoBits ? new byte[section.Size] : section.Data.ToArray();
             var datasec = _obj.Btf?.FindByName(section.Name, Btf.BtfKind.Datasec) as Btf.BtfDatasec;
             var variables = new List<DataVariable>();

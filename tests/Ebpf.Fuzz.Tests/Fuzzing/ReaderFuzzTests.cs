@@ -4,7 +4,7 @@ using BtfSpec = Ebpf.Object.Btf.Btf;
 namespace Ebpf.Fuzz.Tests.Fuzzing;
 
 /// <summary>
-/// The readers (ELF object, BTF, .BTF.ext and what hangs off them) on mutants of valid objects: each gives a result or
+/// The readers (ELF object, BTF, .BTF.ext, executables for uprobes and USDT, and what hangs off them) on mutants of valid objects: each gives a result or
 /// a BpfException, never another exception, a hang or a stack overflow. CI runs a fixed number of mutants from a
 /// fixed seed; EBPF_FUZZ_MUTANTS, EBPF_FUZZ_SEED and EBPF_FUZZ_SECONDS make a longer run by hand (see README.md).
 /// </summary>
@@ -16,7 +16,7 @@ public class ReaderFuzzTests(ITestOutputHelper output)
     private static int Setting(string name, int fallback) => int.TryParse(Environment.GetEnvironmentVariable(name), out var v) ? v : fallback;
 
     [Fact]
-    public void Mutants_of_objects_btf_and_btf_ext_are_read_or_refused_with_a_BpfException()
+    public void Mutants_of_objects_btf_btf_ext_and_executables_are_read_or_refused_with_a_BpfException()
     {
         var seeds = Seeds.Get();
         var outDir = Environment.GetEnvironmentVariable("EBPF_FUZZ_OUT");
@@ -53,7 +53,8 @@ public class ReaderFuzzTests(ITestOutputHelper output)
 }
 
 /// <summary>
-/// Corpus/elf/*.o, Corpus/btf/*.btf and Corpus/ext/*.ext (each with the .btf of the same name its records refer to):
+/// Corpus/elf/*.elf (objects; .o is ignored by git), Corpus/btf/*.btf, Corpus/ext/*.ext (each with the .btf of the same name its records refer to) and
+/// Corpus/bin/*.bin (executables):
 /// inputs that broke a reader before its fix, kept as regression tests.
 /// </summary>
 public static class Corpus
@@ -62,7 +63,7 @@ public static class Corpus
 
     public static IEnumerable<string> Files() => !Directory.Exists(Root) ? [] :
         Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories)
-            .Where(f => Path.GetExtension(f) is ".o" or ".ext" || (Path.GetExtension(f) == ".btf" && !File.Exists(Path.ChangeExtension(f, ".ext"))))
+            .Where(f => Path.GetExtension(f) is ".elf" or ".ext" or ".bin" || (Path.GetExtension(f) == ".btf" && !File.Exists(Path.ChangeExtension(f, ".ext"))))
             .Select(f => Path.GetRelativePath(Root, f)).Order(StringComparer.Ordinal);
 
     public static (string, TargetKind, byte[], BtfSpec?) Load(string relative)
@@ -71,8 +72,9 @@ public static class Corpus
         var bytes = File.ReadAllBytes(path);
         return Path.GetExtension(path) switch
         {
-            ".o" => (relative, TargetKind.Elf, bytes, null),
+            ".elf" => (relative, TargetKind.Elf, bytes, null),
             ".btf" => (relative, TargetKind.Btf, bytes, null),
+            ".bin" => (relative, TargetKind.Binary, bytes, null),
             _ => (relative, TargetKind.BtfExt, bytes, BtfSpec.Parse(File.ReadAllBytes(Path.ChangeExtension(path, ".btf")))),
         };
     }
