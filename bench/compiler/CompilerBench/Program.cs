@@ -11,6 +11,9 @@ using Ebpf.Kernel;
 using Ebpf.Object;
 using KernelMap = Ebpf.Kernel.BpfMap;
 
+// CompilerBench --tracing FIXTURES_OUT: the tracing samples against their C twins (instructions only; see TracingTwins).
+if (args is ["--tracing", var fixtures])
+    return TracingTwins.Run(fixtures);
 if (args.Length < 1 || args[0].StartsWith('-'))
 {
     Console.Error.WriteLine("usage: CompilerBench PROGRAMS.o [--repeat N] [--rounds R] [--objects DIR]");
