@@ -8,6 +8,16 @@ public class BtfRoundTripTests
 {
     public static TheoryData<string> Names() => BtfTestData.Names();
 
+    /// <summary>Objects with programs: one with maps only (arena_map) has no .BTF.ext.</summary>
+    public static TheoryData<string> NamesWithExt()
+    {
+        var data = new TheoryData<string>();
+        foreach (var s in BtfTestData.All)
+            if (s.BtfExt is not null)
+                data.Add(s.Name);
+        return data;
+    }
+
     [Theory]
     [MemberData(nameof(Names))]
     public void Btf_round_trips(string name)
@@ -19,7 +29,7 @@ public class BtfRoundTripTests
     }
 
     [Theory]
-    [MemberData(nameof(Names))]
+    [MemberData(nameof(NamesWithExt))]
     public void Btf_ext_round_trips(string name)
     {
         var s = BtfTestData.Get(name);
