@@ -37,7 +37,9 @@ public sealed unsafe class OpenSnoopProgram
     [TracePoint("syscalls", "sys_enter_openat")]
     public static int Enter(SysEnterOpenat* ctx)
     {
-        var args = new OpenArgs { Path = ctx->filename, Flags = (int)ctx->flags };
+        OpenArgs args; // fields set one by one: an object initializer builds a temporary and copies it
+        args.Path = ctx->filename;
+        args.Flags = (int)ctx->flags;
         Pending.Update((uint)Bpf.GetCurrentPidTgid(), args);
         return 0;
     }

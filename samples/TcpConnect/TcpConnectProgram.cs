@@ -21,7 +21,7 @@ public unsafe partial struct ConnectEvent
 
 /// <summary>
 /// tcpconnect: sock:inet_sock_set_state moving a TCP socket from CLOSE to SYN_SENT is a connect() on its way, in the
-/// connecting task: its pid and comm, the addresses and the ports.
+/// connecting task: its pid and comm, the addresses and the destination port (the source port is not chosen yet: 0).
 /// </summary>
 [License("GPL")]
 public sealed unsafe class TcpConnectProgram
