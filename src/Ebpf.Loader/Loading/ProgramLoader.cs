@@ -135,13 +135,15 @@ internal sealed partial class ProgramLoader(BpfObjectFile spec, ObjectPlan plan,
         }
     }
 
-    /// <summary>Why a poisoned call was reached (a map not created, a weak kfunc this kernel lacks); null for other reasons.</summary>
+    /// <summary>Why a poisoned call was reached ("invalid func unknown#ID": a map not created, a weak kfunc this kernel lacks); null for other reasons.</summary>
     private string? PoisonReason(string reason)
     {
-        if (Externs.ExternPatch.PoisonedIndex(reason) is { } e && e < spec.Externs.Count)
-            return $"the program reaches a call to kfunc '{spec.Externs[e].Name}', which this kernel does not have (it is __weak, so the object loads only if that call is dead code): guard it with if (bpf_ksym_exists({spec.Externs[e].Name}))";
         var at = reason.IndexOf("unknown#", StringComparison.Ordinal);
-        if (at >= 0 && long.TryParse(reason.AsSpan(at + 8).TrimEnd(), out var id) && id - MapPoisonBase is >= 0 and var m && m < spec.Maps.Count)
+        if (at < 0 || !long.TryParse(reason.AsSpan(at + 8).TrimEnd(), out var id))
+            return null;
+        if (id - Externs.ExternPatch.PoisonBase is >= 0 and var e && e < spec.Externs.Count)
+            return $"the program reaches a call to kfunc '{spec.Externs[(int)e].Name}', which this kernel does not have (it is __weak, so the object loads only if that call is dead code): guard it with if (bpf_ksym_exists({spec.Externs[(int)e].Name}))";
+        if (id - MapPoisonBase is >= 0 and var m && m < spec.Maps.Count)
             return $"the program reaches an instruction that uses map '{spec.Maps[(int)m].Name}', which was not created (options.Map(\"{spec.Maps[(int)m].Name}\").AutoCreate = false): only code the verifier can prune may use it";
         return null;
     }

@@ -43,14 +43,4 @@ internal static class ExternPatch
         BinaryPrimitives.WriteInt32LittleEndian(ins[4..], typed ? r.BtfId : (int)(uint)r.Address);
         BinaryPrimitives.WriteInt32LittleEndian(ins[12..], typed ? r.BtfObjectFd : (int)(uint)(r.Address >> 32));
     }
-
-    /// <summary>The extern index of a poisoned call in a verifier reason ("invalid func unknown#2002000003"), if it is one.</summary>
-    public static int? PoisonedIndex(string reason)
-    {
-        var at = reason.IndexOf("unknown#", StringComparison.Ordinal);
-        if (at < 0 || !long.TryParse(reason.AsSpan(at + 8).TrimEnd(), out var id))
-            return null;
-        var index = id - PoisonBase;
-        return index is >= 0 and < 1_000_000 ? (int)index : null;
-    }
 }
