@@ -61,7 +61,7 @@ public class TcxAttachTests
             Assert.Equal(marks == "1,12" ? new[] { firstLinkId, secondLinkId } : [secondLinkId, firstLinkId], hook.LinkIds);
         }
 
-        Assert.Empty(TcxProgram.Query(lab.InterfaceB, TcxDirection.Ingress).ProgramIds);
+        HookEmpties(lab);
         var ids = BpfLinks.Ids();
         Assert.DoesNotContain(firstLinkId, ids);
         Assert.DoesNotContain(secondLinkId, ids);
@@ -124,7 +124,7 @@ public class TcxAttachTests
             File.Delete(pin);
         }
         Assert.True(BpfLinks.Gone(id), $"link {id} still exists after its pin was removed");
-        Assert.Empty(TcxProgram.Query(lab.InterfaceB, TcxDirection.Ingress).ProgramIds);
+        HookEmpties(lab);
     }
 
     [KernelFact]
@@ -142,6 +142,14 @@ public class TcxAttachTests
         Assert.True(BpfLinks.OpenFds() - before < 20, $"{BpfLinks.OpenFds() - before} descriptors more after 1,000 cycles");
         Assert.Equal([second.Info.Id], TcxProgram.Query(lab.InterfaceB, TcxDirection.Ingress).ProgramIds);
     }
+
+    /// <summary>
+    /// Waits up to 5 s for the ingress hook to have no program: a link goes when its last descriptor closes, which a
+    /// concurrent /proc/self/fd scan of another test (a leak check) can delay past close(2).
+    /// </summary>
+    private static void HookEmpties(VethLab lab) =>
+        Assert.True(SpinWait.SpinUntil(() => !TcxProgram.Query(lab.InterfaceB, TcxDirection.Ingress).ProgramIds.Any(), 5000),
+            $"programs still on the hook after Dispose: {string.Join(", ", TcxProgram.Query(lab.InterfaceB, TcxDirection.Ingress).ProgramIds)}");
 
     /// <summary>The marks recorded, in increasing order, each counted exactly <paramref name="pings"/> times (once per echo request).</summary>
     private static string Marks(BpfObject bpf, int pings)

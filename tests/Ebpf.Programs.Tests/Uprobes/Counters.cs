@@ -15,7 +15,4 @@ internal static class Counters
         for (uint i = 0; i < map.MaxEntries; i++)
             map.Update(BitConverter.GetBytes(i), new byte[8]);
     }
-
-    /// <summary>Open descriptors of this process.</summary>
-    public static int OpenFds() => System.IO.Directory.GetFiles("/proc/self/fd").Length;
 }

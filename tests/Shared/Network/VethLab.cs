@@ -30,6 +30,9 @@ public sealed class VethLab : IDisposable
                 "peer", "name", EndB, "netns", B.Name, "address", MacB);
             Configure(A, EndA, AddressA, AddressB, MacB);
             Configure(B, EndB, AddressB, AddressA, MacA);
+            // A veth end passes traffic once both ends are up and it has a carrier; the first packets may be lost before.
+            if (!SpinWait.SpinUntil(() => Up(A, EndA) && Up(B, EndB), 5000))
+                throw new InvalidOperationException($"the veth pair did not come up in 5 s: {A.Ip("link", "show", "dev", EndA)}{B.Ip("link", "show", "dev", EndB)}");
         }
         catch
         {
@@ -43,6 +46,8 @@ public sealed class VethLab : IDisposable
 
     public NetInterface InterfaceA => NetInterface.Get(EndA, A.Netns);
     public NetInterface InterfaceB => NetInterface.Get(EndB, B.Netns);
+
+    private static bool Up(TestNamespace ns, string dev) => ns.Ip("link", "show", "dev", dev) is var shown && shown.Contains("LOWER_UP") && shown.Contains("state UP");
 
     private static void Configure(TestNamespace ns, string dev, string address, string peer, string peerMac)
     {
