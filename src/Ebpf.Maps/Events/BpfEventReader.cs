@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Threading.Channels;
 
 namespace Ebpf;
@@ -11,9 +10,7 @@ namespace Ebpf;
 /// <para>
 /// Dispose during a wait: <see cref="Poll"/> and <see cref="WaitAsync"/> throw <see cref="ObjectDisposedException"/>;
 /// <see cref="ReadAllAsync{TEvent}"/> ends (the loop leaves normally) and the channel of
-/// <see cref="ReadToChannel{TEvent}"/> completes. Every descriptor and mapping is gone when Dispose returns, but one:
-/// while a ReadAllAsync loop runs its body over a record read in place, that ring stays mapped until the loop takes
-/// its next step (and ends).
+/// <see cref="ReadToChannel{TEvent}"/> completes. Every descriptor and mapping is gone when Dispose returns.
 /// </para>
 /// </summary>
 public abstract class BpfEventReader : IDisposable
@@ -64,18 +61,6 @@ public abstract class BpfEventReader : IDisposable
     /// WaitAsync, so it stays valid until then.
     /// </summary>
     public abstract bool TryRead(out ReadOnlySpan<byte> record);
-
-    /// <summary>
-    /// TryRead without the exception: 1 with the next record (held in place until the next read), 0 when none is
-    /// available now, -1 when the reader is being disposed.
-    /// </summary>
-    private protected abstract int ReadInPlace(out ReadOnlySpan<byte> record);
-
-    /// <summary>Where the record ReadInPlace holds came from, for <see cref="ShortRecord"/>.</summary>
-    private protected abstract int HeldSource { get; }
-
-    /// <summary>The rings' mappings; a new array whenever a ring is added.</summary>
-    private protected abstract SafeHandle[] Mappings { get; }
 
     /// <summary>Moves past a record TryRead handed out, and says whether a record is available now.</summary>
     private protected abstract bool ReleaseAndCheck();
@@ -132,8 +117,8 @@ public abstract class BpfEventReader : IDisposable
     /// <summary>
     /// The records as a stream of <typeparamref name="TEvent"/> (each record's first sizeof(TEvent) bytes; a shorter
     /// record throws a <see cref="BpfException"/> naming the map and both sizes). Records already in the ring are
-    /// read where they lie, and MoveNextAsync completes synchronously while there are any; the stream awaits only
-    /// when the rings are empty. Ends when the reader is disposed (at once when it already is);
+    /// copied out in batches without awaiting, and MoveNextAsync completes synchronously while a batch lasts; the
+    /// stream awaits only when the rings are empty. Ends when the reader is disposed (at once when it already is);
     /// OperationCanceledException on cancellation.
     /// </summary>
     public IAsyncEnumerable<TEvent> ReadAllAsync<TEvent>(CancellationToken cancellationToken = default) where TEvent : unmanaged =>
@@ -147,26 +132,26 @@ public abstract class BpfEventReader : IDisposable
 
     /// <summary>
     /// Written by hand rather than as an async iterator: a compiler-generated MoveNextAsync costs a state machine
-    /// step per item, this one returns a completed ValueTask while records are there. Records are handed out where
-    /// they lie (<see cref="Current"/> reads the ring), held as TryRead holds them until the next step, and the
-    /// rings' mappings are referenced while the stream runs, so a Dispose from another thread unmaps them only once
-    /// the stream has ended. Whatever the direct path leaves (short records, waits) goes through batches.
+    /// step per item, this one returns a completed ValueTask while records are there. A ring buffer reader with one
+    /// ring reads each record straight into <see cref="Current"/> (no batch); otherwise, and for whatever the direct
+    /// path leaves (discarded, busy or short records), records are copied out in batches.
     /// </summary>
     private sealed class EventEnumerator<TEvent> : IAsyncEnumerator<TEvent> where TEvent : unmanaged
     {
         private readonly BpfEventReader _reader;
-        private TEvent[]? _buffer; // pinned: _record points into it while a batch lasts
+        private readonly RingBufferReader? _ring;
+        private TEvent[]? _buffer;
         private readonly CancellationTokenSource? _linked;
         private readonly CancellationToken _token;
-        private unsafe byte* _record;
+        private TEvent _current;
         private int _index, _count;
-        private SafeHandle[]? _held; // the mappings referenced by this stream
         private BpfException? _afterBatch; // a short record found behind good ones: thrown once they are out
         private bool _ended;
 
         public EventEnumerator(BpfEventReader reader, CancellationToken first, CancellationToken second)
         {
             _reader = reader;
+            _ring = reader as RingBufferReader;
             if (first.CanBeCanceled && second.CanBeCanceled && first != second)
             {
                 _linked = CancellationTokenSource.CreateLinkedTokenSource(first, second);
@@ -175,86 +160,28 @@ public abstract class BpfEventReader : IDisposable
             else _token = first.CanBeCanceled ? first : second;
         }
 
-        public unsafe TEvent Current => Unsafe.ReadUnaligned<TEvent>(_record);
+        public TEvent Current => _current;
 
-        public unsafe ValueTask<bool> MoveNextAsync()
+        public ValueTask<bool> MoveNextAsync()
         {
             if (_index < _count)
             {
-                NextInBatch();
+                _current = _buffer![_index++];
                 return new ValueTask<bool>(true);
             }
-            if (_afterBatch is null && !_ended && !_token.IsCancellationRequested &&
-                ReferenceEquals(_held, _reader.Mappings) && _reader.ReadInPlace(out var record) > 0)
-            {
-                if (record.Length < sizeof(TEvent)) return ShortInPlace(record.Length);
-                _record = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(record));
+            if (_ring is { } ring && _afterBatch is null && !_ended && !_token.IsCancellationRequested && ring.TryReadEvent(out _current))
                 return new ValueTask<bool>(true);
-            }
             return MoveNextSlow();
         }
 
         private ValueTask<bool> MoveNextSlow()
         {
-            if (!_ended && !ReferenceEquals(_held, _reader.Mappings))
-            {
-                // First step, or a ring was added: reference the mappings the direct path reads.
-                Release();
-                if (!Hold()) return End();
-                return MoveNextAsync();
-            }
             if (TryFill())
             {
-                NextInBatch();
+                _current = _buffer![_index++];
                 return new ValueTask<bool>(true);
             }
-            return _ended ? End() : new ValueTask<bool>(WaitAndFillAsync());
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private unsafe void NextInBatch() => _record = (byte*)Unsafe.AsPointer(ref _buffer![_index++]);
-
-        /// <summary>A record shorter than TEvent is consumed and never read as one (as in a batch).</summary>
-        private ValueTask<bool> ShortInPlace(int length) => throw _reader.ShortRecord<TEvent>(length, _reader.HeldSource);
-
-        /// <summary>References every mapping of the reader; false when the reader is disposed.</summary>
-        private bool Hold()
-        {
-            var mappings = _reader.Mappings;
-            for (int i = 0; i < mappings.Length; i++)
-            {
-                try
-                {
-                    bool added = false;
-                    mappings[i].DangerousAddRef(ref added);
-                }
-                catch (ObjectDisposedException)
-                {
-                    for (int k = 0; k < i; k++) mappings[k].DangerousRelease();
-                    return false;
-                }
-            }
-            _held = mappings;
-            return true;
-        }
-
-        private void Release()
-        {
-            if (_held is not { } held) return;
-            _held = null;
-            foreach (var mapping in held) mapping.DangerousRelease();
-        }
-
-        private ValueTask<bool> End()
-        {
-            Finish();
-            return new ValueTask<bool>(false);
-        }
-
-        private void Finish()
-        {
-            _ended = true;
-            Release();
+            return _ended ? new ValueTask<bool>(false) : new ValueTask<bool>(WaitAndFillAsync());
         }
 
         /// <summary>Copies the next batch out of the rings; false when they are empty or the reader is disposed (then _ended).</summary>
@@ -271,7 +198,7 @@ public abstract class BpfEventReader : IDisposable
                 _ended = true;
                 return false;
             }
-            var buffer = _buffer ??= GC.AllocateUninitializedArray<TEvent>(BatchSize, pinned: true);
+            var buffer = _buffer ??= new TEvent[BatchSize];
             var copier = new EventCopier<TEvent>(buffer);
             try
             {
@@ -301,10 +228,7 @@ public abstract class BpfEventReader : IDisposable
                 try
                 {
                     // A record can be there without a wake-up (one still being written, or written since the check).
-                    // While it waits the stream holds no record and no mapping: a Dispose meanwhile unmaps at once.
-                    ready = _reader.ReleaseAndCheck();
-                    Release();
-                    ready = ready || await _reader.Waiter.WaitAsync(_token).ConfigureAwait(false);
+                    ready = _reader.ReleaseAndCheck() || await _reader.Waiter.WaitAsync(_token).ConfigureAwait(false);
                 }
                 catch (ObjectDisposedException) when (_reader.IsDisposed)
                 {
@@ -312,12 +236,12 @@ public abstract class BpfEventReader : IDisposable
                 }
                 if (!ready)
                 {
-                    Finish();
+                    _ended = true;
                     return false;
                 }
                 if (TryFill())
                 {
-                    NextInBatch();
+                    _current = _buffer![_index++];
                     return true;
                 }
                 if (_ended) return false;
@@ -326,13 +250,7 @@ public abstract class BpfEventReader : IDisposable
 
         public ValueTask DisposeAsync()
         {
-            if (!_ended)
-            {
-                // The record handed out last is consumed, as a batch would have taken it.
-                try { _reader.ReleaseAndCheck(); }
-                catch (ObjectDisposedException) { }
-            }
-            Finish();
+            _ended = true;
             _linked?.Dispose();
             return default;
         }

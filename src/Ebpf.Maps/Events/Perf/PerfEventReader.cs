@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Ebpf.Native;
 
 namespace Ebpf;
@@ -21,7 +20,6 @@ public sealed unsafe class PerfEventReader : BpfEventReader
     private readonly BpfMap _map;
     private readonly List<PerfCpuRing> _ringList = [];
     private PerfCpuRing[] _rings = [];
-    private SafeHandle[] _mappings = [];
     private byte[] _wrapBuffer = [];
     private long _lost, _shortSamples;
 
@@ -75,7 +73,6 @@ public sealed unsafe class PerfEventReader : BpfEventReader
             Waiter.Add(perfEvent, (ulong)cpu, $"the perf event of CPU {cpu} for map '{_map.Name}'");
         }
         _rings = [.. _ringList];
-        _mappings = [.. _rings.Select(r => r.Mapping)];
     }
 
     /// <summary>The map whose perf events this reader reads.</summary>
@@ -229,8 +226,7 @@ public sealed unsafe class PerfEventReader : BpfEventReader
         }
         else
         {
-            // Pinned: ReadAllAsync keeps a pointer to the record it hands out until its next step.
-            if (_wrapBuffer.Length < size) _wrapBuffer = GC.AllocateUninitializedArray<byte>(Math.Max(size, 256), pinned: true);
+            if (_wrapBuffer.Length < size) _wrapBuffer = new byte[Math.Max(size, 256)];
             int first = (int)(ringSize - offset);
             new ReadOnlySpan<byte>(record, first).CopyTo(_wrapBuffer);
             new ReadOnlySpan<byte>(ring.Data, size - first).CopyTo(_wrapBuffer.AsSpan(first));
@@ -265,18 +261,7 @@ public sealed unsafe class PerfEventReader : BpfEventReader
     /// </remarks>
     public override bool TryRead(out ReadOnlySpan<byte> record)
     {
-        int found = ReadInPlace(out record);
-        if (found < 0) throw new ObjectDisposedException(Description);
-        return found != 0;
-    }
-
-    private protected override int ReadInPlace(out ReadOnlySpan<byte> record)
-    {
-        if (!EnterFastRead())
-        {
-            record = default;
-            return -1;
-        }
+        if (!EnterFastRead()) throw new ObjectDisposedException(Description);
         var rings = _rings;
         int held = _heldRing;
         if (held >= 0)
@@ -309,7 +294,7 @@ public sealed unsafe class PerfEventReader : BpfEventReader
                     _heldEnd = end;
                     _nextRing = i;
                     ExitFastRead();
-                    return 1;
+                    return true;
                 }
                 tail = end;
                 ring.Tail = end;
@@ -319,17 +304,13 @@ public sealed unsafe class PerfEventReader : BpfEventReader
                     // The handlers are user code: they run outside the fast read (and may dispose the reader).
                     ExitFastRead();
                     RaiseLost(ring.Cpu, lost);
-                    if (!EnterFastRead())
-                    {
-                        record = default;
-                        return -1;
-                    }
+                    if (!EnterFastRead()) throw new ObjectDisposedException(Description);
                 }
             }
         }
         ExitFastRead();
         record = default;
-        return 0;
+        return false;
     }
 
     private protected override bool ReleaseAndCheck()
@@ -359,10 +340,6 @@ public sealed unsafe class PerfEventReader : BpfEventReader
         ring.Tail = _heldEnd;
         Volatile.Write(ref *ring.TailPosition, _heldEnd);
     }
-
-    private protected override int HeldSource => _rings[_heldRing].Cpu;
-
-    private protected override SafeHandle[] Mappings => _mappings;
 
     private protected override string SourceName(int source) => $"map '{_map.Name}' (CPU {source})";
 

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Ebpf.Native;
 
 namespace Ebpf;
@@ -20,7 +19,6 @@ namespace Ebpf;
 public sealed unsafe class RingBufferReader : BpfEventReader
 {
     private RingBufferRing[] _rings = [];
-    private SafeHandle[] _mappings = [];
     private readonly List<BpfMap> _maps = [];
 
     // The record TryRead handed out last: its ring and the consumer position past it, published on the next call.
@@ -63,7 +61,6 @@ public sealed unsafe class RingBufferReader : BpfEventReader
             throw;
         }
         _rings = [.. _rings, new RingBufferRing(map, mapping)];
-        _mappings = [.. _mappings, mapping];
         _maps.Add(map);
     }
 
@@ -162,19 +159,7 @@ public sealed unsafe class RingBufferReader : BpfEventReader
     /// </remarks>
     public override bool TryRead(out ReadOnlySpan<byte> record)
     {
-        int found = ReadInPlace(out record);
-        if (found < 0) throw new ObjectDisposedException(Description);
-        return found != 0;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private protected override int ReadInPlace(out ReadOnlySpan<byte> record)
-    {
-        if (!EnterFastRead())
-        {
-            record = default;
-            return -1;
-        }
+        if (!EnterFastRead()) throw new ObjectDisposedException(Description);
         var rings = _rings;
         int held = _heldRing;
         if (held >= 0)
@@ -187,7 +172,7 @@ public sealed unsafe class RingBufferReader : BpfEventReader
         }
         bool found = rings.Length == 1 ? TryReadRing(rings[0], 0, out record) : TryReadRings(rings, out record);
         ExitFastRead();
-        return found ? 1 : 0;
+        return found;
     }
 
     private bool TryReadRings(RingBufferRing[] rings, out ReadOnlySpan<byte> record)
@@ -241,6 +226,48 @@ public sealed unsafe class RingBufferReader : BpfEventReader
         return false;
     }
 
+    /// <summary>
+    /// ReadAllAsync's direct path: copies the next record of a single ring into <paramref name="value"/> and
+    /// publishes the consumer position past it. False (nothing consumed) whenever the general path must decide: no
+    /// record, a busy, discarded or short record, several rings, a record TryRead still holds, or Dispose under way.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool TryReadEvent<TEvent>(out TEvent value) where TEvent : unmanaged
+    {
+        var rings = _rings;
+        if (rings.Length == 1 && _heldRing < 0 && EnterFastRead())
+        {
+            var ring = rings[0];
+            ulong consumer = ring.Consumer;
+            if (consumer < ring.Limit || consumer < (ring.Limit = Volatile.Read(ref *ring.ProducerPosition)))
+            {
+                uint* header = (uint*)(ring.Data + (consumer & ring.Mask));
+                uint length = Volatile.Read(ref *header);
+                // BUSY and DISCARD are the top bits: a clear length below 2^30 that holds TEvent is a record to read.
+                if (length - (uint)sizeof(TEvent) < RingBufferRing.DiscardBit - (uint)sizeof(TEvent))
+                {
+                    value = Unsafe.ReadUnaligned<TEvent>(header + 2);
+                    consumer += (length + RingBufferRing.HeaderSize + 7) & ~7u;
+                    // Discarded records right behind it go too, as a batch would take them: a stream that stops
+                    // after its last record leaves nothing in the ring.
+                    while (consumer < ring.Limit)
+                    {
+                        uint next = Volatile.Read(ref *(uint*)(ring.Data + (consumer & ring.Mask)));
+                        if ((next & (RingBufferRing.BusyBit | RingBufferRing.DiscardBit)) != RingBufferRing.DiscardBit) break;
+                        consumer += RingBufferRing.Advance(next);
+                    }
+                    ring.Consumer = consumer;
+                    Volatile.Write(ref *ring.ConsumerPosition, consumer);
+                    ExitFastRead();
+                    return true;
+                }
+            }
+            ExitFastRead();
+        }
+        Unsafe.SkipInit(out value);
+        return false;
+    }
+
     private protected override bool ReleaseAndCheck()
     {
         ReleaseHeld();
@@ -257,10 +284,7 @@ public sealed unsafe class RingBufferReader : BpfEventReader
         return false;
     }
 
-    /// <summary>
-    /// Publishes the consumer position past the record TryRead handed out last, and past discarded records right
-    /// behind it: a stream that stops after its last record leaves nothing in the ring.
-    /// </summary>
+    /// <summary>Publishes the consumer position past the record TryRead handed out last.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ReleaseHeld()
     {
@@ -269,21 +293,9 @@ public sealed unsafe class RingBufferReader : BpfEventReader
         _heldRing = -1;
         var ring = _rings[held];
         using var use = new MappingUse(ring.Mapping);
-        ulong consumer = _heldEnd;
-        ulong producer = Volatile.Read(ref *ring.ProducerPosition);
-        while (consumer < producer)
-        {
-            uint length = Volatile.Read(ref *(uint*)(ring.Data + (consumer & ring.Mask)));
-            if ((length & (RingBufferRing.BusyBit | RingBufferRing.DiscardBit)) != RingBufferRing.DiscardBit) break;
-            consumer += RingBufferRing.Advance(length);
-        }
-        ring.Consumer = consumer;
-        Volatile.Write(ref *ring.ConsumerPosition, consumer);
+        ring.Consumer = _heldEnd;
+        Volatile.Write(ref *ring.ConsumerPosition, _heldEnd);
     }
-
-    private protected override int HeldSource => _heldRing;
-
-    private protected override SafeHandle[] Mappings => _mappings;
 
     private protected override string SourceName(int source) => $"map '{_maps[source].Name}'";
 
