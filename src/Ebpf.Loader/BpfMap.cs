@@ -27,6 +27,12 @@ public class BpfMap : IDisposable
     public uint MaxEntries => Fd.MaxEntries;
     public BpfMapFlags Flags => Fd.Flags;
 
+    /// <summary>
+    /// For a struct_ops map from <c>.struct_ops</c> (no BPF_F_LINK): the value the loader prepared, written by
+    /// <c>AsStructOps().Attach()</c>, since writing it registers the operations (as libbpf does at attach, not at load).
+    /// </summary>
+    internal byte[]? StructOpsValue { get; set; }
+
     /// <summary>Bytes one lookup copies: <see cref="ValueSize"/>, or one slot per possible CPU for per-CPU maps.</summary>
     public int ElementValueSize => Fd.ElementValueSize;
 

@@ -73,7 +73,7 @@ public sealed class ShapeTests
         [
             new HashMap<uint, ulong>(1), new LruHashMap<uint, ulong>(1), new PerCpuHashMap<uint, ulong>(1), new LruPerCpuHashMap<uint, ulong>(1),
             new ArrayMap<ulong>(1), new PerCpuArrayMap<ulong>(1), new RingBuffer(4096), new PerfEventArray(), new ProgramArray(1),
-            new QueueMap<uint>(1), new StackMap<uint>(1), new BloomFilter<uint>(1), new DevMap(1), new CpuMap(1), new XskMap(1), new StackTraceMap(1),
+            new QueueMap<uint>(1), new StackMap<uint>(1), new BloomFilter<uint>(1), new DevMap(1), new CpuMap(1), new XskMap(1), new StackTraceMap(1), new SockMap(1),
         ];
         foreach (var map in maps)
             Assert.Equal(map.GetType().GetCustomAttribute<MapKindAttribute>()!.Type, map.Type);

@@ -120,10 +120,18 @@ internal sealed class StructOpsLoading
         return value;
     }
 
-    /// <summary>Writes element 0; for a map without BPF_F_LINK this registers the operations.</summary>
+    /// <summary>
+    /// Writes element 0 of a link map (registered later by its link). A map without BPF_F_LINK would be registered by
+    /// that write, and stay registered after this process closes it, so its value waits for AsStructOps().Attach().
+    /// </summary>
     public void Fill(MapSpec map, BpfMap created, BtfSpec local, IReadOnlyDictionary<string, BpfProgram> programs)
     {
         var value = KernelValue(map, local, programs);
+        if (!map.StructOps!.IsLink)
+        {
+            created.StructOpsValue = value;
+            return;
+        }
         Span<byte> key = stackalloc byte[4];
         key.Clear();
         try
@@ -132,7 +140,7 @@ internal sealed class StructOpsLoading
         }
         catch (BpfSyscallException e)
         {
-            throw new BpfLoadException($"struct_ops map '{map.Name}' (struct {map.StructOps!.TypeName}) was refused by the kernel when its operations were set{(map.StructOps.IsLink ? "" : " and registered")}: {e.Message}", e);
+            throw new BpfLoadException($"struct_ops map '{map.Name}' (struct {map.StructOps.TypeName}) was refused by the kernel when its operations were set: {e.Message}", e);
         }
     }
 

@@ -5,9 +5,9 @@ namespace Ebpf;
 /// <summary>
 /// A loaded struct_ops map (a kernel struct such as tcp_congestion_ops implemented by BPF programs). A map from
 /// <c>.struct_ops.link</c> is registered by <see cref="Attach"/> through a BPF_STRUCT_OPS link; one from
-/// <c>.struct_ops</c> was registered when the loader set its value, and <see cref="Attach"/> returns a handle that
-/// unregisters it (deletes element 0) on Dispose. (libbpf sets the value in bpf_map__attach_struct_ops instead, so its
-/// non-link maps register at attach; the effect for a caller that attaches after loading is the same.)
+/// <c>.struct_ops</c> is registered by <see cref="Attach"/> writing the value the loader prepared (as libbpf's
+/// bpf_map__attach_struct_ops does), and unregistered (element 0 deleted) when the result is disposed. Loading alone
+/// registers nothing, so disposing an object that was never attached leaves nothing in the kernel.
 /// </summary>
 public sealed class StructOpsMap
 {
@@ -37,9 +37,19 @@ public sealed class StructOpsMap
     {
         if (!IsLink)
         {
-            // The loader registered it when it set element 0; once unregistered, the kernel does not take it back.
-            if (State != 1 /* BPF_STRUCT_OPS_STATE_INUSE */)
-                throw new BpfException($"struct_ops map '{Map.Name}' (struct {StructName}) is not registered: a map from .struct_ops is registered by its load and only once, and an earlier Dispose unregistered it; load the object again, or declare the map in .struct_ops.link to attach and detach it repeatedly");
+            // The kernel takes a .struct_ops map's value once: after unregistering, the map cannot be registered again.
+            if (State != 0 /* BPF_STRUCT_OPS_STATE_INIT */ || Map.StructOpsValue is not { } value)
+                throw new BpfException($"struct_ops map '{Map.Name}' (struct {StructName}) cannot be registered: a map from .struct_ops registers once, and this one was registered already (or was not filled at load); load the object again, or declare the map in .struct_ops.link to attach and detach it repeatedly");
+            Span<byte> key = stackalloc byte[4];
+            key.Clear();
+            try
+            {
+                Map.Update(key, value);
+            }
+            catch (BpfSyscallException e)
+            {
+                throw new BpfException($"struct_ops map '{Map.Name}' (struct {StructName}) was refused by the kernel when its operations were registered: {e.Message}", e);
+            }
             return new StructOpsRegistration(this, null);
         }
         try

@@ -21,7 +21,7 @@ internal static class StructOpsCommand
             var name = parse.GetValue(map)!;
             var pinPath = parse.GetValue(pin);
             var spec = BpfObjectFile.Read(parse.GetValue(file)!);
-            // Checked before loading: loading a .struct_ops map registers it.
+            // Checked before loading, so a wrong name costs no program loads.
             var structOps = spec.Maps.Where(m => m.StructOps is not null).Select(m => m.Name).ToList();
             var mapSpec = spec.Maps.FirstOrDefault(m => m.Name == name)
                 ?? throw new BpfException($"the object has no map '{name}'; its struct_ops maps: {(structOps.Count == 0 ? "none" : string.Join(", ", structOps))}");
