@@ -3,10 +3,14 @@ namespace Ebpf.Asm.Tests;
 /// <summary>Every section of every compiled fixture, against llvm-objdump-14 on the same file.</summary>
 public class FixtureDisassemblyTests
 {
+    /// <summary>Fixtures with maps and no code: nothing to disassemble (the loader's tests read them).</summary>
+    private static readonly string[] MapsOnly = ["arena_map.o"];
+
     public static TheoryData<string> Objects()
     {
         var data = new TheoryData<string>();
-        foreach (var f in FixtureFiles.AllRelative()) data.Add(f);
+        foreach (var f in FixtureFiles.AllRelative())
+            if (!MapsOnly.Contains(f)) data.Add(f);
         return data;
     }
 

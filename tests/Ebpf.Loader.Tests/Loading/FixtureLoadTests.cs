@@ -32,6 +32,7 @@ public class FixtureLoadTests
         ["trampolines.o/unlink_exit"] = ("this kernel refuses BPF trampolines: the error says so and why", "refused to load a BPF trampoline program (fexit)"),
         ["trampolines.o/deny_open"] = ("BPF LSM programs need trampolines, refused here", "refused to load a BPF trampoline program (lsm)"),
         ["sections.o/p_struct_ops"] = ("struct_ops programs load through a struct_ops map", "ENOTSUPP"),
+        ["iter_map_elem.o/dump_elems"] = ("this kernel refuses bpf_map_elem iterators before verifying them (bpftool gets EPERM too)", "refuses this program kind"),
     };
 
     public static TheoryData<string> Programs()

@@ -4,7 +4,7 @@ using Ebpf.Tests;
 namespace Ebpf.Programs.Tests.Tcx;
 
 /// <summary>tcx links on a veth end inside a namespace: programs that record the order they ran in, on real pings.</summary>
-[Collection("net-links")]
+[Collection(Network.NetLinksCollection.Name)]
 public class TcxAttachTests
 {
     public enum Placement { First, Last, BeforeProgram, AfterProgram, BeforeLink, AfterLink, BeforeProgramId, AfterLinkId, Appended }

@@ -3,7 +3,7 @@ using Ebpf.Tests;
 namespace Ebpf.Programs.Tests.Xdp;
 
 /// <summary>XDP links on a veth end inside a namespace, with programs written in C#, against real pings and datagrams.</summary>
-[Collection("net-links")]
+[Collection(Network.NetLinksCollection.Name)]
 public class XdpAttachTests
 {
     [KernelTheory]
