@@ -18,7 +18,7 @@ public class ProgramDiagnosticTests
     [InlineData(typeof(BadPrograms.WrongContext), "EBPF041", "[CgroupSkb] program Egress must be 'static SkbVerdict Egress(SkBuffContext skb)'; it takes (XdpContext)", 59)]
     [InlineData(typeof(BadPrograms.WrongVerdict), "EBPF041", "[Xdp] program Run must be 'static XdpAction Run(XdpContext xdp)'; it returns int", 66)]
     [InlineData(typeof(BadPrograms.InstanceProgram), "EBPF041", "must be 'static SkbVerdict Run(SkBuffContext skb)'; it is an instance method", 76)]
-    [InlineData(typeof(BadPrograms.ProbeReturnsBool), "EBPF041", "[KProbe] program Run must be 'static int Run()' (uint, long or ulong may be returned instead of int; or with one raw pointer parameter such as 'void* ctx'); it returns bool", 83)]
+    [InlineData(typeof(BadPrograms.ProbeReturnsBool), "EBPF041", "[KProbe] program Run must be 'static int Run(PtRegsContext regs)' (uint, long or ulong may be returned instead of int; or with one raw pointer parameter such as 'void* ctx'); it returns bool", 83)]
     [InlineData(typeof(BadPrograms.InterfaceCall), "EBPF042", "the call to IRule.Allows is a virtual, interface or instance call (callvirt); BPF has no objects or virtual dispatch", 97)]
     [InlineData(typeof(BadPrograms.MutualRecursion), "EBPF043", "recursion Count -> Walk -> Count: the verifier refuses a call cycle", 108)]
     [InlineData(typeof(BadPrograms.SelfRecursion), "EBPF043", "recursion Digits -> Digits", 117)]
