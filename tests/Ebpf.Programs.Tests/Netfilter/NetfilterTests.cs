@@ -17,10 +17,13 @@ public class NetfilterTests
         {
             Assert.Equal(BpfLinkType.Netfilter, link.Info.Type);
             Assert.Equal((0, 4), veth.ConnectBFromA(4));
-            Assert.Equal(4UL, seen[0]); // each SYN seen once, at b's LOCAL_IN, and dropped there
         }
+        // Each SYN seen at b's LOCAL_IN and dropped there; a connect whose 500 ms timeout fires late (a loaded machine)
+        // lets TCP retransmit its SYN after the 1 s initial RTO, so one connection may show twice.
+        var during = seen[0];
+        Assert.InRange(during, 4UL, 8UL);
         Assert.Equal((3, 0), veth.ConnectBFromA(3));
-        Assert.Equal(4UL, seen[0]);
+        Assert.Equal(during, seen[0]);
     }
 
     [KernelFact]
