@@ -27,8 +27,6 @@ internal sealed record CoreAccess(int Base, Type Root, IReadOnlyList<int> Indexe
 /// </summary>
 public sealed partial class MethodLowering
 {
-    private const int ProbeReadKernelHelper = 113;
-
     /// <summary>Fields of BTF-typed pointers are loaded directly (a faulting load gives 0, as the kernel fixes it up).</summary>
     private bool DirectKernelLoads => _owner.ProgramType is Ebpf.BpfProgramType.Tracing or Ebpf.BpfProgramType.Lsm;
 
@@ -126,7 +124,7 @@ public sealed partial class MethodLowering
             // A nested struct by value: its bytes copied to the frame, whatever the program type.
             var size = Layout.SizeOf(type);
             var copy = _b.AllocateFrame(size);
-            EmitHelperCall(ProbeReadKernelHelper, [Operand.Frame(copy, type), ConstantInt(size), Operand.InRegister(RelocatedAddress(access), typeof(byte*), true, true)]);
+            EmitHelperCall(ProbeReadKernel, [Operand.Frame(copy, type), ConstantInt(size), Operand.InRegister(RelocatedAddress(access), typeof(byte*), true, true)]);
             return Operand.Frame(copy, type);
         }
         Operand value;
@@ -139,7 +137,7 @@ public sealed partial class MethodLowering
         else
         {
             var slot = _b.AllocateFrame(8);
-            EmitHelperCall(ProbeReadKernelHelper, [Operand.Frame(slot, type), ConstantInt(Layout.SizeOf(type)), Operand.InRegister(RelocatedAddress(access), typeof(byte*), true, true)]);
+            EmitHelperCall(ProbeReadKernel, [Operand.Frame(slot, type), ConstantInt(Layout.SizeOf(type)), Operand.InRegister(RelocatedAddress(access), typeof(byte*), true, true)]);
             value = _b.Load(type, Vreg.Frame, slot);
         }
         // A pointer read from kernel memory is an address to read further, not memory this program may touch directly.
@@ -175,7 +173,7 @@ public sealed partial class MethodLowering
             var address = _b.NewVreg();
             _b.Emit(Instruction.Mov64(0, (Register)0), address, access.Base);
             _b.Emit(new MachineInstr(Instruction.Alu64(AluOp.Add, 0, (int)load.ByteOffset), address) { Core = FieldOffsetRelocation(access) });
-            EmitHelperCall(ProbeReadKernelHelper, [Operand.Frame(slot, typeof(ulong)), Operand.InRegister(size, typeof(uint), false, false), Operand.InRegister(address, typeof(byte*), true, false)]);
+            EmitHelperCall(ProbeReadKernel, [Operand.Frame(slot, typeof(ulong)), Operand.InRegister(size, typeof(uint), false, false), Operand.InRegister(address, typeof(byte*), true, false)]);
             _b.Emit(Instruction.LoadMem(MemorySize.DW, 0, 0, slot), reg, Vreg.Frame);
         }
         var signed = KernelTypes.IsSigned(type);
