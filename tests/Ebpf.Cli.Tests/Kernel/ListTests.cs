@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ebpf.Native;
 using Ebpf.Tests;
@@ -71,15 +72,20 @@ public class ListTests
     public void Every_listed_type_is_spelled_as_bpftool_spells_it()
     {
         using var bpf = BpfObject.Load(Fixtures.Path("global_data"));
-        var theirs = Bpftool.Json("map", "show").AsArray().ToDictionary(m => (uint)m!["id"]!, m => (string)m!["type"]!);
+        // bpftool prints a number for a type newer than itself (netfilter, arena, ... that other tests load meanwhile):
+        // only the types it names are compared.
+        var theirs = Named(Bpftool.Json("map", "show"));
         var (_, json, _) = CliRunner.Run("map", "list", "--json");
         foreach (var m in JsonNode.Parse(json)!.AsArray())
             if (theirs.TryGetValue((uint)m!["id"]!, out var type)) // others' tests may load and unload maps meanwhile
                 Assert.Equal(type, (string)m["type"]!);
-        var progs = Bpftool.Json("prog", "show").AsArray().ToDictionary(p => (uint)p!["id"]!, p => (string)p!["type"]!);
+        var progs = Named(Bpftool.Json("prog", "show"));
         (_, json, _) = CliRunner.Run("prog", "list", "--json");
         foreach (var p in JsonNode.Parse(json)!.AsArray())
             if (progs.TryGetValue((uint)p!["id"]!, out var type))
                 Assert.Equal(type, (string)p["type"]!);
     }
+
+    private static Dictionary<uint, string> Named(JsonNode list) =>
+        list.AsArray().Where(o => o!["type"]!.GetValueKind() == JsonValueKind.String).ToDictionary(o => (uint)o!["id"]!, o => (string)o!["type"]!);
 }
