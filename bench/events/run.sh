@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# libbpf (C) and Ebpf.Maps' event readers (C#) on the same machine in one run, C first, then C#, then the ratios.
+# libbpf (C) and Ebpf.Runtime's event readers (C#) on the same machine in one run, C first, then C#, then the ratios.
 # One producer object (c/events.bpf.c, clang-14) for both: XDP programs run with BPF_PROG_TEST_RUN on a thread pinned
 # to CPU 1 write 64-byte records (bpf_ringbuf_reserve/submit; bpf_perf_event_output), the consumer runs on CPU 0.
 #   drain:   the ring is filled first, then the consumer alone is timed reading every record (records/s; best of ROUNDS)
@@ -26,7 +26,7 @@ dll="$(find "$out/art/bin/Ebpf.EventsBench" -name Ebpf.EventsBench.dll | head -1
 c_out="$("$out/events_bench" "$out/events.bpf.o" "$rounds" "$stream" "$samples")"
 echo "== libbpf (C)"; echo "$c_out"
 cs_out="$(dotnet "$dll" "$out/events.bpf.o" "$rounds" "$stream" "$samples")"
-echo "== Ebpf.Maps (C#)"; echo "$cs_out"
+echo "== Ebpf.Runtime (C#)"; echo "$cs_out"
 num() { grep "^$1:" <<<"$2" | head -1 | sed -E 's/^[^:]+: +([0-9.]+).*/\1/'; }
 p99() { grep "^$1:" <<<"$2" | head -1 | sed -E 's/.* ([0-9.]+) us p99.*/\1/'; }
 ratio() { awk -v n="$1" -v a="$2" -v b="$3" -v g="$4" 'BEGIN { printf "%-44s %.3f  %s\n", n, a / b, g }'; }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# libbpf (C) and Ebpf.Maps (C#) on the same machine in one run, C first, then C#, then the ratios:
+# libbpf (C) and Ebpf.Runtime maps (C#) on the same machine in one run, C first, then C#, then the ratios:
 #   update / lookup: single-element ops on a 65,536-entry u32->u64 hash     (throughput C#/C; goal >= 0.95)
 #   batch lookup:    the whole map with BPF_MAP_LOOKUP_BATCH                (throughput C#/C; goal >= 0.95)
 #   load:            a 20-program object, maps included                     (time C#/C; goal <= 1.10)
@@ -21,7 +21,7 @@ dll="$(find "$out/art/bin/Ebpf.MapsBench" -name Ebpf.MapsBench.dll | head -1)"
 c_out="$("$out/map_bench" "$out/twenty.o" "$ops" "$rounds" "$loads")"
 cs_out="$(dotnet "$dll" "$out/twenty.o" "$ops" "$rounds" "$loads")"
 echo "== libbpf (C)"; echo "$c_out"
-echo "== Ebpf.Maps (C#)"; echo "$cs_out"
+echo "== Ebpf.Runtime (C#)"; echo "$cs_out"
 num() { grep "^$1:" <<<"$2" | sed -E 's/^[^:]+: +([0-9.]+).*/\1/'; }
 echo "== ratios C#/C"
 for op in update lookup "batch lookup"; do

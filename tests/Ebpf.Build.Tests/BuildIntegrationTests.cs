@@ -81,8 +81,8 @@ public class BuildIntegrationTests(UserBuild build, ITestOutputHelper output) : 
         Assert.True(build.First.ExitCode == 0, build.First.ToString());
         var counter = LoadBuilt().GetType("UserPrograms.Counter", throwOnError: true)!;
         var embedded = BuiltAssembly.Resources(Project.OutputAssembly)[CounterObject];
-        Assert.Equal(embedded, ProgramObjects.Prebuilt(counter));
-        Assert.Equal(embedded, ProgramObjects.ObjectOf(counter));
+        Assert.Equal(embedded, EmbeddedObjects.Find(counter));
+        Assert.Equal(embedded, EmbeddedObjects.ObjectOf(counter));
     }
 
     [Fact]
@@ -149,7 +149,7 @@ public class BuildIntegrationTests(UserBuild build, ITestOutputHelper output) : 
             Assert.False(off.Embedded, off.ToString());
             // Also after a build that embedded them: the setting is an input of the C# compiler's step.
             Assert.DoesNotContain(BuiltAssembly.Resources(Project.OutputAssembly).Keys, k => k.EndsWith(".bpf.o"));
-            Assert.Null(ProgramObjects.Prebuilt(LoadBuilt().GetType("UserPrograms.Counter", throwOnError: true)!));
+            Assert.Null(EmbeddedObjects.Find(LoadBuilt().GetType("UserPrograms.Counter", throwOnError: true)!));
         }
         finally
         {
@@ -213,7 +213,7 @@ public class BuildIntegrationTests(UserBuild build, ITestOutputHelper output) : 
     {
         Assert.True(build.First.ExitCode == 0, build.First.ToString());
         var counter = LoadBuilt().GetType("UserPrograms.Counter", throwOnError: true)!;
-        Assert.NotNull(ProgramObjects.Prebuilt(counter));
+        Assert.NotNull(EmbeddedObjects.Find(counter));
         using var bpf = BpfObject.Load(counter);
 
         var frame = new byte[100]; // Ethernet, then IPv4 to 10.1.2.3

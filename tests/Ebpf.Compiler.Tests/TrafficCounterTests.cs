@@ -86,6 +86,6 @@ public class LoadByTypeTests
         var frame = TestFrames.Ethernet(TestFrames.IPv4Packet(50));
         Assert.Equal(1u, bpf.Programs["CountIngress"].TestRun(frame, repeat: 3).ReturnValue);
         Assert.Equal(3UL, bpf.Maps["Packets"].AsArray<ulong>()[0]);
-        Assert.Same(ProgramObjects.ObjectOf(typeof(TrafficCounter)), ProgramObjects.ObjectOf(typeof(TrafficCounter))); // compiled once
+        Assert.Same(EmbeddedObjects.ObjectOf(typeof(TrafficCounter)), EmbeddedObjects.ObjectOf(typeof(TrafficCounter))); // compiled once
     }
 }

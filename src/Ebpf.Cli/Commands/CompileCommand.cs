@@ -1,10 +1,9 @@
 using System.CommandLine;
 using System.Reflection;
 using System.Runtime.Loader;
-using Ebpf.Cli.Commands.Embedding;
-using Ebpf.Compiler;
+using Ebpf.Build;
+using Ebpf.Build.Embedding;
 using Ebpf.Compiler.CodeGen;
-using Ebpf.Kernel;
 
 namespace Ebpf.Cli.Commands;
 
@@ -40,7 +39,7 @@ internal static class CompileCommand
                     var loaded = Assembly.LoadFrom(path);
                     if (file is not null)
                     {
-                        var programs = FindPrograms(loaded, parse.GetValue(type));
+                        var programs = ProgramClasses.Find(loaded, parse.GetValue(type));
                         var bytes = ProgramCompiler.Compile(programs);
                         File.WriteAllBytes(file, bytes);
                         stdout.WriteLine($"compiled {programs.FullName} to {file} ({bytes.Length} bytes)");
@@ -53,42 +52,20 @@ internal static class CompileCommand
         return command;
     }
 
-    /// <summary>
-    /// Compiles every class (or the --type one) and embeds the objects. Every class is tried, so one build shows the errors
-    /// of all of them; with any error nothing is embedded and false comes back.
-    /// </summary>
+    /// <summary>Embeds as the build step does, printing what it embedded or the compiler errors; false on errors.</summary>
     private static bool Embed(string path, Assembly assembly, string? name, string[] references, TextWriter stdout, TextWriter stderr)
     {
-        var classes = name is null ? ProgramClasses(assembly) : [FindPrograms(assembly, name)];
-        var objects = new List<EmbeddedObject>();
-        var failed = 0;
-        foreach (var programs in classes)
-        {
-            try
-            {
-                objects.Add(new EmbeddedObject(ProgramObjectName(programs), ProgramCompiler.Compile(programs)));
-            }
-            catch (CompilerException e)
-            {
-                stderr.WriteLine(e.Location is null ? $"error: {e.Message}" : e.Message);
-                failed++;
-            }
-        }
-        if (failed > 0)
+        var result = ProgramEmbedder.Embed(path, assembly, name, references.Select(Path.GetDirectoryName).OfType<string>().Distinct());
+        foreach (var e in result.Errors)
+            stderr.WriteLine(e.Location is null ? $"error: {e.Message}" : e.Message);
+        if (result.Errors.Count > 0)
             return false;
-        if (objects.Count == 0)
-        {
+        if (result.Embedded.Count == 0)
             stdout.WriteLine($"{Path.GetFileName(path)} has no class of programs; left as it is");
-            return true;
-        }
-        AssemblyResources.Embed(path, objects, references.Select(Path.GetDirectoryName).OfType<string>().Distinct());
-        foreach (var o in objects)
-            stdout.WriteLine($"embedded {o.Name} ({o.Bytes.Length} bytes) in {path}");
+        foreach (var (objectName, length) in result.Embedded)
+            stdout.WriteLine($"embedded {objectName} ({length} bytes) in {path}");
         return true;
     }
-
-    /// <summary>The resource name <c>BpfObject.Load&lt;T&gt;()</c> looks for.</summary>
-    internal static string ProgramObjectName(Type programs) => programs.FullName + ".bpf.o";
 
     /// <summary>
     /// The assembly is loaded from where it was built (obj/), where its dependencies are not; the build names them. Only names
@@ -103,49 +80,5 @@ internal static class CompileCommand
             byName.TryAdd(Path.GetFileNameWithoutExtension(r), Path.GetFullPath(r));
         AssemblyLoadContext.Default.Resolving += (context, name) =>
             name.Name is { } n && byName.TryGetValue(n, out var file) && File.Exists(file) ? context.LoadFromAssemblyPath(file) : null;
-    }
-
-    /// <summary>Every class holding a static method with a program attribute.</summary>
-    private static List<Type> ProgramClasses(Assembly assembly)
-    {
-        Type[] types;
-        try
-        {
-            types = assembly.GetTypes();
-        }
-        catch (ReflectionTypeLoadException e)
-        {
-            types = e.Types.OfType<Type>().ToArray();
-        }
-        return types.Where(t => !t.ContainsGenericParameters && HasPrograms(t)).ToList();
-    }
-
-    private static bool HasPrograms(Type type)
-    {
-        try
-        {
-            return type.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
-                // By attribute type, without constructing it: a bad argument is the compiler's build error to report.
-                .Any(m => m.CustomAttributes.Any(a => typeof(ProgramAttribute).IsAssignableFrom(a.AttributeType)));
-        }
-        catch (Exception e) when (e is TypeLoadException or FileNotFoundException or FileLoadException)
-        {
-            return false; // a type whose own dependencies are missing uses no program attribute of ours
-        }
-    }
-
-    /// <summary>The class holding methods with program attributes; with several, --type picks one.</summary>
-    private static Type FindPrograms(Assembly assembly, string? name)
-    {
-        var candidates = ProgramClasses(assembly);
-        if (name is not null)
-            return candidates.FirstOrDefault(t => t.FullName == name || t.Name == name)
-                ?? throw new BpfException($"{assembly.GetName().Name} has no class of programs named {name}; it has: {string.Join(", ", candidates.Select(t => t.FullName))}");
-        return candidates.Count switch
-        {
-            1 => candidates[0],
-            0 => throw new BpfException($"{assembly.GetName().Name} has no method with a program attribute such as [CgroupSkb(CgroupSkbDirection.Egress)]"),
-            _ => throw new BpfException($"{assembly.GetName().Name} has several classes of programs; pick one with --type: {string.Join(", ", candidates.Select(t => t.FullName))}"),
-        };
     }
 }

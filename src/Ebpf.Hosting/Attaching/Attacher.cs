@@ -1,6 +1,6 @@
 namespace Ebpf.Hosting;
 
-/// <summary>Turns one <see cref="BpfAttachOptions"/> into an attachment through the program kinds of Ebpf.Programs.</summary>
+/// <summary>Turns one <see cref="BpfAttachOptions"/> into an attachment through the program kinds of Ebpf.Runtime.</summary>
 internal static class Attacher
 {
     public static BpfAttachment Attach(BpfObject bpf, string objectName, BpfAttachOptions options)

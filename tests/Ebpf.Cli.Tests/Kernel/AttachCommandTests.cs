@@ -38,7 +38,7 @@ public class AttachCommandTests
         var pin = Path.Combine(pinDir, "firewall");
         // The egress firewall sample's object as its build embedded it, as a file for the command line.
         var firewall = Path.Combine(Path.GetTempPath(), Path.GetFileName(pinDir) + ".bpf.o"); // bpffs holds no plain files
-        File.WriteAllBytes(firewall, ProgramObjects.Prebuilt(typeof(FirewallProgram)) ?? throw new InvalidOperationException("the EgressFirewall build embedded no object"));
+        File.WriteAllBytes(firewall, EmbeddedObjects.Find(typeof(FirewallProgram)) ?? throw new InvalidOperationException("the EgressFirewall build embedded no object"));
         try
         {
             var (code, output) = RunEbpfProcess("attach", "cgroup", lab.Cgroup.Path, firewall, "--program", nameof(FirewallProgram.Filter), "--pin", pin);

@@ -50,7 +50,7 @@ public class EgressFirewallTests
     {
         using var lab = new TrafficLab();
         lab.AddLoopbackAddress("fd00::2/128");
-        Assert.NotNull(ProgramObjects.Prebuilt(typeof(FirewallProgram))); // the object the sample's build embedded, not one compiled here
+        Assert.NotNull(EmbeddedObjects.Find(typeof(FirewallProgram))); // the object the sample's build embedded, not one compiled here
         using var bpf = BpfObject.Load<FirewallProgram>();
         Span<byte> zero = stackalloc byte[8];
         zero.Clear();

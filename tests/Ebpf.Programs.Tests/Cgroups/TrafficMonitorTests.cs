@@ -12,7 +12,7 @@ public class TrafficMonitorTests
     public void Counts_every_datagram_and_byte_per_direction(string host)
     {
         using var lab = new TrafficLab();
-        Assert.NotNull(ProgramObjects.Prebuilt(typeof(TrafficProgram))); // the object the sample's build embedded, not one compiled here
+        Assert.NotNull(EmbeddedObjects.Find(typeof(TrafficProgram))); // the object the sample's build embedded, not one compiled here
         using var bpf = BpfObject.Load<TrafficProgram>();
         using var ingress = bpf.Programs[nameof(TrafficProgram.Ingress)].AsCgroupSkb().Attach(lab.Cgroup);
         using var egress = bpf.Programs[nameof(TrafficProgram.Egress)].AsCgroupSkb().Attach(lab.Cgroup);

@@ -1,9 +1,9 @@
 using Mono.Cecil;
 using Mono.Cecil.Cil;
 
-namespace Ebpf.Cli.Commands.Embedding;
+namespace Ebpf.Build.Embedding;
 
-/// <summary>A BPF object to embed, under the resource name <c>BpfObject.Load&lt;T&gt;()</c> looks for.</summary>
+/// <summary>A BPF object to embed, under the resource name <see cref="EmbeddedObjects"/> looks for.</summary>
 internal sealed record EmbeddedObject(string Name, byte[] Bytes);
 
 /// <summary>

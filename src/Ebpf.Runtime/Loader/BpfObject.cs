@@ -47,6 +47,15 @@ public sealed class BpfObject : IDisposable
 
     public static BpfObject Load(BpfObjectFile spec, BpfLoadOptions? options = null) => new ObjectLoader(spec, options ?? new BpfLoadOptions()).Load();
 
+    /// <summary>
+    /// Loads the object the build made for a C# class of programs (see <see cref="EmbeddedObjects"/>). C# forbids static classes
+    /// as type arguments: a class used here is a (sealed) non-static class with static members.
+    /// </summary>
+    public static BpfObject Load<TPrograms>(BpfLoadOptions? options = null) => Load(typeof(TPrograms), options);
+
+    /// <summary>The same for any class, static ones included: <c>BpfObject.Load(typeof(Firewall))</c>.</summary>
+    public static BpfObject Load(Type programs, BpfLoadOptions? options = null) => Load(EmbeddedObjects.ObjectOf(programs), options);
+
     public void Dispose()
     {
         // Programs first: a program array or map-in-map entry must not outlive what refers to it for long.
