@@ -50,7 +50,7 @@ public static class KernelTypes
             var offset = explicitLayout ? f.GetCustomAttribute<FieldOffsetAttribute>()?.Value ?? 0 : sequential;
             var count = f.GetCustomAttribute<FixedBufferAttribute>() is { Length: var n } ? n : f.GetCustomAttribute<KernelArrayAttribute>()?.Count ?? -1;
             items.Add((offset * 8, 0, f.MetadataToken, KernelName(f), f.FieldType, f, count));
-            sequential = offset + Marshal.SizeOf(f.FieldType.IsPointer ? typeof(nint) : f.FieldType.IsEnum ? Enum.GetUnderlyingType(f.FieldType) : f.FieldType);
+            sequential = offset + RuntimeHelpers.SizeOf((f.FieldType.IsPointer ? typeof(nint) : f.FieldType).TypeHandle);
         }
         foreach (var p in t.GetProperties(BindingFlags.Instance | BindingFlags.Public))
         {
@@ -120,9 +120,7 @@ public static class KernelTypes
         if (member is { ArrayCount: 0 }) return 0;
         if (type.IsPointer || type.IsByRef) return 8;
         if (type.IsEnum) type = Enum.GetUnderlyingType(type);
-        if (type == typeof(bool)) return 1;
-        if (type == typeof(char)) return 2;
-        return Marshal.SizeOf(type);
+        return RuntimeHelpers.SizeOf(type.TypeHandle); // the size in memory (bool 1, char 2), as programs see it; not the marshalled one
     }
 
     public static bool IsSigned(Type t)

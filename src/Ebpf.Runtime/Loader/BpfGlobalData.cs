@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Ebpf.Native;
 using Ebpf.Object.Data;
@@ -34,15 +35,16 @@ public sealed class BpfGlobalData : IDisposable
         MemoryMarshal.Write(Slice<T>(variable, bytes), in value);
     }
 
-    private Span<byte> Slice<T>(string variable, Span<byte> bytes) where T : unmanaged => bytes.Slice(Locate<T>(variable), Marshal.SizeOf<T>());
+    private Span<byte> Slice<T>(string variable, Span<byte> bytes) where T : unmanaged => bytes.Slice(Locate<T>(variable), Unsafe.SizeOf<T>());
 
-    private ReadOnlySpan<byte> Slice<T>(string variable, ReadOnlySpan<byte> bytes) where T : unmanaged => bytes.Slice(Locate<T>(variable), Marshal.SizeOf<T>());
+    private ReadOnlySpan<byte> Slice<T>(string variable, ReadOnlySpan<byte> bytes) where T : unmanaged => bytes.Slice(Locate<T>(variable), Unsafe.SizeOf<T>());
 
     private int Locate<T>(string variable) where T : unmanaged
     {
         var v = Section.FindVariable(variable)
             ?? throw new BpfException($"{Section.Name} has no variable '{variable}'; it has: {string.Join(", ", Section.Variables.Select(x => x.Name))}");
-        var size = Marshal.SizeOf<T>();
+        // The size in memory, as the compiler lays T out (bool 1 byte, char 2), not the marshalled one (bool 4, char 1).
+        var size = Unsafe.SizeOf<T>();
         if (size != v.Size)
             throw new BpfException($"variable '{variable}' in {Section.Name} is {v.Size} bytes, but {typeof(T).Name} is {size} bytes");
         return (int)v.Offset;

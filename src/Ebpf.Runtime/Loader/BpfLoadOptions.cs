@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Ebpf;
@@ -69,7 +70,7 @@ public sealed class BpfLoadOptions
     /// </summary>
     public BpfLoadOptions SetVariable<T>(string name, T value) where T : unmanaged
     {
-        var bytes = new byte[Marshal.SizeOf<T>()];
+        var bytes = new byte[Unsafe.SizeOf<T>()]; // T as laid out in memory and by the compiler, not as marshalled
         MemoryMarshal.Write(bytes, in value);
         Variables[name] = bytes;
         return this;
