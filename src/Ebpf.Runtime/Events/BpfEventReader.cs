@@ -312,7 +312,6 @@ public abstract class BpfEventReader : IDisposable
         var spin = new SpinWait();
         while (_inFastRead) spin.SpinOnce(sleep1Threshold: -1);
         Close();
-        GC.SuppressFinalize(this);
     }
 
     /// <summary>Releases the rings; called after the waiter is stopped.</summary>

@@ -34,7 +34,6 @@ public abstract class BpfMapView : IDisposable
     public void Dispose()
     {
         if (_ownsMap) Map.Dispose();
-        GC.SuppressFinalize(this);
     }
 
     public override string ToString() => Map.ToString();
