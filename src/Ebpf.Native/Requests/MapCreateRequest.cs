@@ -17,7 +17,7 @@ public struct MapCreateRequest
     public uint MaxEntries { get; set; }
     public BpfMapFlags Flags { get; set; }
 
-    /// <summary>Name for the kernel (first 15 characters, others than [A-Za-z0-9_.] become '_') and for error messages.</summary>
+    /// <summary>Name for the kernel (made valid by <see cref="BpfObjectName.ForKernel"/>) and for error messages.</summary>
     public string? Name { get; set; }
 
     /// <summary>The template inner map of an array- or hash-of-maps.</summary>

@@ -86,7 +86,7 @@ internal sealed class ProgramPlan
         var btf = linked.FuncInfos.Count > 0 ? objectPlan.Btf : null;
         var funcInfo = btf is null ? [] : FuncInfoBytes(linked);
         var lineInfo = btf is null ? [] : LineInfoBytes(linked, btf);
-        return new ProgramPlan(linked, code, [.. sites], [.. externs], funcInfo, lineInfo, ObjectLoader.KernelName(program.Name), flags);
+        return new ProgramPlan(linked, code, [.. sites], [.. externs], funcInfo, lineInfo, BpfObjectName.ForKernel(program.Name), flags);
     }
 
     private static byte[] FuncInfoBytes(LinkedProgram linked)
