@@ -1,5 +1,5 @@
 /*
- * The C twins of the C# programs in CompilerBench/Programs.cs: the same logic, written as a C developer writes
+ * The C twins of the C# programs in Ebpf.CompilerBench/Programs.cs: the same logic, written as a C developer writes
  * cgroup_skb programs for clang (direct packet access through data/data_end, the kernel's header structs,
  * __always_inline helpers). run.sh builds this with clang-14 -O2 -g -target bpf -mcpu=v3; the product never uses clang.
  * Map names are the C# field names in snake_case, so the harness compares contents map by map.

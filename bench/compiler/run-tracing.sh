@@ -7,9 +7,9 @@ out="${TMPDIR:-/tmp}/ebpf-bench-compiler"
 if [ "$(id -u)" -ne 0 ]; then echo "run-tracing.sh: loading BPF programs needs root" >&2; exit 1; fi
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
 make -s -C "$here/../../tests/fixtures" out/opensnoop.o out/execsnoop.o out/tcpconnect.o out/runqlat.o
-if ! log="$(dotnet build "$here/CompilerBench" -c Release --artifacts-path "$out/art" -nologo -v quiet 2>&1)"; then
+if ! log="$(dotnet build "$here/Ebpf.CompilerBench" -c Release --artifacts-path "$out/art" -nologo -v quiet 2>&1)"; then
   echo "$log" | grep -E 'error|Error' | sort -u >&2
   echo "run-tracing.sh: the benchmark did not build (see above)" >&2
   exit 1
 fi
-dotnet "$out/art/bin/CompilerBench/release/CompilerBench.dll" --tracing "$here/../../tests/fixtures/out"
+dotnet "$out/art/bin/Ebpf.CompilerBench/release/Ebpf.CompilerBench.dll" --tracing "$here/../../tests/fixtures/out"

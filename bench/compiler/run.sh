@@ -16,12 +16,12 @@ mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
 # The C side only; the product never uses clang.
 clang-14 -O2 -g -target bpf -mcpu=v3 -Wall -I "/usr/include/$(uname -m)-linux-gnu" -c "$here/programs.c" -o "$out/programs.o"
 # Release: the compiler reads the C# twins' IL from this build, and users ship Release builds.
-if ! log="$(dotnet build "$here/CompilerBench" -c Release --artifacts-path "$out/art" -nologo -v quiet 2>&1)"; then
+if ! log="$(dotnet build "$here/Ebpf.CompilerBench" -c Release --artifacts-path "$out/art" -nologo -v quiet 2>&1)"; then
   echo "$log" | grep -E 'error|Error' | sort -u >&2
   echo "run.sh: the benchmark did not build (see above)" >&2
   exit 1
 fi
 rc=0
-dotnet "$out/art/bin/CompilerBench/release/CompilerBench.dll" "$out/programs.o" --objects "$out" "$@" || rc=$?
+dotnet "$out/art/bin/Ebpf.CompilerBench/release/Ebpf.CompilerBench.dll" "$out/programs.o" --objects "$out" "$@" || rc=$?
 echo "objects to compare: llvm-objdump-14 -d $out/programs.o and $out/NAME.cs.o"
 exit $rc

@@ -1,4 +1,4 @@
 using System.Runtime.CompilerServices;
 
 // The benchmarks time the parser's stages (header, index) separately.
-[assembly: InternalsVisibleTo("Ebpf.Benchmarks")]
+[assembly: InternalsVisibleTo("Ebpf.BtfBench")]

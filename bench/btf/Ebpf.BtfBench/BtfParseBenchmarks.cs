@@ -2,7 +2,7 @@ using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using Ebpf.Object.Btf;
 
-namespace Ebpf.Benchmarks;
+namespace Ebpf.BtfBench;
 
 /// <summary>
 /// Btf.Parse over the kernel's BTF and over the largest fixture's .BTF section (bytes already in memory),

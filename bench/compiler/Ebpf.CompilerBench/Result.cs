@@ -1,4 +1,4 @@
-namespace CompilerBench;
+namespace Ebpf.CompilerBench;
 
 /// <summary>Everything measured for one program: sizes on both sides, why the C# side is missing (if it is), run times.</summary>
 public sealed class Result(Case bench)

@@ -1,4 +1,4 @@
-namespace CompilerBench;
+namespace Ebpf.CompilerBench;
 
 /// <summary>The tables and the summary. Ratios are C# over C: below 1 means the C# program is smaller or faster.</summary>
 public static class Report

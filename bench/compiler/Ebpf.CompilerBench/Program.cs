@@ -1,9 +1,9 @@
 // The compiler benchmark (issue 5): each program of ../programs.c (clang-14 -O2) against its C# twin in Programs.cs
 // (Ebpf.Compiler), in one process: instructions in the object, after the verifier (xlated), jited bytes, and run time per
 // packet from BPF_PROG_TEST_RUN. Before timing, both must agree on every packet (verdict) and on map contents.
-// Usage: CompilerBench PROGRAMS.o [--repeat N] [--rounds R] [--objects DIR]     (root: loads programs)
+// Usage: Ebpf.CompilerBench PROGRAMS.o [--repeat N] [--rounds R] [--objects DIR]     (root: loads programs)
 using System.Reflection;
-using CompilerBench;
+using Ebpf.CompilerBench;
 using Ebpf;
 using Ebpf.Compiler;
 using Ebpf.Compiler.CodeGen;
@@ -11,12 +11,12 @@ using Ebpf.Kernel;
 using Ebpf.Object;
 using KernelMap = Ebpf.Kernel.BpfMap;
 
-// CompilerBench --tracing FIXTURES_OUT: the tracing samples against their C twins (instructions only; see TracingTwins).
+// Ebpf.CompilerBench --tracing FIXTURES_OUT: the tracing samples against their C twins (instructions only; see TracingTwins).
 if (args is ["--tracing", var fixtures])
     return TracingTwins.Run(fixtures);
 if (args.Length < 1 || args[0].StartsWith('-'))
 {
-    Console.Error.WriteLine("usage: CompilerBench PROGRAMS.o [--repeat N] [--rounds R] [--objects DIR]");
+    Console.Error.WriteLine("usage: Ebpf.CompilerBench PROGRAMS.o [--repeat N] [--rounds R] [--objects DIR]");
     return 2;
 }
 string objectPath = args[0];

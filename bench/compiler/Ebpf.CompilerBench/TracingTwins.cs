@@ -2,7 +2,7 @@ using Ebpf;
 using Ebpf.Compiler.CodeGen;
 using Ebpf.Object;
 
-namespace CompilerBench;
+namespace Ebpf.CompilerBench;
 
 /// <summary>
 /// The tracing samples against their C twins (tests/fixtures/*.c, clang-14 -O2): instructions of each program as the

@@ -1,6 +1,6 @@
-using CompilerBench.Programs;
+using Ebpf.CompilerBench.Programs;
 
-namespace CompilerBench;
+namespace Ebpf.CompilerBench;
 
 /// <summary>An entry to put in a map before the checks, on every side (C kernel, C# managed, C# kernel).</summary>
 public sealed record MapEntry(string Field, object Key, object Value);

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Ebpf;
 using NativeBpf = Ebpf.Native.Bpf;
 
-namespace CompilerBench;
+namespace Ebpf.CompilerBench;
 
 /// <summary>
 /// Run time per packet of one program pair on one packet, in ns: medians over the rounds. Ratios are medians of the

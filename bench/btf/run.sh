@@ -3,8 +3,8 @@
 #   file:   Btf.Load(path)     vs btf__parse(path)   -- both read the file on every iteration
 #   memory: Btf.Parse(bytes)   vs btf__new(buf, sz)  -- file read once; both copy the bytes and index them
 # Both sides warm up first and free each instance at once (Dispose / btf__free).
-# Usage: bench/run-btf.sh [PATH (default /sys/kernel/btf/vmlinux)] [ITERATIONS (default 300)]
-# BenchmarkDotNet numbers: dotnet run -c Release --project bench/Ebpf.Benchmarks -- --filter '*Btf*'
+# Usage: bench/btf/run.sh [PATH (default /sys/kernel/btf/vmlinux)] [ITERATIONS (default 300)]
+# BenchmarkDotNet numbers: dotnet run -c Release --project bench/btf/Ebpf.BtfBench -- --filter '*Btf*'
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 path="${1:-/sys/kernel/btf/vmlinux}"
@@ -13,8 +13,8 @@ out="${TMPDIR:-/tmp}/ebpf-bench-btf"
 mkdir -p "$out"
 
 gcc -O2 -Wall -o "$out/btf_parse" "$here/c/btf_parse.c" -lbpf
-dotnet build "$here/Ebpf.Benchmarks" -c Release --artifacts-path "$out/art" -v quiet -nologo >/dev/null
-dll="$(find "$out/art/bin/Ebpf.Benchmarks" -name Ebpf.Benchmarks.dll | head -1)"
+dotnet build "$here/Ebpf.BtfBench" -c Release --artifacts-path "$out/art" -v quiet -nologo >/dev/null
+dll="$(find "$out/art/bin/Ebpf.BtfBench" -name Ebpf.BtfBench.dll | head -1)"
 
 c_out="$("$out/btf_parse" "$path" "$n")"
 cs_out="$(dotnet "$dll" --quick "$path" "$n")"

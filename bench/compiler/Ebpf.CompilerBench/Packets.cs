@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using Ebpf.Kernel;
 
-namespace CompilerBench;
+namespace Ebpf.CompilerBench;
 
 /// <summary>A test packet: what the program sees from skb->data (the IP header on), and the Ethernet frame TestRun takes.</summary>
 public sealed record Packet(string Name, EtherType EtherType, byte[] Network)

@@ -5,7 +5,7 @@
 using System.Runtime.InteropServices;
 using Ebpf.Kernel;
 
-namespace CompilerBench.Programs;
+namespace Ebpf.CompilerBench.Programs;
 
 // IP, IPv6 and transport headers, and IpProtocol, are the kernel-side library's (Ebpf.Kernel).
 

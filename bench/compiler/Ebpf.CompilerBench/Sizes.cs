@@ -2,7 +2,7 @@ using Ebpf;
 using Ebpf.Linking;
 using Ebpf.Object;
 
-namespace CompilerBench;
+namespace Ebpf.CompilerBench;
 
 /// <summary>
 /// Sizes of one program. Instructions: the program as the loader hands it to the kernel (main function and the

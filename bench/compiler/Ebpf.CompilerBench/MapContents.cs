@@ -5,7 +5,7 @@ using Ebpf.Kernel;
 using KernelMap = Ebpf.Kernel.BpfMap;
 using LoadedMap = Ebpf.BpfMap;
 
-namespace CompilerBench;
+namespace Ebpf.CompilerBench;
 
 /// <summary>
 /// Map contents as sorted "key -> value" lines of hex bytes, so a kernel map (C or C#) and the C# program's managed map

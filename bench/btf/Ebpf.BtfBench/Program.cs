@@ -2,12 +2,12 @@ using System.Diagnostics;
 using BenchmarkDotNet.Running;
 using Ebpf.Object.Btf;
 
-namespace Ebpf.Benchmarks;
+namespace Ebpf.BtfBench;
 
 public static class Program
 {
     /// <summary>
-    /// `--quick PATH N`: the same two measurements bench/c/btf_parse.c makes with libbpf, warm, N iterations each:
+    /// `--quick PATH N`: the same two measurements bench/btf/c/btf_parse.c makes with libbpf, warm, N iterations each:
     /// Btf.Load(PATH) (reads the file every time, like btf__parse) and Btf.Parse(bytes) (file read once, like
     /// btf__new). Each instance is disposed at once, as the C loop calls btf__free.
     /// `--stages PATH`: where the time goes (file read, header + index).
