@@ -92,6 +92,9 @@ public static unsafe partial class Bpf
             second.Btf = (ulong)p;
             second.BtfSize = (uint)data.Length;
             GetInfo(lease.Fd, &second, (uint)sizeof(BtfInfoRaw), btf);
+            // Loaded BTF cannot change, so another size means the struct was misread: say so rather than return garbage.
+            if (second.BtfSize != data.Length)
+                throw new BpfException($"{btf.Describe()}: the kernel reported {second.BtfSize} bytes of BTF after reporting {data.Length}.");
         }
         return data;
     }

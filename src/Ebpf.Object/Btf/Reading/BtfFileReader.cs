@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using System.IO.MemoryMappedFiles;
 
 namespace Ebpf.Object.Btf;
 
@@ -7,7 +7,7 @@ namespace Ebpf.Object.Btf;
 /// (1,300 calls for vmlinux); kernels since 6.16 let it be mapped instead, which is several times faster, so that
 /// is tried first. Regular files are read normally: a mapping of a file truncated meanwhile would fault (SIGBUS).
 /// </summary>
-internal static partial class BtfFileReader
+internal static class BtfFileReader
 {
     public static NativeBuffer Read(string path)
     {
@@ -32,43 +32,31 @@ internal static partial class BtfFileReader
         return copy;
     }
 
-    // MemoryMappedFile maps MAP_SHARED, which sysfs refuses for BTF (EACCES); a private read-only mapping is
-    // what the kernel allows, so this one file calls libc directly.
-    private const int ProtRead = 1, MapPrivate = 2;
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial nint mmap(nint addr, nuint length, int prot, int flags, int fd, nint offset);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int munmap(nint addr, nuint length);
-
     private static unsafe NativeBuffer? TryMap(string path)
     {
         if (!OperatingSystem.IsLinux()) return null;
         try
         {
-            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            long len = RandomAccess.GetLength(handle);
+            using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
+            long len = fs.Length;
             if (len <= 0 || len > Array.MaxLength) return null;
-            bool added = false;
-            handle.DangerousAddRef(ref added);
+            // sysfs refuses shared and writable mappings of BTF (EACCES). A copy-on-write file viewed read-only is
+            // what it allows: the BCL maps that MAP_PRIVATE with PROT_READ, so no system call of our own is needed.
+            using var file = MemoryMappedFile.CreateFromFile(fs, null, 0, MemoryMappedFileAccess.CopyOnWrite, HandleInheritability.None, leaveOpen: true);
+            using var view = file.CreateViewAccessor(0, len, MemoryMappedFileAccess.Read);
+            byte* p = null;
+            view.SafeMemoryMappedViewHandle.AcquirePointer(ref p);
             try
             {
-                nint p = mmap(0, (nuint)len, ProtRead, MapPrivate, (int)handle.DangerousGetHandle(), 0);
-                if (p == -1) return null; // older kernels: sysfs refuses mmap; read it instead
-                try
-                {
-                    var buffer = new NativeBuffer((int)len);
-                    new ReadOnlySpan<byte>((void*)p, (int)len).CopyTo(buffer.Span);
-                    return buffer;
-                }
-                finally { munmap(p, (nuint)len); }
+                var buffer = new NativeBuffer((int)len);
+                new ReadOnlySpan<byte>(p + view.PointerOffset, (int)len).CopyTo(buffer.Span);
+                return buffer;
             }
-            finally { if (added) handle.DangerousRelease(); }
+            finally { view.SafeMemoryMappedViewHandle.ReleasePointer(); }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return null;
+            return null; // older kernels: sysfs refuses mmap; read it instead
         }
     }
 }
