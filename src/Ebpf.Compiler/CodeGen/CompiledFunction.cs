@@ -3,7 +3,7 @@ using Ebpf.Asm;
 namespace Ebpf.Compiler.CodeGen;
 
 /// <summary>A C# method compiled to a BPF function: arguments in r1-r5, result in r0, its own stack frame; lines by instruction index.</summary>
-public sealed record CompiledFunction(string Name, Instruction[] Instructions, int StackBytes, IReadOnlyList<(int Index, SourceLocation Location)> Lines)
+internal sealed record CompiledFunction(string Name, Instruction[] Instructions, int StackBytes, IReadOnlyList<(int Index, SourceLocation Location)> Lines)
 {
     /// <summary>LD_IMM64 instructions (by index) that load a map's address, for the object's relocations.</summary>
     public IReadOnlyList<(int Index, string Map)> MapRelocations { get; init; } = [];
@@ -22,4 +22,4 @@ public sealed record CompiledFunction(string Name, Instruction[] Instructions, i
 }
 
 /// <summary>A [Map] field of the program's class as the compiler needs it.</summary>
-public sealed record MapInfo(string Name, Ebpf.Kernel.MapType Type, int KeySize, int ValueSize, int MaxEntries, uint Flags);
+internal sealed record MapInfo(string Name, Ebpf.Kernel.MapType Type, int KeySize, int ValueSize, int MaxEntries, uint Flags);

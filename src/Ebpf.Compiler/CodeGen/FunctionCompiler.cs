@@ -15,10 +15,8 @@ namespace Ebpf.Compiler.CodeGen;
 /// (<see cref="RegisterAllocator"/>), and the <see cref="Emitter"/> lays the blocks out. Semantics follow C# unchecked
 /// arithmetic; `/` and `%` need a non-zero constant divisor (else Bpf.Div / Bpf.Mod).
 /// </summary>
-public static class FunctionCompiler
+internal static class FunctionCompiler
 {
-    private const int MaxRestarts = 64;
-
     /// <summary>Compiles a method of the assembly <paramref name="input"/> was opened on.</summary>
     public static CompiledFunction Compile(AssemblyInput input, MethodDefinitionHandle method, IReadOnlyDictionary<string, MapInfo>? maps = null) =>
         Compile(input, input.Resolve(method), maps);
@@ -35,21 +33,16 @@ public static class FunctionCompiler
         var name = $"{method.DeclaringType?.Name}.{method.Name}";
         if (!method.IsStatic)
             throw new CompilerException(input.LocationOf(Handle(method), 0), "EBPF010", $"only static methods can be compiled to BPF; make the method static (in {name})");
-        var escaped = new HashSet<(MethodBase, int)>();
         var packetViews = true;
-        for (var attempt = 0; ; attempt++)
+        while (true)
         {
+            // Locals whose address must be real go to the frame, found before lowering (EscapeAnalysis).
+            var escaped = new HashSet<(MethodBase, int)>();
             var lowering = new FunctionLowering(input, method.Name, maps ?? new Dictionary<string, MapInfo>(), escaped, directPacketAccess, packetViews) { ProgramType = programType, Logs = logs, Section = section };
             lowering.MapsOf(method.DeclaringType!);
+            EscapeAnalysis.Run(lowering, method, escaped);
             lowering.CallChain.Push(method);
-            try
-            {
-                new MethodLowering(lowering, method, null, 0).Lower();
-            }
-            catch (EscapeException e) when (attempt < MaxRestarts && escaped.Add(e.Slot))
-            {
-                continue; // that local needs an address: lower again with it in the frame
-            }
+            new MethodLowering(lowering, method, null, 0).Lower();
             if (packetViews && lowering.PacketPointersInvalidated && lowering.Builder.Function.Blocks.Count > 0 && lowering.UsedPacketViews)
             {
                 packetViews = false; // a helper may move the packet: headers are copied to the frame instead

@@ -4,7 +4,7 @@ namespace Ebpf.Compiler.Diagnostics;
 /// Codes of the program-level checks, which run before code generation (EBPF001-039 belong to the function compiler).
 /// Codes are part of the build-error surface users search for, so a code keeps its meaning once released.
 /// </summary>
-public static class DiagnosticCodes
+internal static class DiagnosticCodes
 {
     /// <summary>An attribute's constructor or property refused its argument (an undefined enum value, an empty attach point).</summary>
     public const string InvalidAttributeArgument = "EBPF040";

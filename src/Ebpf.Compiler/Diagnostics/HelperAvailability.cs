@@ -6,7 +6,7 @@ namespace Ebpf.Compiler.Diagnostics;
 /// HelperAvailabilityTests, which fails (printing the new table) when the running kernel disagrees. Types and helpers
 /// not listed are allowed, so a kernel that allows more is never refused at build time by mistake.
 /// </summary>
-public static class HelperAvailability
+internal static class HelperAvailability
 {
     public static readonly IReadOnlyDictionary<BpfProgramType, int[]> Refused = new Dictionary<BpfProgramType, int[]>
     {

@@ -9,7 +9,7 @@ namespace Ebpf.Compiler.Diagnostics;
 /// signature, its call graph, its loops) rather than with one instruction. Each finding is a <see cref="CompilerException"/>
 /// with the file and line from the PDB, a code from <see cref="DiagnosticCodes"/> and the fix.
 /// </summary>
-public static class ProgramChecks
+internal static class ProgramChecks
 {
     /// <summary>Checks a class of programs: attributes first (nothing else can be read before they construct), then each program.</summary>
     public static void Check(AssemblyInput input, Type programs)

@@ -3,7 +3,7 @@ using System.Reflection.Metadata;
 namespace Ebpf.Compiler.IL;
 
 /// <summary>Decodes a method body's CIL bytes into instructions; malformed bodies raise <see cref="CompilerException"/>.</summary>
-public static class ILDecoder
+internal static class ILDecoder
 {
     public static IReadOnlyList<ILInstruction> Decode(ReadOnlySpan<byte> il, string method)
     {

@@ -7,7 +7,7 @@ namespace Ebpf.Compiler.IL;
 /// branch targets (absolute IL offsets); <see cref="Long"/> for ldc.i8; <see cref="Double"/> for ldc.r4/r8;
 /// <see cref="Token"/> for metadata tokens; <see cref="Targets"/> for switch.
 /// </summary>
-public readonly record struct ILInstruction(int Offset, ILOpCode OpCode, int Size)
+internal readonly record struct ILInstruction(int Offset, ILOpCode OpCode, int Size)
 {
     public int Int { get; init; }
     public long Long { get; init; }

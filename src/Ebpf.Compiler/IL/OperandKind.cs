@@ -1,7 +1,7 @@
 namespace Ebpf.Compiler.IL;
 
 /// <summary>The encoding of a CIL instruction's operand (ECMA-335 partition III).</summary>
-public enum OperandKind
+internal enum OperandKind
 {
     None,
     Int8,

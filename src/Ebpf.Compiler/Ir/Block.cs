@@ -4,7 +4,7 @@ namespace Ebpf.Compiler.Ir;
 /// A basic block: straight-line instructions, ending in at most one conditional jump (to <see cref="MachineInstr.Target"/>)
 /// followed by the fall-through to <see cref="Next"/>, or an unconditional jump, or exit.
 /// </summary>
-public sealed class Block(int id, string label)
+internal sealed class Block(int id, string label)
 {
     public int Id { get; } = id;
     public string Label { get; } = label;

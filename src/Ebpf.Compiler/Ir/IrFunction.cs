@@ -1,7 +1,7 @@
 namespace Ebpf.Compiler.Ir;
 
 /// <summary>A function between lowering and allocation: blocks in layout order, virtual registers, and the frame used so far.</summary>
-public sealed class IrFunction(string name)
+internal sealed class IrFunction(string name)
 {
     public string Name { get; } = name;
     public List<Block> Blocks { get; } = [];

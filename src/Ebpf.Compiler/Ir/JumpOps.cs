@@ -3,7 +3,7 @@ using Ebpf.Asm;
 namespace Ebpf.Compiler.Ir;
 
 /// <summary>Conditions of jumps: the opposite test, and the same test with its operands swapped.</summary>
-public static class JumpOps
+internal static class JumpOps
 {
     public static JumpOp Invert(JumpOp op) => op switch
     {

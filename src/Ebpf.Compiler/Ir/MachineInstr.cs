@@ -7,7 +7,7 @@ namespace Ebpf.Compiler.Ir;
 /// the allocator maps to r0-r9 (numbers below <see cref="Vreg.First"/> are physical registers, fixed by the calling
 /// convention). Jumps name their target block; the emitter turns that into an offset.
 /// </summary>
-public sealed class MachineInstr
+internal sealed class MachineInstr
 {
     public MachineInstr(Instruction template, int dst = Vreg.None, int src = Vreg.None)
     {
@@ -137,10 +137,10 @@ public sealed class MachineInstr
 /// What the loader recomputes for the kernel: <paramref name="Kind"/> of the member path <paramref name="Access"/> ("0:3:1")
 /// from <paramref name="Root"/>, a kernel type (or an enum for the enum kinds).
 /// </summary>
-public sealed record CoreRelocation(Type Root, string Access, Ebpf.Object.Btf.BtfCoreRelocationKind Kind);
+internal sealed record CoreRelocation(Type Root, string Access, Ebpf.Object.Btf.BtfCoreRelocationKind Kind);
 
 /// <summary>Register numbering: 0-10 are r0-r10, virtual registers start at 16.</summary>
-public static class Vreg
+internal static class Vreg
 {
     public const int None = -1;
     public const int First = 16;

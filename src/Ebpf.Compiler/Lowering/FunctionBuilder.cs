@@ -7,7 +7,7 @@ namespace Ebpf.Compiler.Lowering;
 /// The instruction stream of one function being lowered: the current block, the frame, and the primitives every
 /// IL construct lowers through (materialise an operand, move into a register, branch). Inlined methods share it.
 /// </summary>
-public sealed class FunctionBuilder
+internal sealed class FunctionBuilder
 {
     public FunctionBuilder(string name, Func<string, string, CompilerException> error)
     {

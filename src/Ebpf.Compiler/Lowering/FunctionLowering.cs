@@ -55,9 +55,7 @@ internal sealed class FunctionLowering
 
     public bool Escapes(MethodBase method, int index) => _escaped.Contains((method, index));
 
-    /// <summary>Locals are keyed by method and index (arguments by ~index), so a restart finds them again.</summary>
-    public (MethodBase, int) SlotKey(LocalSlot slot) => _slotKeys.TryGetValue(slot, out var key) ? key : throw new InvalidOperationException(slot.Name);
-
+    /// <summary>Locals are keyed by method and index (arguments by ~index), as <see cref="EscapeAnalysis"/> names them.</summary>
     private readonly Dictionary<LocalSlot, (MethodBase, int)> _slotKeys = [];
     public void Register(LocalSlot slot, MethodBase method, int index) => _slotKeys[slot] = (method, index);
 

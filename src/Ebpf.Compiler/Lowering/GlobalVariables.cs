@@ -11,7 +11,7 @@ namespace Ebpf.Compiler.Lowering;
 /// and sets them through <c>bpf.GlobalData(".data")</c>; in .NET they are the same static fields. A static readonly
 /// field marked [LoadTimeConstant] goes to .rodata instead, set before load and constant to the verifier.
 /// </summary>
-public static class GlobalVariables
+internal static class GlobalVariables
 {
     public static bool IsGlobal(FieldInfo field, Type? programs) =>
         field.IsStatic && (!field.IsInitOnly || IsLoadTimeConstant(field)) && !field.IsLiteral && field.DeclaringType == programs

@@ -8,7 +8,7 @@ namespace Ebpf.Compiler.Lowering;
 /// (sequential with natural alignment, or explicit offsets; <c>fixed</c> buffers by their declared size), so a struct
 /// means the same bytes in the kernel and in .NET.
 /// </summary>
-public static class Layout
+internal static class Layout
 {
     public static bool IsScalar(Type t) =>
         t.IsPrimitive || t.IsEnum || t.IsPointer || t.IsByRef;

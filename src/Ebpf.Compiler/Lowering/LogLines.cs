@@ -8,7 +8,7 @@ namespace Ebpf.Compiler.Lowering;
 /// the object carries in .ebpf.logs. A function's sites join <see cref="Sites"/> only when it compiled, so restarts of the
 /// lowering leave no stale ids.
 /// </summary>
-public sealed class LogLines
+internal sealed class LogLines
 {
     /// <summary>Bytes of the log ring buffer: a power of two and a multiple of the page size.</summary>
     public const int BufferSize = 256 * 1024;

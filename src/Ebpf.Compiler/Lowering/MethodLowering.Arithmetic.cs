@@ -4,7 +4,7 @@ using Ebpf.Compiler.Ir;
 namespace Ebpf.Compiler.Lowering;
 
 /// <summary>Integer arithmetic with C#'s unchecked semantics: 32-bit ALU for int (upper half kept zero), 64-bit for long.</summary>
-public sealed partial class MethodLowering
+internal sealed partial class MethodLowering
 {
     private static bool Commutes(AluOp op) => op is AluOp.Add or AluOp.Mul or AluOp.And or AluOp.Or or AluOp.Xor;
 
@@ -254,7 +254,7 @@ public sealed partial class MethodLowering
         if (op is not (AluOp.Add or AluOp.Sub) || !a.IsAddress)
             throw Error("EBPF065", $"'{op}' on an address is not available in BPF programs; only adding an offset is");
         if (a.Kind == OperandKind.LocalAddress)
-            throw new EscapeException(_owner.SlotKey(a.Local!));
+            throw Unforeseen(a.Local!);
         if (b.IsConstant)
         {
             var delta = (int)(b.Wide ? b.Value : (int)b.Value);

@@ -4,7 +4,7 @@ using Ebpf.Compiler.Ir;
 namespace Ebpf.Compiler.Lowering;
 
 /// <summary>Comparisons stay symbolic until a branch consumes them (one conditional jump) or a value is needed (0 or 1).</summary>
-public sealed partial class MethodLowering
+internal sealed partial class MethodLowering
 {
     private static bool IsSignedJump(JumpOp op) => op is JumpOp.Jsgt or JumpOp.Jsge or JumpOp.Jslt or JumpOp.Jsle;
 

@@ -2,17 +2,15 @@ using System.Reflection;
 using System.Reflection.Metadata;
 using Ebpf.Asm;
 using Ebpf.Compiler.Ir;
+using Ebpf.Compiler.Metadata;
 using Ebpf.Kernel;
 
 namespace Ebpf.Compiler.Lowering;
 
 /// <summary>Calls: the kernel-side library's helpers and intrinsics, a few BCL members, and the user's own methods (inlined).</summary>
-public sealed partial class MethodLowering
+internal sealed partial class MethodLowering
 {
     private static readonly Assembly KernelAssembly = typeof(BpfContext).Assembly;
-
-    /// <summary>Helpers that leave packet pointers valid (the verifier invalidates them after any helper that may change packet data).</summary>
-    private static readonly HashSet<int> PacketSafeHelpers = [1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 16, 25, 26, 46, 47, 79, 80, 87, 88, 89, 118, 125, 130, 131, 132, 133, 134, 160, 189, 195, 208];
 
     private void Call(MethodBase callee, bool virtualCall)
     {
@@ -47,7 +45,7 @@ public sealed partial class MethodLowering
     }
 
     /// <summary>The attribute on a method, or on the property a getter or setter belongs to (<c>[Intrinsic] int Length =&gt; ...</c>).</summary>
-    private static T? Marked<T>(MethodBase method) where T : Attribute =>
+    internal static T? Marked<T>(MethodBase method) where T : Attribute =>
         method.GetCustomAttribute<T>() ?? method.DeclaringType?.GetProperties(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static)
             .FirstOrDefault(p => p.GetMethod == method || p.SetMethod == method)?.GetCustomAttribute<T>();
 
@@ -104,7 +102,7 @@ public sealed partial class MethodLowering
             throw Error("EBPF011", $"helper {id} takes more than {MaxArguments} arguments");
         if (_owner.ProgramType is { } type && !Diagnostics.HelperAvailability.Allows(type, id))
             throw Error("EBPF074", $"helper {HelperName(id)} (#{id}) is not available to {type} programs: the kernel refuses the program; use another program type, or another way to the same information");
-        if (!PacketSafeHelpers.Contains(id)) _owner.PacketPointersInvalidated = true;
+        if (!KernelHelpers.PacketSafe.Contains(id)) _owner.PacketPointersInvalidated = true;
         // Conditions become plain registers first: materialising them later could clobber r1-r5.
         var ready = arguments.Select(a => a.Kind == OperandKind.Condition ? Operand.InRegister(_b.SetCondition(a), typeof(bool), false, true) : a).ToList();
         for (var i = 0; i < ready.Count; i++)
@@ -135,7 +133,7 @@ public sealed partial class MethodLowering
                 return Operand.Frame(slot, pointee);
             }
             case OperandKind.LocalAddress:
-                throw new EscapeException(_owner.SlotKey(value.Local!));
+                throw Unforeseen(value.Local!);
             default:
                 throw Error("EBPF067", $"a helper needs the address of a {pointee.Name} here, and {value} is not one");
         }
@@ -145,7 +143,7 @@ public sealed partial class MethodLowering
     private void HelperCall(MethodBase callee, int id)
     {
         var args = PopArguments(callee);
-        if (id == TracePrintk)
+        if (id == KernelHelpers.TracePrintk)
         {
             Printk(callee, args);
             return;
@@ -177,9 +175,9 @@ public sealed partial class MethodLowering
             {
                 prepared.Add(PointerArgument(value, type.GetElementType()!, output: parameters[i].IsOut));
                 // bpf_ringbuf_output(map, data, size, flags): the size of `in T data` follows it.
-                if (id == RingBufferOutput) prepared.Add(Operand.Constant(Layout.SizeOf(type.GetElementType()!), true));
+                if (id == KernelHelpers.RingBufferOutput) prepared.Add(Operand.Constant(Layout.SizeOf(type.GetElementType()!), true));
             }
-            else if (i == 0 && args[0].Kind == OperandKind.Map && id is MapLookup or MapUpdate or 3 or 195)
+            else if (i == 0 && args[0].Kind == OperandKind.Map && (id == KernelHelpers.MapLookupElem || id == KernelHelpers.MapUpdateElem || id == KernelHelpers.MapDeleteElem || id == KernelHelpers.MapLookupPercpuElem))
                 prepared.Add(SpillToFrame(value, type)); // an array map's index: the helper reads the key through a pointer
             else if (IsSpan(type))
                 prepared.AddRange(SpanArguments(value, type)); // a buffer: pointer, then size
@@ -194,8 +192,6 @@ public sealed partial class MethodLowering
         Push(returnType == typeof(bool) ? MakeCompare(JumpOp.Jeq, result, ConstantInt(0)) : result);
     }
 
-    private const int TracePrintk = 6, PerfEventOutput = 25, RingBufferOutput = 130, RingBufferReserve = 131, RingBufferSubmit = 132, RingBufferDiscard = 133;
-
     /// <summary>
     /// Helpers whose C argument order is not the C# method's (receiver first, then the parameters): the arguments as the
     /// kernel wants them, or null for the rest.
@@ -203,22 +199,20 @@ public sealed partial class MethodLowering
     private Operand[]? ReorderedHelper(MethodBase callee, int id, Operand[] args)
     {
         Type DataType() => callee.GetGenericArguments()[0];
-        return id switch
-        {
-            // perf_event_output(ctx, map, flags, data, size); C#: map.Output(context, in data, flags)
-            PerfEventOutput => [args[1], args[0], args[3], PointerArgument(args[2], DataType()), Operand.Constant(Layout.SizeOf(DataType()), true)],
-            // ringbuf_reserve(map, size, flags); C#: map.Reserve<T>()
-            RingBufferReserve => [args[0], Operand.Constant(Layout.SizeOf(DataType()), true), Operand.Constant(0, true)],
-            // ringbuf_submit/discard(data, flags): the map is not an argument
-            RingBufferSubmit or RingBufferDiscard => [PointerArgument(args[1], DataType()), args[2]],
-            _ => null,
-        };
+        // perf_event_output(ctx, map, flags, data, size); C#: map.Output(context, in data, flags)
+        if (id == KernelHelpers.PerfEventOutput)
+            return [args[1], args[0], args[3], PointerArgument(args[2], DataType()), Operand.Constant(Layout.SizeOf(DataType()), true)];
+        // ringbuf_reserve(map, size, flags); C#: map.Reserve<T>()
+        if (id == KernelHelpers.RingBufferReserve)
+            return [args[0], Operand.Constant(Layout.SizeOf(DataType()), true), Operand.Constant(0, true)];
+        // ringbuf_submit/discard(data, flags): the map is not an argument
+        if (id == KernelHelpers.RingBufferSubmit || id == KernelHelpers.RingBufferDiscard)
+            return [PointerArgument(args[1], DataType()), args[2]];
+        return null;
     }
 
     /// <summary>The helper's name as the kernel-side library declares it (bpf_ + the name), for messages.</summary>
-    private static string HelperName(int id) =>
-        KernelAssembly.GetTypes().SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly))
-            .Select(m => m.GetCustomAttribute<HelperAttribute>()).FirstOrDefault(h => h?.Id == id) is { } helper ? "bpf_" + helper.Name : $"#{id}";
+    private static string HelperName(int id) => KernelHelpers.NameOf(id);
 
     /// <summary>
     /// bpf_trace_printk(fmt, size, a, b, c): the format literal goes to .rodata, each argument widened to 64 bits
@@ -241,7 +235,7 @@ public sealed partial class MethodLowering
         }
         var format = _b.NewVreg();
         _b.Emit(new MachineInstr(Instruction.LoadImm64(0, 0), format) { ConstantData = System.Text.Encoding.UTF8.GetBytes(text + "\0") });
-        EmitHelperCall(TracePrintk, [Operand.InRegister(format, typeof(byte), true, false, PointerKind.MapValue), ConstantInt(size), .. prepared]);
+        EmitHelperCall(KernelHelpers.TracePrintk, [Operand.InRegister(format, typeof(byte), true, false, PointerKind.MapValue), ConstantInt(size), .. prepared]);
         Push(CallResult(typeof(int)));
     }
 

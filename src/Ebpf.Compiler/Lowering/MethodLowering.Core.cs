@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Reflection.Metadata;
 using Ebpf.Asm;
 using Ebpf.Compiler.Ir;
+using Ebpf.Compiler.Metadata;
 using Ebpf.Kernel;
 using Ebpf.Object.Btf;
 
@@ -25,7 +26,7 @@ internal sealed record CoreAccess(int Base, Type Root, IReadOnlyList<int> Indexe
 /// questions. Program types that hold BTF pointers (tp_btf, fentry/fexit, LSM, iterators) load fields directly; the
 /// others read with bpf_probe_read_kernel.
 /// </summary>
-public sealed partial class MethodLowering
+internal sealed partial class MethodLowering
 {
     /// <summary>Fields of BTF-typed pointers are loaded directly (a faulting load gives 0, as the kernel fixes it up).</summary>
     private bool DirectKernelLoads => _owner.ProgramType is Ebpf.BpfProgramType.Tracing or Ebpf.BpfProgramType.Lsm;
@@ -124,7 +125,7 @@ public sealed partial class MethodLowering
             // A nested struct by value: its bytes copied to the frame, whatever the program type.
             var size = Layout.SizeOf(type);
             var copy = _b.AllocateFrame(size);
-            EmitHelperCall(ProbeReadKernel, [Operand.Frame(copy, type), ConstantInt(size), Operand.InRegister(RelocatedAddress(access), typeof(byte*), true, true)]);
+            EmitHelperCall(KernelHelpers.ProbeReadKernel, [Operand.Frame(copy, type), ConstantInt(size), Operand.InRegister(RelocatedAddress(access), typeof(byte*), true, true)]);
             return Operand.Frame(copy, type);
         }
         Operand value;
@@ -137,7 +138,7 @@ public sealed partial class MethodLowering
         else
         {
             var slot = _b.AllocateFrame(8);
-            EmitHelperCall(ProbeReadKernel, [Operand.Frame(slot, type), ConstantInt(Layout.SizeOf(type)), Operand.InRegister(RelocatedAddress(access), typeof(byte*), true, true)]);
+            EmitHelperCall(KernelHelpers.ProbeReadKernel, [Operand.Frame(slot, type), ConstantInt(Layout.SizeOf(type)), Operand.InRegister(RelocatedAddress(access), typeof(byte*), true, true)]);
             value = _b.Load(type, Vreg.Frame, slot);
         }
         // A pointer read from kernel memory is an address to read further, not memory this program may touch directly.
@@ -173,7 +174,7 @@ public sealed partial class MethodLowering
             var address = _b.NewVreg();
             _b.Emit(Instruction.Mov64(0, (Register)0), address, access.Base);
             _b.Emit(new MachineInstr(Instruction.Alu64(AluOp.Add, 0, (int)load.ByteOffset), address) { Core = FieldOffsetRelocation(access) });
-            EmitHelperCall(ProbeReadKernel, [Operand.Frame(slot, typeof(ulong)), Operand.InRegister(size, typeof(uint), false, false), Operand.InRegister(address, typeof(byte*), true, false)]);
+            EmitHelperCall(KernelHelpers.ProbeReadKernel, [Operand.Frame(slot, typeof(ulong)), Operand.InRegister(size, typeof(uint), false, false), Operand.InRegister(address, typeof(byte*), true, false)]);
             _b.Emit(Instruction.LoadMem(MemorySize.DW, 0, 0, slot), reg, Vreg.Frame);
         }
         var signed = KernelTypes.IsSigned(type);

@@ -6,7 +6,7 @@ using Ebpf.Compiler.Ir;
 
 namespace Ebpf.Compiler.Lowering;
 
-public sealed partial class MethodLowering
+internal sealed partial class MethodLowering
 {
     private void Translate(ILInstruction ins)
     {

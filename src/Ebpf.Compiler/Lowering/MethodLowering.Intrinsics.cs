@@ -3,14 +3,14 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using Ebpf.Asm;
 using Ebpf.Compiler.Ir;
+using Ebpf.Compiler.Metadata;
 using Ebpf.Kernel;
 
 namespace Ebpf.Compiler.Lowering;
 
 /// <summary>Members the compiler lowers to fixed sequences: packet access, map conveniences, byte order, division, constants.</summary>
-public sealed partial class MethodLowering
+internal sealed partial class MethodLowering
 {
-    private const int MapLookup = 1, MapUpdate = 2, TailCallHelper = 12, SkbLoadBytes = 26, XdpLoadBytes = 189;
     private const int MaxPacketOffset = 0xffff;
 
     private void Intrinsic(IntrinsicKind kind, MethodBase callee)
@@ -63,7 +63,7 @@ public sealed partial class MethodLowering
             case IntrinsicKind.TailCall:
             {
                 var args = PopArguments(callee); // map, context, index, fallback
-                EmitHelperCall(TailCallHelper, [args[1], args[0], args[2]]);
+                EmitHelperCall(KernelHelpers.TailCall, [args[1], args[0], args[2]]);
                 Push(args[3]);
                 return;
             }
@@ -94,7 +94,7 @@ public sealed partial class MethodLowering
     {
         var keyType = keyParameter.IsByRef ? keyParameter.GetElementType()! : keyParameter;
         var keyAddress = keyParameter.IsByRef ? PointerArgument(key, keyType) : SpillToFrame(key, keyType);
-        EmitHelperCall(MapLookup, [map, keyAddress]);
+        EmitHelperCall(KernelHelpers.MapLookupElem, [map, keyAddress]);
         var value = _b.NewVreg();
         _b.Emit(Instruction.Mov64(0, (Register)0), value, 0);
         return Operand.InRegister(value, typeof(byte), true, temporary: false, PointerKind.MapValue);
@@ -145,7 +145,7 @@ public sealed partial class MethodLowering
         var delta = args[2];
         if (delta.Kind == OperandKind.Condition) delta = Operand.InRegister(_b.SetCondition(delta), typeof(int), false, true);
         if (!delta.IsConstant) delta = Operand.InRegister(_b.Materialize(delta), delta.Type, delta.Wide, false);
-        EmitHelperCall(MapLookup, [args[0], keyAddress]);
+        EmitHelperCall(KernelHelpers.MapLookupElem, [args[0], keyAddress]);
         var value = _b.NewVreg();
         _b.Emit(Instruction.Mov64(0, (Register)0), value, 0);
         var result = _b.NewVreg();
@@ -171,7 +171,7 @@ public sealed partial class MethodLowering
         else
         {
             var initial = SpillToFrame(Layout.IsWide(valueType) ? Widen(delta) : delta, valueType);
-            EmitHelperCall(MapUpdate, [args[0], keyAddress, initial, Operand.Constant(1, true)]); // BPF_NOEXIST
+            EmitHelperCall(KernelHelpers.MapUpdateElem, [args[0], keyAddress, initial, Operand.Constant(1, true)]); // BPF_NOEXIST
             _b.Emit(new MachineInstr(Instruction.Jump(JumpOp.Jeq, 0, 0, 1), result, 0) { IsSetCondition = true });
         }
         _b.StartBlock(done);
@@ -213,11 +213,11 @@ public sealed partial class MethodLowering
         else
         {
             if (output.Kind == OperandKind.LocalAddress && output.Local!.PacketView)
-                throw new EscapeException(_owner.SlotKey(output.Local)); // no direct access here: a frame copy it is
-            var helper = context.Type == typeof(XdpContext) ? XdpLoadBytes : SkbLoadBytes;
+                throw Unforeseen(output.Local!); // no direct access here: EscapeAnalysis puts it in the frame
+            var helper = context.Type == typeof(XdpContext) ? KernelHelpers.XdpLoadBytes : KernelHelpers.SkbLoadBytes;
             var destination = PointerArgument(output, type, output: true);
             if (output.Kind == OperandKind.LocalAddress)
-                throw new EscapeException(_owner.SlotKey(output.Local!));
+                throw Unforeseen(output.Local!);
             EmitHelperCall(helper, [context, offset, destination, ConstantInt(size)]);
             _b.JumpIf(JumpOp.Jne, true, 0, Operand.Constant(0, true), fail);
         }
@@ -236,8 +236,6 @@ public sealed partial class MethodLowering
         _b.Emit(Instruction.Mov64(0, (Register)0), copy, reg);
         return copy;
     }
-
-    private const int SkbStoreBytes = 9;
 
     /// <summary>
     /// data and data_end of the context: from the entry cache where packet pointers stay valid, else loaded here.
@@ -336,7 +334,7 @@ public sealed partial class MethodLowering
         if (context.Type != typeof(XdpContext))
         {
             var source = PointerArgument(args[2], type);
-            EmitHelperCall(SkbStoreBytes, [context, offset, source, ConstantInt(size), Operand.Constant(0, true)]);
+            EmitHelperCall(KernelHelpers.SkbStoreBytes, [context, offset, source, ConstantInt(size), Operand.Constant(0, true)]);
             Push(MakeCompare(JumpOp.Jeq, CallResult(typeof(int)), ConstantInt(0)));
             return;
         }
@@ -419,7 +417,7 @@ public sealed partial class MethodLowering
         };
         var target = Address(Pop());
         if (target.Kind == OperandKind.LocalAddress)
-            throw new EscapeException(_owner.SlotKey(target.Local!));
+            throw Unforeseen(target.Local!);
         var (baseReg, offset) = BaseOf(target);
         var resultUsed = _index + 1 < _il.Count && _il[_index + 1].OpCode != System.Reflection.Metadata.ILOpCode.Pop;
         var op = callee.Name switch

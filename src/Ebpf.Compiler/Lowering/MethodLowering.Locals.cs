@@ -4,7 +4,7 @@ using Ebpf.Compiler.Ir;
 
 namespace Ebpf.Compiler.Lowering;
 
-public sealed partial class MethodLowering
+internal sealed partial class MethodLowering
 {
     private Operand LoadSlot(LocalSlot slot)
     {
@@ -31,6 +31,13 @@ public sealed partial class MethodLowering
         return slot.InFrame ? Operand.Frame(slot.FrameOffset, slot.Type) : Operand.AddressOf(slot);
     }
 
+    /// <summary>
+    /// A local kept in a register reached a use that needs its address in memory: <see cref="EscapeAnalysis"/> should have
+    /// put it in the frame before lowering. A compiler bug, not the program's.
+    /// </summary>
+    private InvalidOperationException Unforeseen(LocalSlot slot) =>
+        new($"the escape analysis missed that '{slot.Name}' in {Name} needs an address (at IL offset {(_index < _il.Count ? _il[_index].Offset : 0)}); please report this program");
+
     private void StoreSlot(LocalSlot slot, Operand value)
     {
         if (slot.Bound is not null)
@@ -41,7 +48,7 @@ public sealed partial class MethodLowering
             return;
         }
         if (value.Kind == OperandKind.LocalAddress)
-            throw new EscapeException(_owner.SlotKey(value.Local!));
+            throw Unforeseen(value.Local!);
         ProtectStackFrom(slot.Reg);
         if (value.Kind == OperandKind.FrameAddress) slot.Pointer = PointerKind.Frame;
         else if (value.Pointer != PointerKind.None) slot.Pointer = value.Pointer;
@@ -82,7 +89,7 @@ public sealed partial class MethodLowering
         if (obj.Kind == OperandKind.LocalAddress && obj.Local!.PacketView)
             obj = LoadSlot(obj.Local);
         if (obj.Kind == OperandKind.LocalAddress)
-            throw new EscapeException(_owner.SlotKey(obj.Local!));
+            throw Unforeseen(obj.Local!);
         return Address(obj).Displaced(Layout.OffsetOf(field), field.FieldType);
     }
 
@@ -119,7 +126,7 @@ public sealed partial class MethodLowering
             return;
         }
         if (value?.Kind == OperandKind.LocalAddress)
-            throw new EscapeException(_owner.SlotKey(value.Local!));
+            throw Unforeseen(value.Local!);
         var (baseReg, offset) = BaseOf(address);
         var size = Layout.SizeOf(type);
         if (value is null)
@@ -224,10 +231,4 @@ public sealed partial class MethodLowering
         Inline(ctor, args);
         Push(Operand.Frame(offset, type));
     }
-}
-
-/// <summary>Thrown when a local kept in a register turns out to need an address: the function is lowered again with it in the frame.</summary>
-internal sealed class EscapeException((MethodBase Method, int Index) slot) : Exception
-{
-    public (MethodBase Method, int Index) Slot { get; } = slot;
 }

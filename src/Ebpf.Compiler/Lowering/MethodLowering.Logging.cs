@@ -3,6 +3,7 @@ using System.Reflection.Metadata;
 using System.Text;
 using Ebpf.Asm;
 using Ebpf.Compiler.Ir;
+using Ebpf.Compiler.Metadata;
 using Ebpf.Kernel;
 using Ebpf.Object.Logs;
 
@@ -15,7 +16,7 @@ namespace Ebpf.Compiler.Lowering;
 /// dead and removed at load), the appends write the template at build time and store the values into a frame record, and
 /// the Log call sends the record with bpf_ringbuf_output. Only the values travel; the rest is the object's log site table.
 /// </summary>
-public sealed partial class MethodLowering
+internal sealed partial class MethodLowering
 {
     /// <summary>Bytes a span value may take in a record (a command name is 16, a short path fits).</summary>
     private const int MaxLogText = 64;
@@ -33,7 +34,7 @@ public sealed partial class MethodLowering
         public List<LogValue> Values { get; } = [];
     }
 
-    private static bool IsLogMessage(Type type) => type.IsGenericType && type.GetGenericTypeDefinition() == typeof(LogMessage<>);
+    internal static bool IsLogMessage(Type type) => type.IsGenericType && type.GetGenericTypeDefinition() == typeof(LogMessage<>);
 
     /// <summary>Members of Log and LogMessage: each part of a line.</summary>
     private void LogCall(MethodBase callee)
@@ -197,7 +198,7 @@ public sealed partial class MethodLowering
             _b.Zero(Vreg.Frame, (short)(record.FrameOffset + i), end - i); // the verifier refuses reading stack bytes never written
             i = end;
         }
-        EmitHelperCall(RingBufferOutput, [Operand.OfMap(logs.Map), Operand.Frame(record.FrameOffset, typeof(byte)), ConstantInt(record.Used), ConstantInt(0)]);
+        EmitHelperCall(KernelHelpers.RingBufferOutput, [Operand.OfMap(logs.Map), Operand.Frame(record.FrameOffset, typeof(byte)), ConstantInt(record.Used), ConstantInt(0)]);
         // A full buffer refuses the line: count it, so user space can say lines were lost rather than lose them silently.
         var result = CallResult(typeof(long));
         _b.JumpIf(JumpOp.Jeq, true, result.Reg, Operand.Constant(0, true), skip);

@@ -10,11 +10,11 @@ namespace Ebpf.Compiler.Lowering;
 /// its length must be known at build time, which the verifier needs for helper buffers and which lets constant indices
 /// be checked here. A variable index outside the span ends the program with 0, where .NET throws.
 /// </summary>
-public sealed partial class MethodLowering
+internal sealed partial class MethodLowering
 {
     private const short SpanPointer = 0, SpanLength = 8;
 
-    private static bool IsSpan(Type? type) =>
+    internal static bool IsSpan(Type? type) =>
         type is { IsGenericType: true } && (type.GetGenericTypeDefinition() == typeof(Span<>) || type.GetGenericTypeDefinition() == typeof(ReadOnlySpan<>));
 
     /// <summary>localloc of a constant size: zeroed frame bytes (C# zeroes stackalloc memory), as a pointer.</summary>

@@ -1,6 +1,7 @@
 using System.Reflection;
 using Ebpf.Asm;
 using Ebpf.Compiler.Ir;
+using Ebpf.Compiler.Metadata;
 using Ebpf.Kernel;
 
 namespace Ebpf.Compiler.Lowering;
@@ -12,16 +13,17 @@ namespace Ebpf.Compiler.Lowering;
 /// bpf_seq_printf (the format in .rodata, the values in a stack array of u64), and the build-time refusals: a
 /// sleepable-only helper in a program that cannot sleep, a [UserMemory] address read as kernel memory.
 /// </summary>
-public sealed partial class MethodLowering
+internal sealed partial class MethodLowering
 {
     /// <summary>Most arguments a traced function passes (MAX_BPF_FUNC_ARGS), plus fexit's return value.</summary>
     private const int MaxTracedArguments = 13;
 
-    private const int GetCurrentComm = 16, ProbeReadUser = 112, ProbeReadKernel = 113, ProbeReadUserString = 114, ProbeReadKernelString = 115,
-        SeqPrintfHelper = 126, CopyFromUser = 148, SnprintfHelper = 165, CopyFromUserTask = 191;
-
-    /// <summary>Helpers the kernel gives only to sleepable programs (fn->might_sleep).</summary>
-    private static readonly HashSet<int> SleepableOnly = [CopyFromUser, CopyFromUserTask];
+    /// <summary>Helpers whose first argument is a buffer the C# method takes by reference (`out T value`): its address and size go first.</summary>
+    private static readonly HashSet<int> BufferFirst =
+    [
+        KernelHelpers.GetCurrentComm, KernelHelpers.ProbeReadUser, KernelHelpers.ProbeReadKernel, KernelHelpers.ProbeReadUserString,
+        KernelHelpers.ProbeReadKernelString, KernelHelpers.CopyFromUser,
+    ];
 
     /// <summary>Program kinds whose context is the array of the traced function's (or tracepoint's) arguments.</summary>
     internal static bool TakesTypedArguments(string? section) =>
@@ -64,15 +66,15 @@ public sealed partial class MethodLowering
     /// <summary>Tracing helpers whose arguments are not the C# parameters in order; false for the others.</summary>
     private bool TracingHelper(MethodBase callee, int id, Operand[] args)
     {
-        if (SleepableOnly.Contains(id) && !Sleepable(_owner.Section))
+        if (KernelHelpers.SleepableOnly.Contains(id) && !Sleepable(_owner.Section))
             throw Error("EBPF077", $"{HelperName(id)} may sleep, and only sleepable programs may call it; add Sleepable = true to the program's attribute (section '{_owner.Section}.s'), or use Bpf.ProbeReadUser, which does not sleep");
-        if (id is ProbeReadKernel or ProbeReadKernelString && ReadsUserMemoryField() is { } field)
-            throw Error("EBPF078", $"{field.DeclaringType!.Name}.{field.Name} is an address in user memory ([UserMemory]) and is read here as kernel memory, which fails with -EFAULT; use {(id == ProbeReadKernel ? "Bpf.ProbeReadUser" : "Bpf.ProbeReadUserString")}");
+        if ((id == KernelHelpers.ProbeReadKernel || id == KernelHelpers.ProbeReadKernelString) && ReadsUserMemoryField() is { } field)
+            throw Error("EBPF078", $"{field.DeclaringType!.Name}.{field.Name} is an address in user memory ([UserMemory]) and is read here as kernel memory, which fails with -EFAULT; use {(id == KernelHelpers.ProbeReadKernel ? "Bpf.ProbeReadUser" : "Bpf.ProbeReadUserString")}");
         var parameters = callee.GetParameters();
         List<Operand>? prepared = null;
-        if (id is SnprintfHelper or SeqPrintfHelper)
+        if (id == KernelHelpers.Snprintf || id == KernelHelpers.SeqPrintf)
             prepared = FormattedHelper(callee, id, args);
-        else if (parameters is [{ ParameterType.IsByRef: true } first, ..] && id is GetCurrentComm or ProbeReadUser or ProbeReadKernel or ProbeReadUserString or ProbeReadKernelString or CopyFromUser)
+        else if (parameters is [{ ParameterType.IsByRef: true } first, ..] && BufferFirst.Contains(id))
         {
             var type = first.ParameterType.GetElementType()!;
             prepared = [PointerArgument(args[0], type, output: first.IsOut), Operand.Constant(Layout.SizeOf(type), true), .. args.Skip(1)];
@@ -145,7 +147,7 @@ public sealed partial class MethodLowering
         _b.Emit(new MachineInstr(Instruction.LoadImm64(0, 0), format) { ConstantData = text });
         var formatPointer = Operand.InRegister(format, typeof(byte), true, false, PointerKind.MapValue);
         var length = Operand.Constant(8 * values.Length, true);
-        return id == SnprintfHelper
+        return id == KernelHelpers.Snprintf
             ? [.. SpanArguments(args[0], callee.GetParameters()[0].ParameterType), formatPointer, data, length]
             : [args[0], formatPointer, Operand.Constant(text.Length, true), data, length];
     }
@@ -178,7 +180,7 @@ public sealed partial class MethodLowering
         if (callee.DeclaringType != typeof(System.Runtime.CompilerServices.Unsafe) || callee.Name != "AsPointer") return false;
         var reference = Pop();
         if (reference.Kind == OperandKind.LocalAddress)
-            throw new EscapeException(_owner.SlotKey(reference.Local!));
+            throw Unforeseen(reference.Local!);
         Push(reference);
         return true;
     }

@@ -12,7 +12,7 @@ namespace Ebpf.Compiler.Lowering;
 /// so constants stay immediates, comparisons fuse with branches, and locals live in virtual registers (or in the
 /// frame when they are structs or their address escapes).
 /// </summary>
-public sealed partial class MethodLowering
+internal sealed partial class MethodLowering
 {
     private const int MaxArguments = 5;
     private const int MaxInlineDepth = 8;
@@ -98,7 +98,7 @@ public sealed partial class MethodLowering
         }
         if (IsLogMessage(type))
             return slot; // built by BeginLog
-        if (localIndex >= 0 && !escapes && !Layout.IsScalar(type) && _owner.PacketViews && IsPacketView(localIndex))
+        if (localIndex >= 0 && !escapes && !Layout.IsScalar(type) && _owner.PacketViews && IsPacketView(_owner, _method, _il, localIndex))
         {
             slot.PacketView = true;
             slot.Reg = _b.NewVreg();
@@ -126,12 +126,12 @@ public sealed partial class MethodLowering
     /// A struct local whose first touch is the out argument of TryLoad and whose other touches only read it (a field,
     /// a readonly member, a copy of the whole) can point at the packet instead of holding a copy.
     /// </summary>
-    private bool IsPacketView(int localIndex)
+    internal static bool IsPacketView(FunctionLowering owner, MethodBase method, IReadOnlyList<ILInstruction> il, int localIndex)
     {
         var loads = 0;
-        for (var i = 0; i < _il.Count; i++)
+        for (var i = 0; i < il.Count; i++)
         {
-            var ins = _il[i];
+            var ins = il[i];
             if (LocalOf(ins) != localIndex) continue;
             if (ins.OpCode is >= ILOpCode.Stloc_0 and <= ILOpCode.Stloc_3 or ILOpCode.Stloc or ILOpCode.Stloc_s) return false;
             if (ins.OpCode is not (ILOpCode.Ldloca or ILOpCode.Ldloca_s))
@@ -139,25 +139,23 @@ public sealed partial class MethodLowering
                 if (loads == 0) return false; // read before it is loaded
                 continue; // ldloc: a read of the whole value
             }
-            if (i + 1 >= _il.Count) return false;
-            var next = _il[i + 1];
+            if (i + 1 >= il.Count) return false;
+            var next = il[i + 1];
             if (next.OpCode == ILOpCode.Ldfld && loads > 0) continue;
             if (next.OpCode is not (ILOpCode.Call or ILOpCode.Callvirt)) return false;
-            var callee = _owner.ResolveMethod(_method, next.Token);
+            var callee = owner.ResolveMethod(method, next.Token);
             if (callee.GetCustomAttribute<Ebpf.Kernel.IntrinsicAttribute>()?.Kind == Ebpf.Kernel.IntrinsicKind.PacketLoad)
             {
-                if (++loads > 1 || callee.GetParameters()[^1].ParameterType.GetElementType() != LocalType(localIndex)) return false;
+                if (++loads > 1 || callee.GetParameters()[^1].ParameterType.GetElementType() != method.GetMethodBody()!.LocalVariables[localIndex].LocalType) return false;
                 continue;
             }
             if (loads == 0) return false;
             var readOnly = callee.IsDefined(typeof(System.Runtime.CompilerServices.IsReadOnlyAttribute)) || callee.DeclaringType!.IsDefined(typeof(System.Runtime.CompilerServices.IsReadOnlyAttribute));
             var assembly = callee.DeclaringType!.Assembly;
-            if (!readOnly || callee.IsStatic || assembly != _method.DeclaringType!.Assembly && assembly != typeof(Ebpf.Kernel.BpfContext).Assembly) return false;
+            if (!readOnly || callee.IsStatic || assembly != method.DeclaringType!.Assembly && assembly != typeof(Ebpf.Kernel.BpfContext).Assembly) return false;
         }
         return loads == 1;
     }
-
-    private Type LocalType(int index) => _method.GetMethodBody()!.LocalVariables[index].LocalType;
 
     /// <summary>The local an ldloc, stloc or ldloca names; -1 for other instructions.</summary>
     private static int LocalOf(ILInstruction ins) => ins.OpCode switch

@@ -3,7 +3,7 @@ using Ebpf.Compiler.CodeGen;
 
 namespace Ebpf.Compiler.Lowering;
 
-public enum OperandKind
+internal enum OperandKind
 {
     /// <summary>A constant not yet in a register: folded, or used as an instruction's immediate.</summary>
     Constant,
@@ -22,7 +22,7 @@ public enum OperandKind
 }
 
 /// <summary>What a register's pointer points to, as the verifier will see it.</summary>
-public enum PointerKind
+internal enum PointerKind
 {
     None,
     Context,
@@ -32,7 +32,7 @@ public enum PointerKind
 }
 
 /// <summary>One entry of the IL evaluation stack during lowering.</summary>
-public sealed class Operand
+internal sealed class Operand
 {
     public OperandKind Kind { get; private init; }
 
@@ -120,7 +120,7 @@ public sealed class Operand
 }
 
 /// <summary>An argument or local of one lowered method: in a virtual register, or (structs, address-taken values) in the frame.</summary>
-public sealed class LocalSlot(string name, Type type)
+internal sealed class LocalSlot(string name, Type type)
 {
     public string Name { get; } = name;
     public Type Type { get; } = type;

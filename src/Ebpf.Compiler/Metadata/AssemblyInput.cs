@@ -8,7 +8,7 @@ namespace Ebpf.Compiler.Metadata;
 /// A built assembly opened for compilation: its metadata, method bodies, and portable PDB (beside the
 /// assembly or embedded) for source lines. Disposing releases the files.
 /// </summary>
-public sealed class AssemblyInput : IDisposable
+internal sealed class AssemblyInput : IDisposable
 {
     private readonly PEReader _pe;
     private readonly MetadataReaderProvider? _pdbProvider;

@@ -3,7 +3,7 @@ using Ebpf.Compiler.Ir;
 namespace Ebpf.Compiler.Registers;
 
 /// <summary>Which registers (physical and virtual) are live into and out of each block: the classic backward data flow.</summary>
-public sealed class Liveness
+internal sealed class Liveness
 {
     private readonly Dictionary<Block, HashSet<int>> _in = [];
     private readonly Dictionary<Block, HashSet<int>> _out = [];

@@ -9,7 +9,7 @@ namespace Ebpf.Compiler.Registers;
 /// colour, spill it to an 8-byte frame slot (which keeps a pointer's type and a scalar's bounds for the verifier)
 /// and start again.
 /// </summary>
-public static class RegisterAllocator
+internal static class RegisterAllocator
 {
     private const int MaxRounds = 32;
 
