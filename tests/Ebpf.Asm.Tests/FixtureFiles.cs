@@ -4,8 +4,8 @@ using Ebpf.Tests;
 namespace Ebpf.Asm.Tests;
 
 /// <summary>
-/// tests/fixtures/out, via the shared helper when the test binaries live under the repository, else found
-/// from this source file's path (builds with --artifacts-path outside the repository put binaries elsewhere).
+/// tests/fixtures/prebuilt (the committed clang objects), via the shared helper when the test binaries live under the
+/// repository, else found from this source file's path (builds with --artifacts-path outside the repository put binaries elsewhere).
 /// </summary>
 internal static class FixtureFiles
 {
@@ -20,10 +20,10 @@ internal static class FixtureFiles
         catch (TypeInitializationException)
         {
             var here = SourceDirectory();
-            var candidate = Path.GetFullPath(Path.Combine(here, "..", "fixtures", "out"));
+            var candidate = Path.GetFullPath(Path.Combine(here, "..", "fixtures", "prebuilt"));
             return System.IO.Directory.Exists(candidate)
                 ? candidate
-                : throw new InvalidOperationException($"tests/fixtures/out not found (looked at {candidate}): the test build runs `make -C tests/fixtures` to create it.");
+                : throw new InvalidOperationException($"tests/fixtures/prebuilt not found (looked at {candidate}): the objects are committed there (make -C tests/fixtures prebuilt).");
         }
     }
 

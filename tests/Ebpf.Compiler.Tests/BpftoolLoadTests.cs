@@ -1,7 +1,6 @@
 using Ebpf.Compiler.CodeGen;
 using Ebpf.Compiler.Corpus;
 using Ebpf.Object;
-using Ebpf.Object.Tests.Writing;
 using Ebpf.Tests;
 
 namespace Ebpf.Compiler.Tests;

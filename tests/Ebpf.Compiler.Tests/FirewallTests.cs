@@ -1,5 +1,4 @@
 using System.Net;
-using Ebpf.Programs.Tests.Cgroups;
 using Ebpf.Tests;
 
 namespace Ebpf.Compiler.Tests;

@@ -81,7 +81,7 @@ public class LoggingTests
             var program = bpf.Programs[nameof(LoggingPrograms.Report)];
             sizes.Add(program.Info.XlatedSize);
             // The program as the kernel keeps it: one bpf_ringbuf_output per line at or above the minimum, none below.
-            var xlated = Ebpf.Object.Tests.Writing.LlvmTools.Run("bpftool", "prog", "dump", "xlated", "id", program.Info.Id.ToString(CultureInfo.InvariantCulture));
+            var xlated = LlvmTools.Run("bpftool", "prog", "dump", "xlated", "id", program.Info.Id.ToString(CultureInfo.InvariantCulture));
             Assert.Equal(Math.Max(0, 6 - (int)minimum), xlated.Split('\n').Count(l => l.Contains("call bpf_ringbuf_output")));
             program.TestRun(TestFrames.Ethernet(TestFrames.IPv4Packet(1003)));
             var levels = new List<LogLevel>();

@@ -1,7 +1,6 @@
 using Ebpf.Compiler.CodeGen;
 using Ebpf.Compiler.Corpus;
 using Ebpf.Kernel;
-using Ebpf.Programs.Tests.Cgroups;
 using Ebpf.Tests;
 
 namespace Ebpf.Compiler.Tests;

@@ -1,7 +1,6 @@
 using Ebpf.Compiler.CodeGen;
 using Ebpf.Kernel;
 using Ebpf.Object;
-using Ebpf.Programs.Tests.Cgroups;
 using Ebpf.Tests;
 
 namespace Ebpf.Compiler.Tests;

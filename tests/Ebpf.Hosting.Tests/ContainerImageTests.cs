@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
-using Ebpf.Programs.Tests.Cgroups;
 using Ebpf.Tests;
 
 namespace Ebpf.Hosting.Tests;

@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Ebpf.Metrics;
 using Ebpf.Native;
-using Ebpf.Programs.Tests.Cgroups;
 using Ebpf.Tests;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Ebpf.Programs.Tests.Cgroups;
 using Ebpf.Tests;
 using TrafficMonitor;
 

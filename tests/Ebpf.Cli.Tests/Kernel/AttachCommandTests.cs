@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using EgressFirewall;
 using Ebpf.Native;
-using Ebpf.Programs.Tests.Cgroups;
 using Ebpf.Tests;
 
 namespace Ebpf.Cli.Tests.Kernel;

@@ -1,6 +1,5 @@
 using Ebpf.Compiler.CodeGen;
 using Ebpf.Native;
-using Ebpf.Programs.Tests.Xdp;
 using Ebpf.Tests;
 
 namespace Ebpf.Cli.Tests.Kernel;

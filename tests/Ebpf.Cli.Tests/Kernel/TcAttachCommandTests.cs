@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using Ebpf.Tests;
-using Ebpf.Programs.Tests.TcLegacy;
 
 namespace Ebpf.Cli.Tests.Kernel;
 

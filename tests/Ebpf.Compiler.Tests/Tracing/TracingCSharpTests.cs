@@ -4,7 +4,6 @@ using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using Ebpf.Compiler.CodeGen;
 using Ebpf.Kernel;
-using Ebpf.Programs.Tests.Uprobes;
 using Ebpf.Tests;
 using OpenSnoop;
 

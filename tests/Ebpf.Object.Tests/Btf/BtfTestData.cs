@@ -54,7 +54,7 @@ public static class BtfTestData
     {
         try { return Fixtures.All().ToList(); }
         catch (TypeInitializationException) { }
-        string dir = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ThisFile())!, "..", "..", "fixtures", "out"));
+        string dir = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ThisFile())!, "..", "..", "fixtures", "prebuilt"));
         return Directory.EnumerateFiles(dir, "*.o").Order(StringComparer.Ordinal).ToList();
     }
 

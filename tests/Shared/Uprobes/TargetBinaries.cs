@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Ebpf.Programs.Tests.Uprobes;
+namespace Ebpf.Tests;
 
 /// <summary>
 /// Small C programs built with gcc into a temporary directory for the uprobe tests to probe, removed on Dispose:

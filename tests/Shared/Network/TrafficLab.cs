@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Ebpf.Programs.Tests.Cgroups;
+namespace Ebpf.Tests;
 
 /// <summary>
 /// A network namespace with only loopback, a child cgroup, and helpers that run a Python peer inside the

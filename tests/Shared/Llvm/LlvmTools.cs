@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
-namespace Ebpf.Object.Tests.Writing;
+namespace Ebpf.Tests;
 
 /// <summary>llvm-objdump-14, llvm-readelf-14 and bpftool run on an object, their output parsed into comparable parts.</summary>
 internal static partial class LlvmTools

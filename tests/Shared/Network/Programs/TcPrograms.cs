@@ -1,6 +1,6 @@
 using Ebpf.Kernel;
 
-namespace Ebpf.Programs.Tests.TcLegacy;
+namespace Ebpf.Tests;
 
 /// <summary>
 /// Legacy tc (cls_bpf, direct action): drops UDP to <see cref="DropPort"/> and counts UDP to 192.0.2.0/24, passed

@@ -1,6 +1,4 @@
-using Ebpf.Tests;
-
-namespace Ebpf.Programs.Tests.TcLegacy;
+namespace Ebpf.Tests;
 
 /// <summary>The datagrams the tc and legacy XDP tests send across the lab, to the port their programs pass and the one they drop.</summary>
 internal static class UdpTraffic

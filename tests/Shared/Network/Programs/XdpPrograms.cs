@@ -1,6 +1,6 @@
 using Ebpf.Kernel;
 
-namespace Ebpf.Programs.Tests.Xdp;
+namespace Ebpf.Tests;
 
 /// <summary>Counts IPv4 ICMP (index 0), drops UDP to <see cref="DroppedPort"/> (counted at 1) and counts other UDP (2).</summary>
 [License("GPL")]
