@@ -17,6 +17,7 @@ internal static class TracingTwins
         ("execsnoop", typeof(ExecSnoop.ExecSnoopProgram), "execsnoop.o", ["OnExec"]),
         ("tcpconnect", typeof(TcpConnect.TcpConnectProgram), "tcpconnect.o", ["OnStateChange"]),
         ("runqlat", typeof(RunQLat.RunQLatProgram), "runqlat.o", ["OnWakeup", "OnSwitch"]),
+        ("bashreadline", typeof(BashReadline.BashReadlineProgram), "bashreadline.o", ["OnReadline"]),
     ];
 
     /// <summary>Prints the table; 1 when a ratio is over the 1.25 goal.</summary>

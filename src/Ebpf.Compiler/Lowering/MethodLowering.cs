@@ -113,8 +113,8 @@ internal sealed partial class MethodLowering
             slot.InFrame = true;
             slot.FrameOffset = _b.AllocateFrame(Layout.SizeOf(type));
             // C# zeroes locals on every call (.locals init) and helpers may read padding: zero the bytes unless the IL
-            // first writes the whole value anyway.
-            if (!WrittenWholeFirst(localIndex))
+            // first writes the whole value anyway, or [SkipLocalsInit] took the init away (as in C, the program fills it).
+            if (!WrittenWholeFirst(localIndex) && (localIndex < 0 || _method.GetMethodBody()!.InitLocals))
                 _b.Zero(Vreg.Frame, slot.FrameOffset, Layout.SizeOf(type));
         }
         else
