@@ -40,7 +40,9 @@ public sealed class BtfCSharpGenerator
     {
         foreach (var name in typeNames)
         {
-            var candidates = _btf.FindAll(name).Where(t => t is BtfComposite or BtfEnumBase or BtfTypedef or BtfFunc).ToList();
+            // Split (module) BTF: the module's own type over a base type of the same name.
+            var candidates = _btf.FindAll(name).Where(t => t is BtfComposite or BtfEnumBase or BtfTypedef or BtfFunc)
+                .OrderByDescending(t => t.Id >= _btf.BaseCount).ToList();
             if (candidates.Count == 0)
                 throw new CompilerException($"{source} has no struct, union, enum, typedef or function named '{name}'; list what it has with 'bpftool btf dump file {source}'");
             // A complete definition over a forward declaration; the first of several otherwise.
