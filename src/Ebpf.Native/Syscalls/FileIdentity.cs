@@ -6,6 +6,7 @@ namespace Ebpf.Native;
 public static unsafe partial class FileIdentity
 {
     private const int AtFdCwd = -100;
+    private const int AtEmptyPath = 0x1000;
     private const uint StatxIno = 0x100;
     private const int StatxInoOffset = 32;
 
@@ -17,6 +18,25 @@ public static unsafe partial class FileIdentity
         var buffer = stackalloc byte[256];
         if (Statx(AtFdCwd, path, 0, StatxIno, buffer) != 0)
             throw Errors.BpfErrors.FromPosix("statx", Marshal.GetLastPInvokeError(), $"path '{path}'");
+        return *(ulong*)(buffer + StatxInoOffset);
+    }
+
+    /// <summary>The inode of an open file or directory: the object the descriptor holds, whatever its path is now.</summary>
+    public static ulong Inode(SafeHandle handle)
+    {
+        var buffer = stackalloc byte[256];
+        bool added = false;
+        handle.DangerousAddRef(ref added);
+        try
+        {
+            int fd = (int)handle.DangerousGetHandle();
+            if (Statx(fd, "", AtEmptyPath, StatxIno, buffer) != 0)
+                throw Errors.BpfErrors.FromPosix("statx", Marshal.GetLastPInvokeError(), $"fd {fd}");
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
         return *(ulong*)(buffer + StatxInoOffset);
     }
 }

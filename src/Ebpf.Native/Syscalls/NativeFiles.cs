@@ -15,4 +15,25 @@ public static class NativeFiles
         if (fd < 0) throw BpfErrors.FromPosix("open", Marshal.GetLastPInvokeError(), $"path '{path}'");
         return new SafeFileHandle(fd, ownsHandle: true);
     }
+
+    /// <summary>
+    /// A second descriptor of the same open file (fcntl F_DUPFD_CLOEXEC), owned by the caller: it stays on the same
+    /// cgroup or namespace if its path is renamed or reused meanwhile, which opening the path again would not.
+    /// </summary>
+    public static SafeFileHandle Duplicate(SafeHandle handle)
+    {
+        bool added = false;
+        handle.DangerousAddRef(ref added); // keep the number ours for the length of the call
+        try
+        {
+            int original = (int)handle.DangerousGetHandle();
+            int fd = LibC.DuplicateFd(original);
+            if (fd < 0) throw BpfErrors.FromPosix("fcntl(F_DUPFD_CLOEXEC)", Marshal.GetLastPInvokeError(), $"fd {original}");
+            return new SafeFileHandle(fd, ownsHandle: true);
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
+    }
 }

@@ -40,16 +40,20 @@ public class CgroupProgram
             CgroupAttachMode.Multi => BpfAttachFlags.AllowMulti,
             _ => BpfAttachFlags.None,
         };
+        // The attachment's own descriptor of this cgroup, taken before attaching so that failing to take it leaves
+        // nothing attached; it detaches from this cgroup even if another takes its path meanwhile.
+        var target = NativeFiles.Duplicate(cgroup.Handle);
         try
         {
             Bpf.ProgAttach(cgroup.Handle, Program.Fd, attachType, flags);
         }
         catch (BpfSyscallException e)
         {
+            target.Dispose();
             throw new BpfException($"program '{Program.Name}' could not attach to cgroup {cgroup.Path} at {attachType} in {mode} mode: {e.Message}" +
                 (e.ErrnoName == "EPERM" && mode != CgroupAttachMode.Multi ? " Another program may already hold this hook in single or override mode, or a parent cgroup forbids overriding; use CgroupAttachMode.Multi to run alongside it." : ""), e);
         }
-        return new ProgramAttachment(cgroup.Path, Program, attachType);
+        return new ProgramAttachment(target, Program, attachType);
     }
 }
 

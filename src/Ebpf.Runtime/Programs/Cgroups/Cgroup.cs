@@ -10,6 +10,7 @@ namespace Ebpf;
 public sealed class Cgroup : IDisposable
 {
     private readonly bool _ownsDirectory;
+    private bool _removed;
 
     private Cgroup(string path, SafeFileHandle handle, bool ownsDirectory)
     {
@@ -22,8 +23,8 @@ public sealed class Cgroup : IDisposable
     /// <summary>The directory's descriptor, the target of BPF_PROG_ATTACH and BPF_LINK_CREATE.</summary>
     public SafeFileHandle Handle { get; }
 
-    /// <summary>The cgroup id the kernel reports in link info: the directory's inode number.</summary>
-    public ulong Id => FileIdentity.Inode(Path);
+    /// <summary>The cgroup id the kernel reports in link info: the inode number of the directory this object holds open.</summary>
+    public ulong Id => FileIdentity.Inode(Handle);
 
     /// <summary>The cgroup v2 mount point: /sys/fs/cgroup/unified on hybrid systems, /sys/fs/cgroup on unified ones.</summary>
     public static string Mount => FindMount();
@@ -74,14 +75,29 @@ public sealed class Cgroup : IDisposable
     /// <summary>Programs attached here for one attach type (BPF_PROG_QUERY), by id, in run order.</summary>
     public IReadOnlyList<uint> AttachedPrograms(BpfAttachType attachType) => Bpf.ProgQuery(Handle, attachType).ProgramIds;
 
+    /// <summary>
+    /// Closes the cgroup and, when this object created it, removes it. A cgroup that cannot be removed is kernel state
+    /// left behind, so that throws a <see cref="BpfException"/> naming what is still in it; Dispose may be called
+    /// again once that is gone.
+    /// </summary>
     public void Dispose()
     {
         Handle.Dispose();
-        if (!_ownsDirectory)
+        if (!_ownsDirectory || _removed)
             return;
-        // A cgroup can only be removed once empty: move leftover processes to the parent first.
+        Remove();
+        _removed = true;
+    }
+
+    /// <summary>
+    /// Removes the directory: leftover processes move to the parent first, and a process still exiting keeps the cgroup
+    /// busy for a moment, so that is retried for up to 2 s. Child cgroups are never removed here (they may be another
+    /// owner's), and waiting does not remove them, so they fail at once.
+    /// </summary>
+    private void Remove()
+    {
         var parent = System.IO.Path.GetDirectoryName(Path)!;
-        // A process that is still exiting keeps the cgroup busy for a moment: retry briefly.
+        Exception? failure = null;
         for (var attempt = 0; attempt < 40; attempt++)
         {
             try
@@ -91,10 +107,62 @@ public sealed class Cgroup : IDisposable
                 Directory.Delete(Path);
                 return;
             }
+            catch (DirectoryNotFoundException)
+            {
+                return; // removed meanwhile: nothing is left behind
+            }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
+                failure = e;
+                if (ChildCgroups().Count > 0) break;
                 Thread.Sleep(50);
             }
+        }
+        throw new BpfException(RemovalFailure(Path, ProcessNames(), ChildCgroups(), failure!.Message), failure);
+    }
+
+    /// <summary>What the removal error says: the cgroup, why, what is still in it, and what to do.</summary>
+    internal static string RemovalFailure(string path, IReadOnlyList<string> processes, IReadOnlyList<string> children, string cause)
+    {
+        var inside = new List<string>();
+        if (processes.Count > 0) inside.Add($"processes {string.Join(", ", processes)}");
+        if (children.Count > 0) inside.Add($"child cgroups {string.Join(", ", children)}");
+        return $"cgroup '{path}' (made by Cgroup.Create) could not be removed ({cause}). " +
+            (inside.Count > 0 ? $"Still in it: {string.Join("; ", inside)}. " : "It lists no processes or child cgroups: a process may still be exiting. ") +
+            (children.Count > 0 ? "Remove the child cgroups first (Dispose their Cgroup objects, or rmdir them), " : "") +
+            (processes.Count > 0 ? "move the processes elsewhere or stop them (the move to the parent cgroup failed), " : "") +
+            "then Dispose again; or pass removeOnDispose: false to keep the cgroup.";
+    }
+
+    /// <summary>The processes still in the cgroup as "pid (command)", for the removal error; empty if it cannot be read.</summary>
+    private List<string> ProcessNames()
+    {
+        try
+        {
+            return [.. Processes().Select(pid => $"{pid} ({CommandOf(pid)})")];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+
+        static string CommandOf(int pid)
+        {
+            try { return File.ReadAllText($"/proc/{pid}/comm").TrimEnd('\n'); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return "exited"; }
+        }
+    }
+
+    /// <summary>The cgroup's child cgroups by name (its subdirectories); empty if it cannot be listed.</summary>
+    private List<string> ChildCgroups()
+    {
+        try
+        {
+            return [.. Directory.GetDirectories(Path).Select(System.IO.Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
         }
     }
 

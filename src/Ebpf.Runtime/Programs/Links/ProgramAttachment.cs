@@ -14,10 +14,10 @@ public sealed class ProgramAttachment : BpfAttachment
     private readonly BpfProgram _program;
     private bool _detached;
 
-    internal ProgramAttachment(string targetPath, BpfProgram program, BpfAttachType attachType)
-        : this(NativeFiles.OpenReadOnly(targetPath), program, attachType) { }
-
-    /// <param name="ownedTarget">A descriptor of the target (a cgroup, a sockmap) that the attachment owns and closes.</param>
+    /// <param name="ownedTarget">
+    /// A descriptor of the target (a cgroup, a sockmap) that the attachment owns and closes: a duplicate, never the
+    /// path opened again, so a cgroup removed and replaced at its path meanwhile is still the one detached from.
+    /// </param>
     internal ProgramAttachment(SafeHandle ownedTarget, BpfProgram program, BpfAttachType attachType)
     {
         // Hold our own descriptors: the attachment must be able to detach even after the caller disposed theirs.
