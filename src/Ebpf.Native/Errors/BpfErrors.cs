@@ -63,7 +63,7 @@ internal static class BpfErrors
         (BpfCommand.ProgDetach, Errno.ENOENT) => "Nothing of this attach type (or not this program) is attached to the target.",
         (BpfCommand.LinkUpdate, Errno.EINVAL) => "The new program's type or expected attach type differs from the link's.",
         (BpfCommand.ProgTestRun, Errno.ENOSPC) => "The output buffer is smaller than the program's output data.",
-        (BpfCommand.ProgTestRun, Errno.ENOTSUPP or Errno.EOPNOTSUPP) => "This program type has no BPF_PROG_TEST_RUN support in this kernel.",
+        (BpfCommand.ProgTestRun, var e) when Errno.IsNotSupported(e) => "This program type has no BPF_PROG_TEST_RUN support in this kernel.",
         (BpfCommand.ProgTestRun, Errno.EINVAL) => "Check the data size (at least 14 bytes for skb programs), the context and the flags for this program type.",
         (_, Errno.EBADF) => "A file descriptor passed was closed or is not a BPF object of the expected kind.",
         (_, Errno.EFAULT) => "The kernel could not read or write a buffer (a bug in Ebpf.Native: please report).",

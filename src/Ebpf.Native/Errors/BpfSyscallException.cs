@@ -28,6 +28,9 @@ public class BpfSyscallException : BpfException
     /// <summary>"EPERM", "ENOENT", ...</summary>
     public string ErrnoName => Native.Errno.Name(Errno);
 
+    /// <summary>EOPNOTSUPP or ENOTSUPP: see <see cref="Native.Errno.IsNotSupported"/>.</summary>
+    public bool IsNotSupported => Native.Errno.IsNotSupported(Errno);
+
     /// <summary>The map or program name, or the pin path, when the caller knew it.</summary>
     public string? ObjectName { get; }
 

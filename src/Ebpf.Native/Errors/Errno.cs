@@ -27,6 +27,12 @@ public static class Errno
         _ => $"errno {errno}",
     };
 
+    /// <summary>
+    /// The kernel (or a driver) lacks the operation: EOPNOTSUPP, or ENOTSUPP, the kernel-internal 524 that bpf(2)
+    /// returns from many paths. Every "not supported" check goes through this so none misses one of the two.
+    /// </summary>
+    public static bool IsNotSupported(int errno) => errno is EOPNOTSUPP or ENOTSUPP;
+
     /// <summary>The C library's text (strerror); ENOTSUPP is kernel-internal and has none there.</summary>
     public static string Description(int errno) => errno == ENOTSUPP
         ? "Operation not supported by this kernel"

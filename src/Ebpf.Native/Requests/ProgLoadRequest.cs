@@ -22,7 +22,7 @@ public ref struct ProgLoadRequest
     /// <summary>"GPL" (or a GPL-compatible license) unlocks the GPL-only helpers.</summary>
     public string License { get; set; }
 
-    /// <summary>Name for the kernel (first 15 characters, others than [A-Za-z0-9_.] become '_') and for error messages.</summary>
+    /// <summary>Name for the kernel (made valid by <see cref="BpfObjectName.ForKernel"/>) and for error messages.</summary>
     public string? Name { get; set; }
 
     public BpfAttachType? ExpectedAttachType { get; set; }

@@ -21,7 +21,7 @@ public static unsafe partial class Bpf
         attr.MapFlags = (uint)request.Flags;
         attr.InnerMapFd = (uint)inner.Fd;
         attr.NumaNode = request.NumaNode;
-        CopyObjectName(request.Name, attr.MapName);
+        BpfObjectName.CopyTo(request.Name, attr.MapName);
         attr.MapIfindex = request.Ifindex;
         attr.BtfFd = (uint)btf.Fd;
         attr.BtfKeyTypeId = request.BtfKeyTypeId;

@@ -58,7 +58,7 @@ public static unsafe partial class Bpf
                 attr.LogBuf = (ulong)logBuf;
                 attr.KernVersion = request.KernelVersion;
                 attr.ProgFlags = (uint)request.Flags;
-                CopyObjectName(request.Name, attr.ProgName);
+                BpfObjectName.CopyTo(request.Name, attr.ProgName);
                 attr.ProgIfindex = request.Ifindex;
                 attr.ExpectedAttachType = request.ExpectedAttachType is { } eat ? (uint)eat : 0;
                 attr.ProgBtfFd = (uint)btf.Fd;
@@ -116,7 +116,6 @@ public static unsafe partial class Bpf
             _ => BpfErrors.Hint(BpfCommand.ProgLoad, errno) ?? "",
         };
 
-    // Kernels since 6.4 report the size that fits the whole log; older ones need doubling.
     /// <summary>
     /// The exception for a refused PROG_LOAD or BTF_LOAD: with the kernel's log when there is one. A log that ran out of
     /// room ends in ENOSPC, so the refusal's own errno (from the first, log-less attempt) is reported instead.
@@ -135,6 +134,7 @@ public static unsafe partial class Bpf
         return BpfErrors.FromErrno(command, errno, who, name);
     }
 
+    // Kernels since 6.4 report the size that fits the whole log; older ones need doubling.
     private static uint NextLogSize(uint current, uint trueSize) =>
         Math.Min(MaxLogSize, Math.Max(trueSize > current ? trueSize : 0, current * 2));
 

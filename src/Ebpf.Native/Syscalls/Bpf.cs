@@ -31,18 +31,6 @@ public static unsafe partial class Bpf
         return r < 0 ? -Marshal.GetLastPInvokeError() : (int)r;
     }
 
-    /// <summary>Copies an object name the way the kernel accepts it: at most 15 bytes of [A-Za-z0-9_.], others become '_'.</summary>
-    private static void CopyObjectName(string? name, byte* destination)
-    {
-        if (string.IsNullOrEmpty(name)) return;
-        int n = Math.Min(name.Length, 15);
-        for (int i = 0; i < n; i++)
-        {
-            char c = name[i];
-            destination[i] = char.IsAsciiLetterOrDigit(c) || c is '_' or '.' ? (byte)c : (byte)'_';
-        }
-    }
-
     /// <summary>UTF-8 with a terminating NUL, for path and license strings.</summary>
     private static byte[] CString(string s)
     {

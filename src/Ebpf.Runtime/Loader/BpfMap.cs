@@ -95,11 +95,7 @@ public class BpfMap : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        Fd.Dispose();
-        GC.SuppressFinalize(this);
-    }
+    public void Dispose() => Fd.Dispose();
 
     public override string ToString() => $"{Name} ({Type}, key {KeySize}, value {ValueSize}, max {MaxEntries})";
 }

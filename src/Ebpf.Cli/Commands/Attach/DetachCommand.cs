@@ -22,7 +22,7 @@ internal static class DetachCommand
                 try { Bpf.LinkDetach(link); }
                 // Perf event, raw tracepoint and tracing links have no forced detach: removing the pin releases them
                 // once no process holds a descriptor of them.
-                catch (BpfSyscallException e) when (e.Errno is Errno.EOPNOTSUPP or Errno.ENOTSUPP) { detached = false; }
+                catch (BpfSyscallException e) when (e.IsNotSupported) { detached = false; }
             }
             File.Delete(path);
             stdout.WriteLine(detached ? $"detached and unpinned {path}" : $"unpinned {path}; the link goes when no process holds it any more");

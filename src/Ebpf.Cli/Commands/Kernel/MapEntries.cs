@@ -26,7 +26,7 @@ internal static class MapEntries
                 if (Bpf.MapLookupElem(map, key, value))
                     entries.Add(new MapEntry(key, value, null));
             }
-            catch (BpfSyscallException e) when (e.Errno is Errno.EOPNOTSUPP or Errno.ENOTSUPP or Errno.EINVAL or Errno.EPERM)
+            catch (BpfSyscallException e) when (e.IsNotSupported || e.Errno is Errno.EINVAL or Errno.EPERM)
             {
                 // prog_array, perf_event_array and the like keep kernel pointers that user space cannot read back.
                 entries.Add(new MapEntry(key, null, $"cannot read the value ({e.ErrnoName}): the kernel does not return values of {Output.Names.Snake(info.Type)} maps"));

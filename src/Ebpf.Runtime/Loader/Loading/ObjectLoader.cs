@@ -133,35 +133,6 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
         };
     }
 
-    /// <summary>The kernel keeps 15 characters of a name, from [A-Za-z0-9_.].</summary>
-    internal static string KernelName(string name)
-    {
-        var valid = 0;
-        foreach (var c in name)
-        {
-            if (!IsKernelNameChar(c))
-            {
-                valid = -1;
-                break;
-            }
-            valid++;
-        }
-        if (valid >= 0 && valid <= 15)
-            return name; // the common case: already a kernel name
-        Span<char> chars = stackalloc char[15];
-        var n = 0;
-        foreach (var c in name)
-            if (IsKernelNameChar(c))
-            {
-                chars[n++] = c;
-                if (n == chars.Length)
-                    break;
-            }
-        return new string(chars[..n]);
-    }
-
-    private static bool IsKernelNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '.';
-
     private BpfMap CreateMap(MapSpec map)
     {
         var maxEntries = map.MaxEntries;
@@ -173,15 +144,15 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
         var pinPath = settings?.PinPath;
         if (pinPath is null && map.Pinning == MapPinning.ByName && options.PinDirectory is { } dir)
             pinPath = Path.Combine(dir, map.Name);
-        if (pinPath is not null && File.Exists(pinPath))
-            return Reuse(map, Bpf.ObjGetMap(pinPath), maxEntries, pinPath);
+        if (pinPath is not null && OpenPinned(pinPath) is { } pinned)
+            return Reuse(map, pinned, maxEntries, pinPath);
 
         if (map.StructOps is not null)
             return new BpfMap(map.Name, CreateOrExplain(map, _structOps!.CreateRequest(map, _btfFd)), map);
         using var inner = map.InnerMap is { } template ? CreateInner(map, template) : null;
         var request = new MapCreateRequest(map.Type, (int)map.KeySize, (int)map.ValueSize, maxEntries)
         {
-            Flags = (BpfMapFlags)map.Flags, Name = KernelName(map.Name), NumaNode = map.NumaNode, MapExtra = map.MapExtra,
+            Flags = (BpfMapFlags)map.Flags, Name = BpfObjectName.ForKernel(map.Name), NumaNode = map.NumaNode, MapExtra = map.MapExtra,
             InnerMap = inner?.Fd,
         };
         if ((map.Flags & (uint)BpfMapFlags.NumaNode) == 0)
@@ -197,7 +168,7 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
             {
                 fd = Bpf.MapCreate(withBtf);
             }
-            catch (BpfSyscallException e) when (e.ErrnoName is "EINVAL" or "ENOTSUPP" or "EOPNOTSUPP")
+            catch (BpfSyscallException e) when (e.Errno == Errno.EINVAL || e.IsNotSupported)
             {
                 _warnings.Add($"map '{map.Name}' was refused with BTF key/value types and created without them: {e.Message}");
                 fd = CreateOrExplain(map, request);
@@ -208,19 +179,50 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
             fd = CreateOrExplain(map, request);
         }
         var created = new BpfMap(map.Name, fd, map);
-        if (pinPath is not null)
+        return pinPath is null ? created : PinOrShare(map, created, pinPath, maxEntries);
+    }
+
+    /// <summary>
+    /// Pins a new map; when another loader pinned the path after our look (two services starting together), uses that
+    /// map instead, as if it had been there first. A pin that comes and goes meanwhile gets a few more tries.
+    /// </summary>
+    private static BpfMap PinOrShare(MapSpec map, BpfMap created, string pinPath, uint maxEntries)
+    {
+        for (var attempt = 1; ; attempt++)
         {
+            BpfMapFd? winner;
             try
             {
                 created.Pin(pinPath);
+                return created;
+            }
+            catch (BpfSyscallException e) when (e.Errno == Errno.EEXIST && attempt < 5)
+            {
+                try { winner = OpenPinned(pinPath); }
+                catch { created.Dispose(); throw; }
             }
             catch
             {
                 created.Dispose();
                 throw;
             }
+            if (winner is not null)
+            {
+                created.Dispose();
+                return Reuse(map, winner, maxEntries, pinPath);
+            }
         }
-        return created;
+    }
+
+    /// <summary>
+    /// The map pinned at <paramref name="path"/>, or null when nothing is pinned there. Opening and handling ENOENT, not
+    /// asking File.Exists first: a pin removed between the two would fail the load instead of creating the map.
+    /// (The other race, a pin made between this look and our own pin, is PinOrShare's.)
+    /// </summary>
+    private static BpfMapFd? OpenPinned(string path)
+    {
+        try { return Bpf.ObjGetMap(path); }
+        catch (BpfSyscallException e) when (e.Errno == Errno.ENOENT) { return null; }
     }
 
     /// <summary>Map types whose keys or values are descriptors or nothing: the kernel refuses BTF types for them, as libbpf knows.</summary>
@@ -267,7 +269,7 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
     {
         var request = new MapCreateRequest(template.Type, (int)template.KeySize, (int)template.ValueSize, template.MaxEntries)
         {
-            Flags = (BpfMapFlags)template.Flags, Name = KernelName(outer.Name + ".inner"),
+            Flags = (BpfMapFlags)template.Flags, Name = BpfObjectName.ForKernel(outer.Name + ".inner"),
         };
         return new BpfMap(template.Name, CreateOrExplain(template, request), template);
     }
@@ -326,7 +328,7 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
             }
             var readOnly = data.Kind is DataSectionKind.ReadOnly or DataSectionKind.Kconfig;
             var flags = BpfMapFlags.Mmapable | (readOnly ? BpfMapFlags.ReadOnlyProg : BpfMapFlags.None);
-            var request = new MapCreateRequest(BpfMapType.Array, 4, (int)data.Size, 1) { Flags = flags, Name = KernelName(data.Name) };
+            var request = new MapCreateRequest(BpfMapType.Array, 4, (int)data.Size, 1) { Flags = flags, Name = BpfObjectName.ForKernel(data.Name) };
             // A keyless global-data map must be described by a DATASEC; a kernel without them gets no BTF here.
             if (_btfFd is not null && _btfHasDataSections && data.BtfTypeId is { } datasec)
             {

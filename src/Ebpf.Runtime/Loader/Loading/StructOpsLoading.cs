@@ -74,7 +74,7 @@ internal sealed class StructOpsLoading
             throw new BpfLoadException($"struct_ops map '{map.Name}' (struct {map.StructOps!.TypeName}) needs the object's BTF loaded in the kernel, and the kernel refused it or the object has none");
         return new MapCreateRequest(BpfMapType.StructOps, 4, (int)kernel.Wrapper.Size, 1)
         {
-            Flags = (BpfMapFlags)map.Flags, Name = ObjectLoader.KernelName(map.Name), Btf = btf,
+            Flags = (BpfMapFlags)map.Flags, Name = BpfObjectName.ForKernel(map.Name), Btf = btf,
             BtfVmlinuxValueTypeId = (uint)kernel.Wrapper.Id,
         };
     }

@@ -29,7 +29,7 @@ internal static class BtfTracingAttach
             var fix = e.Errno switch
             {
                 Errno.EBUSY or Errno.EEXIST => " The program is attached already (a BTF-targeted program attaches once; load it again for a second attachment).",
-                Errno.ENOTSUPP or Errno.EOPNOTSUPP => " This kernel cannot attach BPF trampolines here (the architecture's JIT or CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS lacks support).",
+                _ when e.IsNotSupported => " This kernel cannot attach BPF trampolines here (the architecture's JIT or CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS lacks support).",
                 Errno.EINVAL when cookie != 0 => " A cookie on this kind needs a newer kernel (fentry/fexit/lsm 6.0, tp_btf 6.10).",
                 _ => "",
             };

@@ -29,7 +29,7 @@ public class CgroupProgram
             {
                 return new BpfLink(Bpf.LinkCreate(Program.Fd, cgroup.Handle, attachType), Program);
             }
-            catch (BpfSyscallException e) when (e.ErrnoName is "EINVAL" or "ENOTSUPP" or "EOPNOTSUPP")
+            catch (BpfSyscallException e) when (e.Errno == Errno.EINVAL || e.IsNotSupported)
             {
                 // Kernels before 5.7 have no cgroup links: attach the old way, still detached on Dispose.
             }
@@ -51,7 +51,7 @@ public class CgroupProgram
         {
             target.Dispose();
             throw new BpfException($"program '{Program.Name}' could not attach to cgroup {cgroup.Path} at {attachType} in {mode} mode: {e.Message}" +
-                (e.ErrnoName == "EPERM" && mode != CgroupAttachMode.Multi ? " Another program may already hold this hook in single or override mode, or a parent cgroup forbids overriding; use CgroupAttachMode.Multi to run alongside it." : ""), e);
+                (e.Errno == Errno.EPERM && mode != CgroupAttachMode.Multi ? " Another program may already hold this hook in single or override mode, or a parent cgroup forbids overriding; use CgroupAttachMode.Multi to run alongside it." : ""), e);
         }
         return new ProgramAttachment(target, Program, attachType);
     }

@@ -86,7 +86,7 @@ public sealed partial class KprobeProgram
         {
             return new BpfLink(Bpf.LinkCreateKprobeMulti(Program.Fd, symbols, null, cookies, retprobe), Program);
         }
-        catch (BpfSyscallException e) when (e.Errno is Errno.EOPNOTSUPP or Errno.ENOTSUPP)
+        catch (BpfSyscallException e) when (e.IsNotSupported)
         {
             throw KprobePmu.Missing(Program, target, multi: true);
         }

@@ -37,7 +37,7 @@ public sealed class PerfEventProgram
                 catch (BpfSyscallException e)
                 {
                     throw new BpfException($"program '{Program.Name}' cannot attach to {target}: {e.Message}" +
-                        (spec.Kind == PerfEventKind.Hardware && e.Errno is Errno.ENOENT or Errno.EOPNOTSUPP ? " This machine exposes no hardware PMU for it (common in VMs): sample PerfEventSpec.CpuClock instead." : ""), e);
+                        (spec.Kind == PerfEventKind.Hardware && (e.Errno == Errno.ENOENT || e.IsNotSupported) ? " This machine exposes no hardware PMU for it (common in VMs): sample PerfEventSpec.CpuClock instead." : ""), e);
                 }
                 attached.Add(PerfEventAttachment.Attach(Program, perfEvent, cookie, target, "A perf_event program (section \"perf_event\") is needed."));
             }

@@ -81,7 +81,7 @@ public sealed class TcxProgram
         Errno.ENOENT when order?.Description is { } d => $"ENOENT: nothing to place it {d}: that program or link is not on this hook",
         Errno.EEXIST => "EEXIST: this program is already on the hook (a program runs at most once per hook); load another instance or Update the existing link",
         Errno.ERANGE => $"ERANGE: the order conflicts with the hook's programs ({order?.Description ?? "appended"}): choose one relative position",
-        Errno.EINVAL or Errno.EOPNOTSUPP or Errno.ENOTSUPP => $"{e.ErrnoName}: this kernel may have no tcx (Linux 6.6+), or the program is not a tc classifier. {e.Message}",
+        _ when e.Errno == Errno.EINVAL || e.IsNotSupported => $"{e.ErrnoName}: this kernel may have no tcx (Linux 6.6+), or the program is not a tc classifier. {e.Message}",
         _ => e.Message,
     };
 }

@@ -50,18 +50,18 @@ public sealed class XdpProgram
     private static string Why(BpfSyscallException e, NetInterface target, XdpMode mode)
     {
         var ip = target.Namespace is null ? "ip" : $"ip -n {target.Namespace.Name}";
-        return (e.ErrnoName, mode) switch
+        return (e.Errno, mode) switch
         {
-            (_, XdpMode.Offload) when e.ErrnoName is "EINVAL" or "EOPNOTSUPP" or "ENOTSUPP" =>
+            (_, XdpMode.Offload) when e.Errno == Errno.EINVAL || e.IsNotSupported =>
                 $"{e.ErrnoName}: offload needs a NIC whose driver runs XDP in hardware (e.g. Netronome nfp, netdevsim) and a program loaded for that device; use XdpMode.Native or XdpMode.Generic instead",
-            ("EOPNOTSUPP" or "ENOTSUPP", _) =>
+            _ when e.IsNotSupported =>
                 $"{e.ErrnoName}: the driver of '{target.Name}' does not support XDP in native mode; use XdpMode.Generic (works on every interface)",
-            ("EBUSY", _) =>
+            (Errno.EBUSY, _) =>
                 $"EBUSY: '{target.Name}' already has an XDP program in this mode, attached by netlink (ip link, libbpf's bpf_xdp_attach) or by another link; " +
                 $"remove a netlink one with `{ip} link set dev {target.Name} xdp off` (xdpgeneric off, xdpdrv off), or swap another link's program with BpfLink.Update",
-            ("EEXIST", _) =>
+            (Errno.EEXIST, _) =>
                 $"EEXIST: '{target.Name}' already runs an XDP program in another mode (native and generic cannot both be active); detach it, or attach in its mode (see `{ip} link show dev {target.Name}`)",
-            ("EINVAL", _) =>
+            (Errno.EINVAL, _) =>
                 $"EINVAL: the program was loaded for another XDP attach point (xdp/devmap, xdp/cpumap), is bound to another device, or the flags conflict. {e.Message}",
             _ => e.Message,
         };

@@ -47,7 +47,7 @@ public sealed class IteratorProgram
         catch (BpfSyscallException e)
         {
             throw new BpfException($"iterator program '{Program.Name}'{(Kind is null ? "" : $" (iter/{Kind})")} could not attach over {target}: {e.Message}" +
-                (e.ErrnoName == "EINVAL" ? " Check that the target fits the iterator kind (a map for map iterators, a pid or tid for task iterators, a cgroup for iter/cgroup)." : ""), e);
+                (e.Errno == Errno.EINVAL ? " Check that the target fits the iterator kind (a map for map iterators, a pid or tid for task iterators, a cgroup for iter/cgroup)." : ""), e);
         }
         finally
         {

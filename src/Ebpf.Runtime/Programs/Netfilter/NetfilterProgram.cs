@@ -35,11 +35,11 @@ public sealed class NetfilterProgram
         }
         catch (BpfSyscallException e)
         {
-            var fix = e.ErrnoName switch
+            var fix = e.Errno switch
             {
-                "EBUSY" => " Another BPF program holds this hook at the same priority: choose another priority.",
-                "EOPNOTSUPP" or "ENOTSUPP" => " The hook or the flags are not available: IP_DEFRAG needs the nf_defrag_ipv4/ipv6 modules and a priority after -400.",
-                "EINVAL" => " Check the hook (PreRouting..PostRouting), the family (IPv4 or IPv6) and that the program was loaded as a netfilter program.",
+                Errno.EBUSY => " Another BPF program holds this hook at the same priority: choose another priority.",
+                _ when e.IsNotSupported => " The hook or the flags are not available: IP_DEFRAG needs the nf_defrag_ipv4/ipv6 modules and a priority after -400.",
+                Errno.EINVAL => " Check the hook (PreRouting..PostRouting), the family (IPv4 or IPv6) and that the program was loaded as a netfilter program.",
                 _ => "",
             };
             throw new BpfException($"program '{Program.Name}' could not attach to netfilter {family} {hook} at priority {priority}: {e.Message}{fix}", e);

@@ -35,7 +35,7 @@ public sealed class SocketMapProgram
             {
                 return new BpfLink(Bpf.LinkCreate(Program.Fd, map.Fd, AttachType), Program);
             }
-            catch (BpfSyscallException e) when (e.ErrnoName is "EINVAL" or "ENOTSUPP" or "EOPNOTSUPP")
+            catch (BpfSyscallException e) when (e.Errno == Errno.EINVAL || e.IsNotSupported)
             {
                 // No sockmap links (before 6.10): the older attach, still undone on Dispose.
             }
@@ -44,10 +44,10 @@ public sealed class SocketMapProgram
         }
         catch (BpfSyscallException e)
         {
-            var fix = e.ErrnoName switch
+            var fix = e.Errno switch
             {
-                "EBUSY" or "EEXIST" => $" Map '{map.Name}' already has a program at {AttachType} (one per attach type): dispose that attachment first.",
-                "EINVAL" => $" The program must be loaded for {AttachType} (its section), and stream_verdict and skb_verdict cannot both be attached to one map.",
+                Errno.EBUSY or Errno.EEXIST => $" Map '{map.Name}' already has a program at {AttachType} (one per attach type): dispose that attachment first.",
+                Errno.EINVAL => $" The program must be loaded for {AttachType} (its section), and stream_verdict and skb_verdict cannot both be attached to one map.",
                 _ => "",
             };
             throw new BpfException($"program '{Program.Name}' could not attach to map '{map.Name}' at {AttachType}: {e.Message}{fix}", e);

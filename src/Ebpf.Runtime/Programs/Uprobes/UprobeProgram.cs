@@ -96,7 +96,7 @@ public sealed class UprobeProgram
                     links.Add(new BpfLink(Bpf.LinkCreatePerfEvent(Program.Fd, perf, cookies[i]), Program));
                     perf.Dispose(); // the link holds the event
                 }
-                catch (BpfSyscallException e) when (e.ErrnoName is "EINVAL" && cookies[i] == 0 && links.Count == 0 && events.Count == 0)
+                catch (BpfSyscallException e) when (e.Errno is Errno.EINVAL && cookies[i] == 0 && links.Count == 0 && events.Count == 0)
                 {
                     // Before Linux 5.15 perf events take programs by ioctl; the event must then stay open.
                     perf.SetBpf(Program.Fd);
@@ -121,13 +121,13 @@ public sealed class UprobeProgram
 
     private BpfException Failure(string target, BpfSyscallException e, bool multi)
     {
-        var fix = e.ErrnoName switch
+        var fix = e.Errno switch
         {
-            "ESRCH" => "the process does not exist (check --pid).",
-            "ENOENT" when multi => "the binary or the process does not exist.",
-            "EINVAL" when multi => "the offsets must each point into the binary's executable code, and the kernel needs uprobe_multi (Linux 6.6+); a program not loaded from a uprobe.multi section cannot use it.",
-            "EINVAL" => "the offset must point at an instruction in an executable segment of the file, a return probe takes none of a function's interior offsets, and a program loaded for uprobe.multi needs AttachMany.",
-            "EOPNOTSUPP" or "ENOTSUPP" => "this kernel cannot probe this binary here (CONFIG_UPROBES, or the file's filesystem).",
+            Errno.ESRCH => "the process does not exist (check --pid).",
+            Errno.ENOENT when multi => "the binary or the process does not exist.",
+            Errno.EINVAL when multi => "the offsets must each point into the binary's executable code, and the kernel needs uprobe_multi (Linux 6.6+); a program not loaded from a uprobe.multi section cannot use it.",
+            Errno.EINVAL => "the offset must point at an instruction in an executable segment of the file, a return probe takes none of a function's interior offsets, and a program loaded for uprobe.multi needs AttachMany.",
+            _ when e.IsNotSupported => "this kernel cannot probe this binary here (CONFIG_UPROBES, or the file's filesystem).",
             _ => null,
         };
         return new BpfException($"program '{Program.Name}' could not attach a {(multi ? "uprobe_multi link" : "uprobe")} to {target}: {e.Message}{(fix is null ? "" : " Fix: " + fix)}", e);
