@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Ebpf.Kernel;
 
@@ -34,6 +36,45 @@ public abstract class BpfContext
     private protected void SetNetworkOrder16(int offset, ushort value) => SetU32(offset, BinaryPrimitives.ReverseEndianness(value));
     private protected ushort NetworkOrder16High(int offset) => (ushort)BinaryPrimitives.ReverseEndianness(U32(offset));
     private protected void SetNetworkOrder16High(int offset, ushort value) => SetU32(offset, BinaryPrimitives.ReverseEndianness((uint)value));
+
+    /// <summary>
+    /// The connection addresses sk_msg_md, bpf_sock_ops and bpf_sk_lookup hold alike, each at its own offsets: the family
+    /// (AF_INET6 when an address has a colon, else AF_INET) and the remote and local IPv4 or IPv6 address.
+    /// </summary>
+    private protected void SetAddresses(string remote, string local, int family, int remoteIp4, int localIp4, int remoteIp6, int localIp6)
+    {
+        if (remote.Contains(':') || local.Contains(':'))
+        {
+            SetU32(family, 10);
+            SetIp6(remoteIp6, Net.IPv6(remote));
+            SetIp6(localIp6, Net.IPv6(local));
+        }
+        else
+        {
+            SetU32(family, 2);
+            SetU32(remoteIp4, Net.IPv4(remote));
+            SetU32(localIp4, Net.IPv4(local));
+        }
+    }
+
+    // The managed side of the packet loads and stores (data to data_end): the bounds the compiler's checks enforce.
+    private protected static bool TryRead<T>(ReadOnlySpan<byte> packet, int offset, out T value) where T : unmanaged
+    {
+        if (offset < 0 || offset > packet.Length - Unsafe.SizeOf<T>())
+        {
+            value = default;
+            return false;
+        }
+        value = MemoryMarshal.Read<T>(packet[offset..]);
+        return true;
+    }
+
+    private protected static bool TryWrite<T>(Span<byte> packet, int offset, in T value) where T : unmanaged
+    {
+        if (offset < 0 || offset > packet.Length - Unsafe.SizeOf<T>()) return false;
+        MemoryMarshal.Write(packet[offset..], in value);
+        return true;
+    }
 
     /// <summary>A copy of the context struct as a program would see it (for tests and the differential harness).</summary>
     [ManagedOnly]

@@ -1,6 +1,4 @@
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Ebpf.Kernel;
 
@@ -139,25 +137,11 @@ public sealed partial class SkBuffContext : BpfContext
     /// of the bytes is outside the packet, as bpf_skb_load_bytes does.
     /// </summary>
     [Intrinsic(IntrinsicKind.PacketLoad)]
-    public bool TryLoad<T>(int offset, out T value) where T : unmanaged
-    {
-        if (offset < 0 || offset > _packet.Length - Unsafe.SizeOf<T>())
-        {
-            value = default;
-            return false;
-        }
-        value = MemoryMarshal.Read<T>(_packet.AsSpan(offset));
-        return true;
-    }
+    public bool TryLoad<T>(int offset, out T value) where T : unmanaged => TryRead(_packet, offset, out value);
 
     /// <summary>Writes <paramref name="value"/> into the packet (tc, lwt_xmit and sk_skb only; bpf_skb_store_bytes with no flags). False when out of bounds.</summary>
     [Intrinsic(IntrinsicKind.PacketStore)]
-    public bool TryStore<T>(int offset, in T value) where T : unmanaged
-    {
-        if (offset < 0 || offset > _packet.Length - Unsafe.SizeOf<T>()) return false;
-        MemoryMarshal.Write(_packet.AsSpan(offset), in value);
-        return true;
-    }
+    public bool TryStore<T>(int offset, in T value) where T : unmanaged => TryWrite(_packet, offset, in value);
 
     /// <summary>Copies packet bytes at <paramref name="offset"/> into <paramref name="destination"/>: bpf_skb_load_bytes. 0, or -EFAULT (destination zeroed) when out of bounds.</summary>
     [Helper(26, "skb_load_bytes")]

@@ -27,18 +27,7 @@ public sealed class SkLookupContext : BpfContext
     public static SkLookupContext ForTest(string remote, ushort remotePort, string local, ushort localPort, int protocol = IpProtocol.Tcp, uint ingressIfIndex = 1)
     {
         var ctx = new SkLookupContext();
-        if (local.Contains(':'))
-        {
-            ctx.SetU32(Offsets.Family, 10);
-            ctx.SetIp6(Offsets.RemoteIp6, Net.IPv6(remote));
-            ctx.SetIp6(Offsets.LocalIp6, Net.IPv6(local));
-        }
-        else
-        {
-            ctx.SetU32(Offsets.Family, 2);
-            ctx.SetU32(Offsets.RemoteIp4, Net.IPv4(remote));
-            ctx.SetU32(Offsets.LocalIp4, Net.IPv4(local));
-        }
+        ctx.SetAddresses(remote, local, Offsets.Family, Offsets.RemoteIp4, Offsets.LocalIp4, Offsets.RemoteIp6, Offsets.LocalIp6);
         ctx.SetU32(Offsets.Protocol, (uint)protocol);
         ctx.SetNetworkOrder16(Offsets.RemotePort, remotePort);
         ctx.SetU32(Offsets.LocalPort, localPort);

@@ -1,6 +1,4 @@
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Ebpf.Kernel;
 
@@ -35,18 +33,7 @@ public sealed class SkMsgContext : BpfContext
     {
         var ctx = new SkMsgContext(message.ToArray());
         ctx._end = Math.Clamp(linear ?? message.Length, 0, message.Length);
-        if (remote.Contains(':'))
-        {
-            ctx.SetU32(Offsets.Family, 10);
-            ctx.SetIp6(Offsets.RemoteIp6, Net.IPv6(remote));
-            ctx.SetIp6(Offsets.LocalIp6, Net.IPv6(local));
-        }
-        else
-        {
-            ctx.SetU32(Offsets.Family, 2);
-            ctx.SetU32(Offsets.RemoteIp4, Net.IPv4(remote));
-            ctx.SetU32(Offsets.LocalIp4, Net.IPv4(local));
-        }
+        ctx.SetAddresses(remote, local, Offsets.Family, Offsets.RemoteIp4, Offsets.LocalIp4, Offsets.RemoteIp6, Offsets.LocalIp6);
         ctx.SetNetworkOrder16High(Offsets.RemotePort, remotePort);
         ctx.SetU32(Offsets.LocalPort, localPort);
         ctx.SetU32(Offsets.Size, (uint)message.Length);
@@ -82,16 +69,7 @@ public sealed class SkMsgContext : BpfContext
 
     /// <summary>Reads message bytes at <paramref name="offset"/> from data; false (value zeroed) when past data_end.</summary>
     [Intrinsic(IntrinsicKind.PacketLoad)]
-    public bool TryLoad<T>(int offset, out T value) where T : unmanaged
-    {
-        if (offset < 0 || offset > _end - _start - Unsafe.SizeOf<T>())
-        {
-            value = default;
-            return false;
-        }
-        value = MemoryMarshal.Read<T>(_message.AsSpan(_start + offset));
-        return true;
-    }
+    public bool TryLoad<T>(int offset, out T value) where T : unmanaged => TryRead(Data, offset, out value);
 
     /// <summary>
     /// Makes bytes [<paramref name="start"/>, <paramref name="end"/>) of the message linear and points data and data_end at

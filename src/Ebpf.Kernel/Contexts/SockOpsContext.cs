@@ -52,18 +52,7 @@ public sealed class SockOpsContext : BpfContext
         ctx.SetU32(Offsets.Args + 4, arg1);
         ctx.SetU32(Offsets.Args + 8, arg2);
         ctx.SetU32(Offsets.Args + 12, arg3);
-        if (remote.Contains(':'))
-        {
-            ctx.SetU32(Offsets.Family, 10);
-            ctx.SetIp6(Offsets.RemoteIp6, Net.IPv6(remote));
-            ctx.SetIp6(Offsets.LocalIp6, Net.IPv6(local));
-        }
-        else
-        {
-            ctx.SetU32(Offsets.Family, 2);
-            ctx.SetU32(Offsets.RemoteIp4, Net.IPv4(remote));
-            ctx.SetU32(Offsets.LocalIp4, Net.IPv4(local));
-        }
+        ctx.SetAddresses(remote, local, Offsets.Family, Offsets.RemoteIp4, Offsets.LocalIp4, Offsets.RemoteIp6, Offsets.LocalIp6);
         ctx.SetNetworkOrder16High(Offsets.RemotePort, remotePort);
         ctx.SetU32(Offsets.LocalPort, localPort);
         ctx.SetU32(Offsets.IsFullsock, 1);

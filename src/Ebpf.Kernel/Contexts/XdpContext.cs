@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-
 namespace Ebpf.Kernel;
 
 /// <summary>
@@ -61,25 +58,11 @@ public sealed class XdpContext : BpfContext
 
     /// <summary>Reads packet bytes at <paramref name="offset"/> from data; false (value zeroed) when past data_end.</summary>
     [Intrinsic(IntrinsicKind.PacketLoad)]
-    public bool TryLoad<T>(int offset, out T value) where T : unmanaged
-    {
-        if (offset < 0 || offset > Length - Unsafe.SizeOf<T>())
-        {
-            value = default;
-            return false;
-        }
-        value = MemoryMarshal.Read<T>(_buffer.AsSpan(_start + offset));
-        return true;
-    }
+    public bool TryLoad<T>(int offset, out T value) where T : unmanaged => TryRead(_buffer.AsSpan(_start, Length), offset, out value);
 
     /// <summary>Writes packet bytes at <paramref name="offset"/>; false when past data_end.</summary>
     [Intrinsic(IntrinsicKind.PacketStore)]
-    public bool TryStore<T>(int offset, in T value) where T : unmanaged
-    {
-        if (offset < 0 || offset > Length - Unsafe.SizeOf<T>()) return false;
-        MemoryMarshal.Write(_buffer.AsSpan(_start + offset), in value);
-        return true;
-    }
+    public bool TryStore<T>(int offset, in T value) where T : unmanaged => TryWrite(_buffer.AsSpan(_start, Length), offset, in value);
 
     /// <summary>Moves data by <paramref name="delta"/> bytes (negative grows the packet at the front, for encapsulation): bpf_xdp_adjust_head. 0 or -EINVAL.</summary>
     [Helper(44, "xdp_adjust_head")]
