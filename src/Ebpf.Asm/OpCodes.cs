@@ -94,7 +94,9 @@ public enum AtomicOp : int
     Xor = 0xa0,
     /// <summary>Flag: the old value is returned in the src register.</summary>
     Fetch = 0x01,
+#pragma warning disable CA1069 // BPF_ADD | BPF_FETCH is 0x01, BPF_FETCH's own value: both names are the ISA's.
     FetchAdd = Add | Fetch,
+#pragma warning restore CA1069
     FetchOr = Or | Fetch,
     FetchAnd = And | Fetch,
     FetchXor = Xor | Fetch,

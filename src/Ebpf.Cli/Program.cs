@@ -5,8 +5,10 @@ using Ebpf.Cli.Commands.Generate;
 
 namespace Ebpf.Cli;
 
+/// <summary>The <c>ebpf</c> command line: compile, load, attach, inspect maps and events, generate kernel types.</summary>
 public static class Program
 {
+    /// <summary>Runs the command line on the console; the exit code is 0 on success.</summary>
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
 
     /// <summary>Runs the command line with the given writers, so tests can run the CLI in-process.</summary>

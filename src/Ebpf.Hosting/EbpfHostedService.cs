@@ -13,7 +13,7 @@ namespace Ebpf.Hosting;
 /// reverse: handlers stopped, programs detached, logs flushed, objects closed.
 /// </summary>
 internal sealed class EbpfHostedService(
-    IServiceProvider services, BpfObjects objects, EbpfRegistrations registrations, IOptionsMonitor<BpfObjectOptions> options) : IHostedService
+    IServiceProvider services, BpfObjects objects, EbpfRegistrations registrations, IOptionsMonitor<BpfObjectOptions> options) : IHostedService, IDisposable
 {
     // A host always has logging; a bare ServiceProvider (as in some tests and tools) may not.
     private readonly ILoggerFactory _loggers = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
@@ -41,6 +41,9 @@ internal sealed class EbpfHostedService(
         }
         return Task.CompletedTask;
     }
+
+    /// <summary>Releases the stop signal; the container disposes the service after the host stopped it.</summary>
+    public void Dispose() => _stop?.Dispose();
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {

@@ -17,6 +17,7 @@ internal sealed class Table(params string[] headers)
 
     public void Write(TextWriter writer) => Write(writer, Terminal.WidthFor(writer));
 
+    /// <param name="writer">Where the table goes.</param>
     /// <param name="width">The line width to fit, or null for none.</param>
     public void Write(TextWriter writer, int? width)
     {

@@ -176,7 +176,7 @@ internal sealed class ControlFlowGraph
         }
     }
 
-    private static IEnumerable<int> Targets(ILInstruction ins) =>
+    private static int[] Targets(ILInstruction ins) =>
         ins.Targets ?? (ins.OpCode.IsBranch() ? [ins.Int] : []);
 
     private static bool EndsBlock(ILInstruction ins) => ins.OpCode.IsBranch() || ins.Targets is not null || !FallsThrough(ins);

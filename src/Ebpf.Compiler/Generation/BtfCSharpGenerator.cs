@@ -272,7 +272,7 @@ public sealed class BtfCSharpGenerator
     }
 
     /// <summary>The C# type a fixed buffer can hold for an element, or null (structs and the rest).</summary>
-    private string? FixedElement(BtfType e) => e switch
+    private static string? FixedElement(BtfType e) => e switch
     {
         BtfInt i => IntType(i),
         BtfEnumBase en => IntType(en.Size, en.Signed),

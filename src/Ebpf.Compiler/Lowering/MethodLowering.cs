@@ -382,5 +382,5 @@ internal sealed partial class MethodLowering
         }
     }
 
-    private Operand ConstantInt(long value) => Operand.Constant(value, wide: false);
+    private static Operand ConstantInt(long value) => Operand.Constant(value, wide: false);
 }

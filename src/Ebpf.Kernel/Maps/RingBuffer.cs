@@ -13,7 +13,7 @@ public enum RingBufferQuery : ulong
 }
 
 /// <summary>
-/// A ring buffer shared with user space (BPF_MAP_TYPE_RINGBUF), <paramref name="maxEntries"/> bytes: a power of 2 and a multiple
+/// A ring buffer shared with user space (BPF_MAP_TYPE_RINGBUF), <c>maxEntries</c> bytes: a power of 2 and a multiple
 /// of the page size. Each record takes an 8-byte header plus its size rounded up to 8; a record that does not fit is refused.
 /// Managed, records wait in the buffer until a test reads them with <see cref="TryRead"/> or <see cref="Drain"/>. As in the
 /// kernel, the producer position advances when a record is reserved; a discarded record keeps its space until the consumer

@@ -5,7 +5,7 @@ using Ebpf.Native.Errors;
 namespace Ebpf.Native;
 
 /// <summary>
-/// A file read without blocking in read(2): <see cref="Read"/> waits in poll(2) on the file and on an eventfd, so a
+/// A file read without blocking in read(2): <see cref="Read(Span{byte}, CancellationToken)"/> waits in poll(2) on the file and on an eventfd, so a
 /// cancellation or <see cref="Dispose"/> from another thread wakes it at once (no polling interval). Made for
 /// character files that block until data arrives (tracefs's <c>trace_pipe</c>); the file is opened
 /// O_RDONLY | O_NONBLOCK | O_CLOEXEC, as a non-seekable stream.
@@ -103,7 +103,7 @@ public sealed class PollableFile : IDisposable
         }
     }
 
-    /// <summary>Wakes a <see cref="Read"/> blocked in poll(2) on another thread; it then re-checks cancellation and disposal.</summary>
+    /// <summary>Wakes a <see cref="Read(Span{byte}, CancellationToken)"/> blocked in poll(2) on another thread; it then re-checks cancellation and disposal.</summary>
     private unsafe void Wake()
     {
         bool added = false;
@@ -123,7 +123,7 @@ public sealed class PollableFile : IDisposable
         }
     }
 
-    /// <summary>Wakes a blocked <see cref="Read"/> (which then throws <see cref="ObjectDisposedException"/>) and closes the file.</summary>
+    /// <summary>Wakes a blocked <see cref="Read(Span{byte}, CancellationToken)"/> (which then throws <see cref="ObjectDisposedException"/>) and closes the file.</summary>
     public void Dispose()
     {
         if (_disposed) return;

@@ -4,7 +4,7 @@ namespace Ebpf.Object.Elf;
 
 /// <summary>
 /// The bounds-checked reads every ELF reader here needs (BPF objects and the executables uprobes read): a section's
-/// bytes and a NUL-terminated string of a string table. Errors name the file through <paramref name="source"/>.
+/// bytes and a NUL-terminated string of a string table. Errors name the file through <c>source</c>.
 /// </summary>
 internal static class ElfBytes
 {

@@ -6,6 +6,7 @@ namespace Ebpf.Object.Writing;
 internal sealed record VariableLayout(string Name, DataSectionLayout Section, int Offset, int Size, int TypeId, int VarId, bool IsStatic);
 
 /// <summary>One data section (.data, .rodata, .bss or a named variant) growing as variables are added.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The MemoryStream holds managed bytes only: disposing it frees nothing.")]
 internal sealed class DataSectionLayout(string name, DataSectionKind kind)
 {
     private readonly MemoryStream _bytes = new();

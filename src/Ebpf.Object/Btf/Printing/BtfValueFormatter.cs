@@ -77,7 +77,7 @@ public static class BtfValueFormatter
         }
     }
 
-    private static Node Int(BtfInt i, ReadOnlySpan<byte> b)
+    private static Leaf Int(BtfInt i, ReadOnlySpan<byte> b)
     {
         if (i.IsBool)
         {
@@ -95,11 +95,11 @@ public static class BtfValueFormatter
         return Number(value64, i.IsSigned);
     }
 
-    private static Node Number(ulong bits, bool signed) => signed
+    private static Leaf Number(ulong bits, bool signed) => signed
         ? new Leaf(((long)bits).ToString(CultureInfo.InvariantCulture), JsonValue.Create((long)bits))
         : new Leaf(bits.ToString(CultureInfo.InvariantCulture), JsonValue.Create(bits));
 
-    private static Node Enum(BtfEnumBase e, ulong bits)
+    private static Leaf Enum(BtfEnumBase e, ulong bits)
     {
         foreach (var v in e.Values)
         {
@@ -111,7 +111,7 @@ public static class BtfValueFormatter
         return Number(bits, e.Signed);
     }
 
-    private static Node Float(BtfFloat f, ReadOnlySpan<byte> b)
+    private static Leaf Float(BtfFloat f, ReadOnlySpan<byte> b)
     {
         double value;
         switch (f.Size)
@@ -143,7 +143,7 @@ public static class BtfValueFormatter
     }
 
     // Members are read from the struct's own bytes, so a member placed past the struct's size is an error even when the buffer is longer.
-    private static Node Composite(Btf btf, BtfComposite c, ReadOnlySpan<byte> bytes, long offset, int depth)
+    private static ObjectNode Composite(Btf btf, BtfComposite c, ReadOnlySpan<byte> bytes, long offset, int depth)
     {
         var own = Slice(bytes, offset, c.Size, c.Id);
         var fields = new List<(string, Node)>(c.Members.Count);
@@ -163,7 +163,7 @@ public static class BtfValueFormatter
         return new ObjectNode(fields);
     }
 
-    private static Node Datasec(Btf btf, BtfDatasec d, ReadOnlySpan<byte> bytes, long offset, int depth)
+    private static ObjectNode Datasec(Btf btf, BtfDatasec d, ReadOnlySpan<byte> bytes, long offset, int depth)
     {
         var own = Slice(bytes, offset, d.Size, d.Id);
         var fields = new List<(string, Node)>(d.Variables.Count);
@@ -176,7 +176,7 @@ public static class BtfValueFormatter
     }
 
     /// <summary>A bitfield of an int or enum type: <paramref name="bits"/> bits starting <paramref name="bitOffset"/> bits into the value.</summary>
-    private static Node Bitfield(Btf btf, int typeId, ReadOnlySpan<byte> bytes, long bitOffset, int bits, int depth)
+    private static Leaf Bitfield(Btf btf, int typeId, ReadOnlySpan<byte> bytes, long bitOffset, int bits, int depth)
     {
         if (depth > MaxDepth)
             throw new BtfException($"BTF type [{typeId}] nests deeper than {MaxDepth} levels (a loop?).");

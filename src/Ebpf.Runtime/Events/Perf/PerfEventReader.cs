@@ -170,7 +170,7 @@ public sealed unsafe class PerfEventReader : BpfEventReader
 
     /// <summary>
     /// The common case, read through pointers: a sample that does not wrap the ring's end and whose sizes are sound.
-    /// False for anything else (<see cref="Next"/> decides then).
+    /// False for anything else (<see cref="Next(PerfCpuRing, ulong, ulong, out ulong, out ReadOnlySpan{byte})"/> decides then).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TrySample(PerfCpuRing ring, ulong tail, ulong head, out ulong end, out ReadOnlySpan<byte> sample)
@@ -195,7 +195,7 @@ public sealed unsafe class PerfEventReader : BpfEventReader
 
     /// <summary>
     /// Reads the record at <paramref name="tail"/>: true with <paramref name="sample"/> for a sample; counts lost
-    /// records (raising <see cref="RecordsLost"/> unless <paramref name="lost"/> is asked for) and malformed samples
+    /// records (raising <see cref="RecordsLost"/> unless <c>lost</c> is asked for) and malformed samples
     /// (false). <paramref name="end"/> is the position after the record.
     /// </summary>
     private bool Next(PerfCpuRing ring, ulong tail, ulong head, out ulong end, out ReadOnlySpan<byte> sample) =>

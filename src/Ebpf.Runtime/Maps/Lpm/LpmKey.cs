@@ -27,5 +27,9 @@ public struct LpmKey<TData> : IEquatable<LpmKey<TData>> where TData : unmanaged,
 
     public override readonly int GetHashCode() => HashCode.Combine(PrefixLength, Data);
 
+    public static bool operator ==(LpmKey<TData> left, LpmKey<TData> right) => left.Equals(right);
+
+    public static bool operator !=(LpmKey<TData> left, LpmKey<TData> right) => !left.Equals(right);
+
     public override readonly string ToString() => $"{Data}/{PrefixLength}";
 }

@@ -102,7 +102,7 @@ public sealed partial class KprobeProgram
         }
     }
 
-    private IReadOnlyList<string> Expand(IReadOnlyList<string> patterns, string target)
+    private List<string> Expand(IReadOnlyList<string> patterns, string target)
     {
         var file = Path.Combine(TraceFs.Root, "available_filter_functions");
         string[] lines;

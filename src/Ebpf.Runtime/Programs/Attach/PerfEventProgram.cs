@@ -52,7 +52,7 @@ public sealed class PerfEventProgram
         return new PerfEventLinks(Program, attached);
     }
 
-    private static IEnumerable<int> Threads(int pid)
+    private static List<int> Threads(int pid)
     {
         try
         {

@@ -47,7 +47,7 @@ public static class BinaryLocator
         return File.Exists(candidate) ? Path.GetFullPath(candidate) : null;
     }
 
-    private static IEnumerable<string> Split(string? list) => (list ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries);
+    private static string[] Split(string? list) => (list ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>The "glibc-ld.so.cache1.1" format that ldconfig writes: a header, then entries of (flags, key, value) string offsets.</summary>
     internal static class LdSoCache

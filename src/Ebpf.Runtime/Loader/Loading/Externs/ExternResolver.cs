@@ -89,7 +89,7 @@ internal sealed class ExternResolver(BpfObjectFile spec) : IDisposable
 
     private static string Describe(BtfType t) => t.Name.Length > 0 ? $"{t.Kind.ToString().ToLowerInvariant()} {t.Name}" : t.Kind.ToString().ToLowerInvariant();
 
-    private ResolvedExtern Missing(ExternSpec extern_, string program, string why)
+    private static ResolvedExtern Missing(ExternSpec extern_, string program, string why)
     {
         if (extern_.IsWeak)
             return ResolvedExtern.Missing(why);
