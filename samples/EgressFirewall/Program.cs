@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Ebpf;
+using Ebpf.Kernel;
 using EgressFirewall;
 using Microsoft.Extensions.Logging;
-using IPv6Address = Ebpf.Kernel.IPv6Address; // the kernel side's key type; the rest of Ebpf.Kernel would shadow user-side names
 
 // Egress firewall: drops what the processes of one cgroup send to blocked addresses or ports, and counts it.
 // No arguments: makes its own cgroup, blocks 127.0.0.2 and port 9999, shows which of a few sends from a child

@@ -53,11 +53,11 @@ public class DifferentialTests
             object[] all = [Arg(parameters[0].ParameterType, a), Arg(parameters[^1].ParameterType, b)];
             var expected = ToLong(method.Invoke(null, all[..parameters.Length])!);
             uint lo;
-            try { lo = Bpf.ProgTestRun(low, packet, output).ReturnValue; }
+            try { lo = BpfSyscall.ProgTestRun(low, packet, output).ReturnValue; }
             catch (BpfSyscallException e) { throw new InvalidOperationException($"{name}({a}, {b}) run {n}: {e.Message}", e); }
             var got = (long)lo;
             if (method.ReturnType == typeof(long) || method.ReturnType == typeof(ulong))
-                got = (long)(((ulong)Bpf.ProgTestRun(high, packet, output).ReturnValue << 32) | lo);
+                got = (long)(((ulong)BpfSyscall.ProgTestRun(high, packet, output).ReturnValue << 32) | lo);
             else
                 expected = (uint)expected;
             Assert.True(expected == got, $"{name}({a}, {b}): .NET gives {expected}, the kernel {got}\n{string.Join("\n", compiled.Instructions.Select(i => Disassembler.Format(i)))}");
@@ -114,6 +114,6 @@ public class DifferentialTests
         harness[call] = Instruction.CallPseudo(harness.Count - call - 1); // the function follows the harness
         harness.AddRange(function.Instructions);
         var code = InstructionEncoder.Encode(harness);
-        return Bpf.ProgLoad(new ProgLoadRequest(BpfProgramType.SocketFilter, code, "GPL") { Name = "differential" });
+        return BpfSyscall.ProgLoad(new ProgLoadRequest(BpfProgramType.SocketFilter, code, "GPL") { Name = "differential" });
     }
 }

@@ -48,7 +48,7 @@ public class HelperAvailabilityTests
         List<Instruction> code = [.. Enumerable.Range(1, 5).Select(r => Instruction.Mov64((Register)r, 0)), Instruction.CallHelper(helper), Instruction.Mov64(Register.R0, 0), Instruction.Exit()];
         try
         {
-            using var fd = Ebpf.Native.Bpf.ProgLoad(new ProgLoadRequest(type, InstructionEncoder.Encode(code), "GPL") { ExpectedAttachType = attach, LogLevel = 1 });
+            using var fd = BpfSyscall.ProgLoad(new ProgLoadRequest(type, InstructionEncoder.Encode(code), "GPL") { ExpectedAttachType = attach, LogLevel = 1 });
             return false;
         }
         catch (BpfVerifierException e)

@@ -15,7 +15,7 @@ public class MapProgramTests
     public void Kernel_and_dotnet_agree_on_verdicts_results_and_maps()
     {
         using var bpf = BpfObject.Load(ProgramCompiler.Compile(typeof(MapPrograms)));
-        foreach (var map in new Ebpf.Kernel.BpfMap[] { MapPrograms.Flows, MapPrograms.Lengths, MapPrograms.Recent, MapPrograms.Events, MapPrograms.Results })
+        foreach (var map in new KernelMap[] { MapPrograms.Flows, MapPrograms.Lengths, MapPrograms.Recent, MapPrograms.Events, MapPrograms.Results })
             map.Clear();
         var program = bpf.Programs[nameof(MapPrograms.Track)];
         var results = bpf.Maps["Results"].AsArray<long>();

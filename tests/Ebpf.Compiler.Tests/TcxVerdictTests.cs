@@ -10,7 +10,7 @@ public class TcxVerdictTests
     [License("GPL")]
     public static class Chain
     {
-        [Tcx(Ebpf.Kernel.TcDirection.Ingress)]
+        [Tcx(TrafficDirection.Ingress)]
         public static TcAction Next(SkBuffContext skb) => skb.Length > 100 ? TcAction.Unspec : TcAction.Shot;
     }
 

@@ -85,8 +85,8 @@ public class HostingTests
 
         // Someone detaches the egress link behind the host's back (as `bpftool link detach` does): the health check says which.
         var egress = (BpfLink)hosted.Attachments[0].Attachment!;
-        using (var other = Bpf.LinkGetFdById(egress.Info.Id))
-            Bpf.LinkDetach(other);
+        using (var other = BpfSyscall.LinkGetFdById(egress.Info.Id))
+            BpfSyscall.LinkDetach(other);
         health = await Health(host);
         Assert.Equal(HealthStatus.Unhealthy, health.Status);
         var description = health.Entries["ebpf"].Description!;
@@ -178,7 +178,7 @@ public class HostingTests
     {
         try
         {
-            Bpf.ProgGetFdById(id).Dispose();
+            BpfSyscall.ProgGetFdById(id).Dispose();
             return true;
         }
         catch (BpfSyscallException e) when (e.ErrnoName == "ENOENT")

@@ -101,7 +101,7 @@ public sealed class MapTests
         Assert.True(array.Add(0, 3));
         Assert.Equal(3UL, array.LookupOnCpu(0, 0));
         Assert.True(Unsafe.IsNullRef(ref array.LookupOnCpu(0, 1)));
-        Assert.Equal(1, BpfMap.ManagedCpuCount);
+        Assert.Equal(1, KernelMap.ManagedCpuCount);
         Assert.Equal(MapType.PerCpuArray, array.Type);
         Assert.True(new LruPerCpuHashMap<uint, uint>(2).LookupOnCpu(0, 0) is var _);
     }

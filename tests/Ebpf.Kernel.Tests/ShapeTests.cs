@@ -53,7 +53,7 @@ public sealed class ShapeTests
     [Fact]
     public void Every_public_method_of_contexts_and_maps_says_how_it_lowers()
     {
-        var types = typeof(BpfMap).Assembly.GetExportedTypes().Where(t => t.IsSubclassOf(typeof(BpfContext)) || t.IsSubclassOf(typeof(BpfMap)) || t == typeof(Bpf) || t == typeof(Net) || t == typeof(MapCounters));
+        var types = typeof(KernelMap).Assembly.GetExportedTypes().Where(t => t.IsSubclassOf(typeof(BpfContext)) || t.IsSubclassOf(typeof(KernelMap)) || t == typeof(Bpf) || t == typeof(Net) || t == typeof(MapCounters));
         var unmarked = types
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
             .Where(m => !m.IsSpecialName && m.Name is not ("Equals" or "GetHashCode" or "ToString"))
@@ -69,7 +69,7 @@ public sealed class ShapeTests
     [Fact]
     public void Map_classes_declare_their_kernel_type()
     {
-        BpfMap[] maps =
+        KernelMap[] maps =
         [
             new HashMap<uint, ulong>(1), new LruHashMap<uint, ulong>(1), new PerCpuHashMap<uint, ulong>(1), new LruPerCpuHashMap<uint, ulong>(1),
             new ArrayMap<ulong>(1), new PerCpuArrayMap<ulong>(1), new RingBuffer(4096), new PerfEventArray(), new ProgramArray(1),
@@ -77,7 +77,7 @@ public sealed class ShapeTests
         ];
         foreach (var map in maps)
             Assert.Equal(map.GetType().GetCustomAttribute<MapKindAttribute>()!.Type, map.Type);
-        var concrete = typeof(BpfMap).Assembly.GetExportedTypes().Where(t => t.IsSubclassOf(typeof(BpfMap)) && !t.IsAbstract);
+        var concrete = typeof(KernelMap).Assembly.GetExportedTypes().Where(t => t.IsSubclassOf(typeof(KernelMap)) && !t.IsAbstract);
         Assert.All(concrete, t => Assert.NotNull(t.GetCustomAttribute<MapKindAttribute>()));
         Assert.Equal(concrete.Count(), maps.Select(m => m.GetType().IsGenericType ? m.GetType().GetGenericTypeDefinition() : m.GetType()).Distinct().Count());
     }
@@ -87,7 +87,7 @@ public sealed class ShapeTests
     {
         var fields = typeof(Firewall).GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.GetCustomAttribute<MapAttribute>() is not null).ToArray();
         Assert.Equal(["Blocked", "Bytes"], fields.Select(f => f.Name));
-        var blocked = (BpfMap)fields[0].GetValue(null)!;
+        var blocked = (KernelMap)fields[0].GetValue(null)!;
         Assert.Equal((MapType.Hash, 1024, 4, 8), (blocked.Type, blocked.MaxEntries, blocked.KeySize, blocked.ValueSize));
         Assert.Equal("blocked_ports", typeof(PortFilter).GetField(nameof(PortFilter.BlockedPorts))!.GetCustomAttribute<MapAttribute>()!.Name);
     }
@@ -95,7 +95,7 @@ public sealed class ShapeTests
     [Fact]
     public void Library_depends_on_the_BCL_only()
     {
-        var references = typeof(BpfMap).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToArray();
+        var references = typeof(KernelMap).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToArray();
         Assert.All(references, name => Assert.True(name.StartsWith("System", StringComparison.Ordinal) || name == "netstandard", name));
     }
 }

@@ -95,7 +95,7 @@ public class PerCpuTests
         using var array = BpfPerCpuArray<ulong>.Create(1, name: "pcpu_prog");
         using var prog = CountingProgram(array.Map);
         for (int i = 0; i < 3; i++)
-            Bpf.ProgTestRun(prog, new TestRunRequest { Flags = BpfTestRunFlags.RunOnCpu, Cpu = 1 });
+            BpfSyscall.ProgTestRun(prog, new TestRunRequest { Flags = BpfTestRunFlags.RunOnCpu, Cpu = 1 });
         var value = array[0];
         Assert.Equal(0UL, value[0]);
         Assert.Equal(3UL, value[1]);
@@ -119,6 +119,6 @@ public class PerCpuTests
             Instruction.Mov64(Register.R0, 0),
             Instruction.Exit(),
         };
-        return Bpf.ProgLoad(new ProgLoadRequest(BpfProgramType.RawTracepoint, InstructionEncoder.Encode(insns), "GPL") { Name = "count_cpu" });
+        return BpfSyscall.ProgLoad(new ProgLoadRequest(BpfProgramType.RawTracepoint, InstructionEncoder.Encode(insns), "GPL") { Name = "count_cpu" });
     }
 }

@@ -10,18 +10,18 @@ public class AttachTests
     {
         using var cgroup = new TestCgroup();
         using var prog = CgroupSkb(1, "egress_pass");
-        uint id = Bpf.GetProgramInfo(prog).Id;
+        uint id = BpfSyscall.GetProgramInfo(prog).Id;
 
-        Assert.Empty(Bpf.ProgQuery(cgroup.Handle, BpfAttachType.CgroupInetEgress).ProgramIds);
-        Bpf.ProgAttach(cgroup.Handle, prog, BpfAttachType.CgroupInetEgress, BpfAttachFlags.AllowMulti);
-        var query = Bpf.ProgQuery(cgroup.Handle, BpfAttachType.CgroupInetEgress);
+        Assert.Empty(BpfSyscall.ProgQuery(cgroup.Handle, BpfAttachType.CgroupInetEgress).ProgramIds);
+        BpfSyscall.ProgAttach(cgroup.Handle, prog, BpfAttachType.CgroupInetEgress, BpfAttachFlags.AllowMulti);
+        var query = BpfSyscall.ProgQuery(cgroup.Handle, BpfAttachType.CgroupInetEgress);
         Assert.Equal([id], query.ProgramIds);
         Assert.Equal(BpfAttachFlags.AllowMulti, query.AttachFlags);
 
-        Bpf.ProgDetach(cgroup.Handle, prog, BpfAttachType.CgroupInetEgress);
-        Assert.Empty(Bpf.ProgQuery(cgroup.Handle, BpfAttachType.CgroupInetEgress).ProgramIds);
+        BpfSyscall.ProgDetach(cgroup.Handle, prog, BpfAttachType.CgroupInetEgress);
+        Assert.Empty(BpfSyscall.ProgQuery(cgroup.Handle, BpfAttachType.CgroupInetEgress).ProgramIds);
 
-        var ex = Assert.Throws<BpfSyscallException>(() => Bpf.ProgDetach(cgroup.Handle, prog, BpfAttachType.CgroupInetEgress));
+        var ex = Assert.Throws<BpfSyscallException>(() => BpfSyscall.ProgDetach(cgroup.Handle, prog, BpfAttachType.CgroupInetEgress));
         Assert.Equal("ENOENT", ex.ErrnoName);
         Assert.Contains("BPF_PROG_DETACH for program 'egress_pass' at CgroupInetEgress failed: ENOENT", ex.Message);
     }
@@ -32,12 +32,12 @@ public class AttachTests
         using var cgroup = new TestCgroup();
         using var a = CgroupSkb(1, "first");
         using var b = CgroupSkb(0, "second");
-        Bpf.ProgAttach(cgroup.Handle, a, BpfAttachType.CgroupInetEgress);
+        BpfSyscall.ProgAttach(cgroup.Handle, a, BpfAttachType.CgroupInetEgress);
         try
         {
             // Single mode replaces silently in some kernels and refuses in others; with replace it must work.
-            Bpf.ProgAttach(cgroup.Handle, b, BpfAttachType.CgroupInetEgress, BpfAttachFlags.None, replace: null);
-            Assert.Equal([Bpf.GetProgramInfo(b).Id], Bpf.ProgQuery(cgroup.Handle, BpfAttachType.CgroupInetEgress).ProgramIds);
+            BpfSyscall.ProgAttach(cgroup.Handle, b, BpfAttachType.CgroupInetEgress, BpfAttachFlags.None, replace: null);
+            Assert.Equal([BpfSyscall.GetProgramInfo(b).Id], BpfSyscall.ProgQuery(cgroup.Handle, BpfAttachType.CgroupInetEgress).ProgramIds);
         }
         catch (BpfSyscallException ex)
         {
@@ -45,7 +45,7 @@ public class AttachTests
         }
         finally
         {
-            Bpf.ProgDetach(cgroup.Handle, null, BpfAttachType.CgroupInetEgress);
+            BpfSyscall.ProgDetach(cgroup.Handle, null, BpfAttachType.CgroupInetEgress);
         }
     }
 
@@ -55,30 +55,30 @@ public class AttachTests
         using var cgroup = new TestCgroup();
         using var first = CgroupSkb(1, "link_first");
         using var second = CgroupSkb(1, "link_second");
-        using var link = Bpf.LinkCreate(first, cgroup.Handle, BpfAttachType.CgroupInetEgress);
+        using var link = BpfSyscall.LinkCreate(first, cgroup.Handle, BpfAttachType.CgroupInetEgress);
 
-        var info = Bpf.GetLinkInfo(link);
+        var info = BpfSyscall.GetLinkInfo(link);
         Assert.Equal(BpfLinkType.Cgroup, info.Type);
         Assert.Equal(BpfAttachType.CgroupInetEgress, info.AttachType);
         Assert.Equal(cgroup.Id, info.CgroupId);
-        Assert.Equal(Bpf.GetProgramInfo(first).Id, info.ProgramId);
-        Assert.Contains(info.Id, Bpf.GetIds(BpfObjectKind.Link));
-        Assert.Equal([info.ProgramId], Bpf.ProgQuery(cgroup.Handle, BpfAttachType.CgroupInetEgress).ProgramIds);
+        Assert.Equal(BpfSyscall.GetProgramInfo(first).Id, info.ProgramId);
+        Assert.Contains(info.Id, BpfSyscall.GetIds(BpfObjectKind.Link));
+        Assert.Equal([info.ProgramId], BpfSyscall.ProgQuery(cgroup.Handle, BpfAttachType.CgroupInetEgress).ProgramIds);
 
-        Bpf.LinkUpdate(link, second);
-        uint secondId = Bpf.GetProgramInfo(second).Id;
-        Assert.Equal(secondId, Bpf.GetLinkInfo(link).ProgramId);
+        BpfSyscall.LinkUpdate(link, second);
+        uint secondId = BpfSyscall.GetProgramInfo(second).Id;
+        Assert.Equal(secondId, BpfSyscall.GetLinkInfo(link).ProgramId);
 
         // Replacing with the wrong "old" program is refused.
-        var ex = Assert.Throws<BpfPermissionException>(() => Bpf.LinkUpdate(link, first, oldProgram: first));
+        var ex = Assert.Throws<BpfPermissionException>(() => BpfSyscall.LinkUpdate(link, first, oldProgram: first));
         Assert.Contains("BPF_LINK_UPDATE", ex.Message);
-        Bpf.LinkUpdate(link, first, oldProgram: second);
+        BpfSyscall.LinkUpdate(link, first, oldProgram: second);
 
-        using (var byId = Bpf.LinkGetFdById(info.Id))
-            Assert.Equal(info.Id, Bpf.GetLinkInfo(byId).Id);
+        using (var byId = BpfSyscall.LinkGetFdById(info.Id))
+            Assert.Equal(info.Id, BpfSyscall.GetLinkInfo(byId).Id);
 
-        Bpf.LinkDetach(link);
-        Assert.Empty(Bpf.ProgQuery(cgroup.Handle, BpfAttachType.CgroupInetEgress).ProgramIds);
+        BpfSyscall.LinkDetach(link);
+        Assert.Empty(BpfSyscall.ProgQuery(cgroup.Handle, BpfAttachType.CgroupInetEgress).ProgramIds);
     }
 
     [KernelFact]
@@ -87,14 +87,14 @@ public class AttachTests
         using var dir = new BpffsDirectory();
         using var cgroup = new TestCgroup();
         using var prog = CgroupSkb(1, "pinned_link");
-        using (var link = Bpf.LinkCreate(prog, cgroup.Handle, BpfAttachType.CgroupInetEgress))
-            Bpf.ObjPin(link, dir["link"]);
-        Assert.Single(Bpf.ProgQuery(cgroup.Handle, BpfAttachType.CgroupInetEgress).ProgramIds);
-        using (var again = Bpf.ObjGetLink(dir["link"]))
+        using (var link = BpfSyscall.LinkCreate(prog, cgroup.Handle, BpfAttachType.CgroupInetEgress))
+            BpfSyscall.ObjPin(link, dir["link"]);
+        Assert.Single(BpfSyscall.ProgQuery(cgroup.Handle, BpfAttachType.CgroupInetEgress).ProgramIds);
+        using (var again = BpfSyscall.ObjGetLink(dir["link"]))
         {
-            Assert.Equal(BpfLinkType.Cgroup, Bpf.GetLinkInfo(again).Type);
-            Bpf.LinkDetach(again);
+            Assert.Equal(BpfLinkType.Cgroup, BpfSyscall.GetLinkInfo(again).Type);
+            BpfSyscall.LinkDetach(again);
         }
-        Assert.Empty(Bpf.ProgQuery(cgroup.Handle, BpfAttachType.CgroupInetEgress).ProgramIds);
+        Assert.Empty(BpfSyscall.ProgQuery(cgroup.Handle, BpfAttachType.CgroupInetEgress).ProgramIds);
     }
 }

@@ -23,14 +23,14 @@ public class LeakTests
         for (int i = 0; i < 1000; i++)
         {
             using var map = Programs.Map(BpfMapType.Hash, 4, 8, 4, "leak");
-            using var prog = Bpf.ProgLoad(new ProgLoadRequest(BpfProgramType.SocketFilter, insns, "GPL") { Name = "leak" });
+            using var prog = BpfSyscall.ProgLoad(new ProgLoadRequest(BpfProgramType.SocketFilter, insns, "GPL") { Name = "leak" });
             using var dup = map.Duplicate();
         }
         // Failure paths close what they opened too.
         for (int i = 0; i < 100; i++)
         {
             Assert.Throws<BpfVerifierException>(() => Programs.Load(BpfProgramType.SocketFilter, Ebpf.Asm.InstructionEncoder.Encode([Ebpf.Asm.Instruction.Exit()])));
-            Assert.Throws<BpfSyscallException>(() => Bpf.MapGetFdById(int.MaxValue - 1));
+            Assert.Throws<BpfSyscallException>(() => BpfSyscall.MapGetFdById(int.MaxValue - 1));
         }
         Assert.Equal(before, OpenFds());
     }

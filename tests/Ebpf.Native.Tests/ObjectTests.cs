@@ -9,33 +9,33 @@ public class ObjectTests
     {
         using var dir = new BpffsDirectory();
         using var map = Programs.Map(BpfMapType.Hash, 4, 8, 8, "pinned");
-        Bpf.MapUpdateElem(map, Programs.U32(1), Programs.U64(99));
+        BpfSyscall.MapUpdateElem(map, Programs.U32(1), Programs.U64(99));
         string path = dir["pinned_map"];
-        Bpf.ObjPin(map, path);
+        BpfSyscall.ObjPin(map, path);
         Assert.True(File.Exists(path));
 
-        using (var any = Bpf.ObjGet(path))
+        using (var any = BpfSyscall.ObjGet(path))
             Assert.Equal(BpfObjectKind.Map, any.Kind);
-        using (var again = Bpf.ObjGetMap(path))
+        using (var again = BpfSyscall.ObjGetMap(path))
         {
             Assert.Equal(8, again.ValueSize);
             Assert.Equal(BpfMapType.Hash, again.Type);
             var value = new byte[8];
-            Assert.True(Bpf.MapLookupElem(again, Programs.U32(1), value));
+            Assert.True(BpfSyscall.MapLookupElem(again, Programs.U32(1), value));
             Assert.Equal(99ul, BitConverter.ToUInt64(value));
-            Assert.Equal(Bpf.GetMapInfo(map).Id, Bpf.GetMapInfo(again).Id);
+            Assert.Equal(BpfSyscall.GetMapInfo(map).Id, BpfSyscall.GetMapInfo(again).Id);
         }
 
-        var ex = Assert.Throws<BpfSyscallException>(() => Bpf.ObjPin(map, path));
+        var ex = Assert.Throws<BpfSyscallException>(() => BpfSyscall.ObjPin(map, path));
         Assert.Equal("EEXIST", ex.ErrnoName);
         Assert.Contains(path, ex.Message);
         Assert.Contains("already pinned", ex.Message);
 
         using var prog = Programs.SocketFilter(1, "pinned_prog");
-        Bpf.ObjPin(prog, dir["prog"]);
-        using (var p = Bpf.ObjGetProgram(dir["prog"]))
+        BpfSyscall.ObjPin(prog, dir["prog"]);
+        using (var p = BpfSyscall.ObjGetProgram(dir["prog"]))
             Assert.Equal(BpfProgramType.SocketFilter, p.Type);
-        var wrong = Assert.Throws<BpfException>(() => Bpf.ObjGetMap(dir["prog"]));
+        var wrong = Assert.Throws<BpfException>(() => BpfSyscall.ObjGetMap(dir["prog"]));
         Assert.Contains("is a program, not a map", wrong.Message);
     }
 
@@ -43,7 +43,7 @@ public class ObjectTests
     public void Obj_get_of_a_missing_path_names_it()
     {
         BpffsDirectory.EnsureMounted();
-        var ex = Assert.Throws<BpfSyscallException>(() => Bpf.ObjGet("/sys/fs/bpf/does-not-exist-ebpf-native"));
+        var ex = Assert.Throws<BpfSyscallException>(() => BpfSyscall.ObjGet("/sys/fs/bpf/does-not-exist-ebpf-native"));
         Assert.Equal("ENOENT", ex.ErrnoName);
         Assert.Equal(BpfCommand.ObjGet, ex.Command);
         Assert.Contains("BPF_OBJ_GET for path '/sys/fs/bpf/does-not-exist-ebpf-native' failed: ENOENT", ex.Message);
@@ -54,25 +54,25 @@ public class ObjectTests
     {
         using var map = Programs.Map(BpfMapType.Array, 4, 8, 2, "by_id");
         using var prog = Programs.SocketFilter(1, "by_id_prog");
-        uint mapId = Bpf.GetMapInfo(map).Id, progId = Bpf.GetProgramInfo(prog).Id;
-        Assert.Contains(mapId, Bpf.GetIds(BpfObjectKind.Map));
-        Assert.Contains(progId, Bpf.GetIds(BpfObjectKind.Program));
-        Assert.Null(Bpf.GetNextId(BpfObjectKind.Map, int.MaxValue - 1));
+        uint mapId = BpfSyscall.GetMapInfo(map).Id, progId = BpfSyscall.GetProgramInfo(prog).Id;
+        Assert.Contains(mapId, BpfSyscall.GetIds(BpfObjectKind.Map));
+        Assert.Contains(progId, BpfSyscall.GetIds(BpfObjectKind.Program));
+        Assert.Null(BpfSyscall.GetNextId(BpfObjectKind.Map, int.MaxValue - 1));
 
-        using var map2 = Bpf.MapGetFdById(mapId);
+        using var map2 = BpfSyscall.MapGetFdById(mapId);
         Assert.Equal("by_id", map2.Name);
-        Assert.Equal(mapId, Bpf.GetMapInfo(map2).Id);
+        Assert.Equal(mapId, BpfSyscall.GetMapInfo(map2).Id);
         Assert.Equal(8, map2.ValueSize);
-        using var prog2 = Bpf.ProgGetFdById(progId);
+        using var prog2 = BpfSyscall.ProgGetFdById(progId);
         Assert.Equal(BpfProgramType.SocketFilter, prog2.Type);
-        Assert.Equal("by_id_prog", Bpf.GetProgramInfo(prog2).Name);
+        Assert.Equal("by_id_prog", BpfSyscall.GetProgramInfo(prog2).Name);
 
         using var dup = map.Duplicate();
         Assert.IsType<BpfMapFd>(dup);
         Assert.NotEqual(map.Fd, dup.Fd);
-        Assert.Equal(mapId, Bpf.GetMapInfo((BpfMapFd)dup).Id);
+        Assert.Equal(mapId, BpfSyscall.GetMapInfo((BpfMapFd)dup).Id);
 
-        var ex = Assert.Throws<BpfSyscallException>(() => Bpf.MapGetFdById(uint.MaxValue - 1));
+        var ex = Assert.Throws<BpfSyscallException>(() => BpfSyscall.MapGetFdById(uint.MaxValue - 1));
         Assert.Equal("ENOENT", ex.ErrnoName);
         Assert.Contains("BPF_MAP_GET_FD_BY_ID", ex.Message);
     }
@@ -81,10 +81,10 @@ public class ObjectTests
     public void Kernel_btf_is_enumerable_and_named_vmlinux()
     {
         bool found = false;
-        foreach (uint id in Bpf.GetIds(BpfObjectKind.Btf))
+        foreach (uint id in BpfSyscall.GetIds(BpfObjectKind.Btf))
         {
-            using var btf = Bpf.BtfGetFdById(id);
-            var info = Bpf.GetBtfInfo(btf);
+            using var btf = BpfSyscall.BtfGetFdById(id);
+            var info = BpfSyscall.GetBtfInfo(btf);
             if (info.IsKernel && info.Name == "vmlinux") { found = true; Assert.True(info.Size > 1_000_000); break; }
         }
         Assert.True(found);
@@ -95,7 +95,7 @@ public class ObjectTests
     {
         // clang leaves DATASEC sizes 0 for the loader to fill in; the kernel's log names the type.
         byte[] raw = BpfObjectFile.Read(Fixtures.Path("cgroup_skb")).Btf!.ToBytes();
-        var ex = Assert.Throws<BpfVerifierException>(() => Bpf.BtfLoad(raw, name: "cgroup_skb"));
+        var ex = Assert.Throws<BpfVerifierException>(() => BpfSyscall.BtfLoad(raw, name: "cgroup_skb"));
         Assert.Contains("DATASEC .maps size=0", ex.Log);
         Assert.Contains("DATASEC .maps size=0", ex.Message);
         Assert.Contains("for BTF 'cgroup_skb'", ex.Message);
@@ -105,8 +105,8 @@ public class ObjectTests
     public void Btf_of_a_fixture_loads_once_datasec_sizes_are_set_and_reports_its_size()
     {
         byte[] raw = FixDatasecSizes(BpfObjectFile.Read(Fixtures.Path("cgroup_skb")).Btf!.ToBytes());
-        using var btf = Bpf.BtfLoad(raw, name: "cgroup_skb");
-        var info = Bpf.GetBtfInfo(btf);
+        using var btf = BpfSyscall.BtfLoad(raw, name: "cgroup_skb");
+        var info = BpfSyscall.GetBtfInfo(btf);
         Assert.Equal((uint)raw.Length, info.Size);
         Assert.False(info.IsKernel);
         Assert.True(info.Id > 0);
@@ -115,9 +115,9 @@ public class ObjectTests
     [KernelFact]
     public void Handmade_btf_loads_and_a_broken_one_gives_the_kernel_log()
     {
-        using (var ok = Bpf.BtfLoad(HandmadeBtf(bits: 32)))
-            Assert.True(Bpf.GetBtfInfo(ok).Id > 0);
-        var ex = Assert.Throws<BpfVerifierException>(() => Bpf.BtfLoad(HandmadeBtf(bits: 64), name: "broken"));
+        using (var ok = BpfSyscall.BtfLoad(HandmadeBtf(bits: 32)))
+            Assert.True(BpfSyscall.GetBtfInfo(ok).Id > 0);
+        var ex = Assert.Throws<BpfVerifierException>(() => BpfSyscall.BtfLoad(HandmadeBtf(bits: 64), name: "broken"));
         Assert.Equal(BpfCommand.BtfLoad, ex.Command);
         Assert.Contains("BPF_BTF_LOAD for BTF 'broken' failed: EINVAL", ex.Message);
         Assert.Contains("[1] INT", ex.Log);

@@ -11,7 +11,7 @@ public class ProgramTests
         Assert.Equal(BpfProgramType.SocketFilter, prog.Type);
         var packet = Programs.Packet(64);
         var output = new byte[128];
-        var result = Bpf.ProgTestRun(prog, packet, output, repeat: 100);
+        var result = BpfSyscall.ProgTestRun(prog, packet, output, repeat: 100);
         Assert.Equal(1u, result.ReturnValue);
         Assert.Equal(64, result.DataSizeOut);
         // Socket filters see the packet from the network header; the kernel hands the Ethernet header back zeroed.
@@ -23,7 +23,7 @@ public class ProgramTests
     public void Tc_program_returns_its_verdict()
     {
         using var prog = Programs.Load(BpfProgramType.SchedCls, Programs.ReturnConstant(2), "tc_shot");
-        var result = Bpf.ProgTestRun(prog, Programs.Packet(64));
+        var result = BpfSyscall.ProgTestRun(prog, Programs.Packet(64));
         Assert.Equal(2u, result.ReturnValue);
     }
 
@@ -32,10 +32,10 @@ public class ProgramTests
     {
         using var map = Programs.Map(BpfMapType.Array, 4, 8, 1, "values");
         using var prog = Programs.Load(BpfProgramType.SocketFilter, Programs.LookupKeyZero(map), "lookup");
-        Assert.Equal(0u, Bpf.ProgTestRun(prog, Programs.Packet()).ReturnValue);
-        Bpf.MapUpdateElem(map, Programs.U32(0), Programs.U64(1234));
-        Assert.Equal(1234u, Bpf.ProgTestRun(prog, Programs.Packet()).ReturnValue);
-        Assert.Contains(Bpf.GetMapInfo(map).Id, Bpf.GetProgramInfo(prog).MapIds);
+        Assert.Equal(0u, BpfSyscall.ProgTestRun(prog, Programs.Packet()).ReturnValue);
+        BpfSyscall.MapUpdateElem(map, Programs.U32(0), Programs.U64(1234));
+        Assert.Equal(1234u, BpfSyscall.ProgTestRun(prog, Programs.Packet()).ReturnValue);
+        Assert.Contains(BpfSyscall.GetMapInfo(map).Id, BpfSyscall.GetProgramInfo(prog).MapIds);
     }
 
     [KernelFact]
@@ -55,7 +55,7 @@ public class ProgramTests
     {
         var insns = InstructionEncoder.Encode([Instruction.Mov64(Register.R0, Register.R2), Instruction.Exit()]);
         var ex = Assert.Throws<BpfVerifierException>(() =>
-            Bpf.ProgLoad(new ProgLoadRequest(BpfProgramType.SocketFilter, insns, "GPL") { Name = "uninit", LogLevel = 1 }));
+            BpfSyscall.ProgLoad(new ProgLoadRequest(BpfProgramType.SocketFilter, insns, "GPL") { Name = "uninit", LogLevel = 1 }));
         Assert.Contains("R2 !read_ok", ex.Log);
     }
 
@@ -69,7 +69,7 @@ public class ProgramTests
         {
             Name = "chatty", LogLevel = 2, LogSize = 256,
         };
-        using var prog = Bpf.ProgLoad(request, out var log);
+        using var prog = BpfSyscall.ProgLoad(request, out var log);
         Assert.NotNull(log);
         Assert.True(log!.Length > 4096, $"log of {log.Length} chars");
         Assert.Contains("299", log);
@@ -80,7 +80,7 @@ public class ProgramTests
     public void Program_info_has_name_tag_type_and_sizes()
     {
         using var prog = Programs.SocketFilter(3, "info_prog");
-        var info = Bpf.GetProgramInfo(prog);
+        var info = BpfSyscall.GetProgramInfo(prog);
         Assert.Equal("info_prog", info.Name);
         Assert.Equal(BpfProgramType.SocketFilter, info.Type);
         Assert.Matches("^[0-9a-f]{16}$", info.Tag);
@@ -98,10 +98,10 @@ public class ProgramTests
     public void Enable_stats_makes_run_count_and_time_grow()
     {
         using var prog = Programs.SocketFilter(1, "stats");
-        using (Bpf.EnableStats(BpfStatsType.RunTime))
+        using (BpfSyscall.EnableStats(BpfStatsType.RunTime))
         {
-            Bpf.ProgTestRun(prog, Programs.Packet(), repeat: 1000);
-            var info = Bpf.GetProgramInfo(prog);
+            BpfSyscall.ProgTestRun(prog, Programs.Packet(), repeat: 1000);
+            var info = BpfSyscall.GetProgramInfo(prog);
             Assert.True(info.RunCount >= 1000, $"run_cnt {info.RunCount}");
             Assert.True(info.RunTimeNs > 0);
         }
@@ -111,7 +111,7 @@ public class ProgramTests
     public void Test_run_with_a_short_output_buffer_names_the_sizes()
     {
         using var prog = Programs.SocketFilter(1, "short_out");
-        var ex = Assert.Throws<BpfSyscallException>(() => Bpf.ProgTestRun(prog, Programs.Packet(64), new byte[16]));
+        var ex = Assert.Throws<BpfSyscallException>(() => BpfSyscall.ProgTestRun(prog, Programs.Packet(64), new byte[16]));
         Assert.Equal("ENOSPC", ex.ErrnoName);
         Assert.Contains("program 'short_out'", ex.Message);
         Assert.Contains("buffer 16", ex.Message);

@@ -2,8 +2,6 @@ using System.Collections;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Ebpf.Kernel;
-using KernelMap = Ebpf.Kernel.BpfMap;
-using LoadedMap = Ebpf.BpfMap;
 
 namespace Ebpf.CompilerBench;
 
@@ -13,7 +11,7 @@ namespace Ebpf.CompilerBench;
 /// </summary>
 public static class MapContents
 {
-    public static List<string> Of(LoadedMap map)
+    public static List<string> Of(BpfMap map)
     {
         var lines = new List<string>();
         var key = new byte[map.KeySize];

@@ -9,7 +9,6 @@ using Ebpf.Compiler;
 using Ebpf.Compiler.CodeGen;
 using Ebpf.Kernel;
 using Ebpf.Object;
-using KernelMap = Ebpf.Kernel.BpfMap;
 
 // Ebpf.CompilerBench --tracing FIXTURES_OUT: the tracing samples against their C twins (instructions only; see TracingTwins).
 if (args is ["--tracing", var fixtures])

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Ebpf;
-using NativeBpf = Ebpf.Native.Bpf;
+using Ebpf.Native;
 
 namespace Ebpf.CompilerBench;
 
@@ -71,7 +71,7 @@ public static class Timing
     private static (double Kernel, double Wall) Run(BpfProgram program, byte[] frame, int repeat)
     {
         long start = Stopwatch.GetTimestamp();
-        var result = NativeBpf.ProgTestRun(program.Fd, frame, default, (uint)repeat);
+        var result = BpfSyscall.ProgTestRun(program.Fd, frame, default, (uint)repeat);
         double wall = Stopwatch.GetElapsedTime(start).TotalNanoseconds / repeat;
         return (result.DurationNs, wall);
     }

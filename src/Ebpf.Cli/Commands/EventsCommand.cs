@@ -45,7 +45,7 @@ internal static class EventsCommand
         BpfMapInfo info;
         try
         {
-            info = Bpf.GetMapInfo(fd);
+            info = BpfSyscall.GetMapInfo(fd);
         }
         catch
         {

@@ -43,7 +43,7 @@ internal static class MapCommand
         dump.SetAction(parse => CommandRunner.Run(stderr, () =>
         {
             using var fd = KernelObjects.OpenMap(parse.GetValue(map)!);
-            var info = Bpf.GetMapInfo(fd);
+            var info = BpfSyscall.GetMapInfo(fd);
             using var btf = LoadBtf(info, stderr);
             var entries = MapEntries.Read(fd, info);
             var view = new MapDump(info, btf, stderr);

@@ -36,7 +36,7 @@ internal static class MapWatchCommand
             throw new BpfException($"--count {count}: give a number of dumps of at least 1 (or leave it out to watch until Ctrl+C).");
 
         using var fd = KernelObjects.OpenMap(source);
-        var info = Bpf.GetMapInfo(fd);
+        var info = BpfSyscall.GetMapInfo(fd);
         using var btf = MapCommand.LoadBtf(info, stderr);
         var view = new MapDump(info, btf, stderr);
 

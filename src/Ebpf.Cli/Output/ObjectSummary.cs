@@ -80,7 +80,7 @@ internal sealed record ObjectSummary(
             notes.Add($"inner: {Names.Snake(inner.Type)} key={inner.KeySize} value={inner.ValueSize} max={inner.MaxEntries}");
         if (m.Initializers.Count > 0)
             notes.Add("init: " + string.Join(",", m.Initializers.Select(i => $"[{i.Index}]={i.TargetName}")));
-        if (m.Pinning == MapPinning.ByName)
+        if (m.Pinning == MapPinType.ByName)
             notes.Add("pinned by name");
         if (m.NumaNode != 0)
             notes.Add($"numa {m.NumaNode}");

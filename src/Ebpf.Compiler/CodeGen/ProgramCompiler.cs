@@ -3,7 +3,6 @@ using Ebpf.Compiler.Lowering;
 using Ebpf.Compiler.Metadata;
 using Ebpf.Kernel;
 using Ebpf.Object.Writing;
-using KernelMap = Ebpf.Kernel.BpfMap;
 
 namespace Ebpf.Compiler.CodeGen;
 
@@ -42,7 +41,7 @@ public static class ProgramCompiler
                 KeySize = key is null && info.KeySize > 0 ? (uint)info.KeySize : null,
                 ValueSize = value is null && info.ValueSize > 0 ? (uint)info.ValueSize : null,
                 Flags = info.Flags,
-                Pinning = attribute.Pinning == Ebpf.Kernel.MapPinning.ByName ? Ebpf.Object.Maps.MapPinning.ByName : Ebpf.Object.Maps.MapPinning.None,
+                Pinning = attribute.Pinning == Ebpf.Kernel.MapPinning.ByName ? Ebpf.Object.Maps.MapPinType.ByName : Ebpf.Object.Maps.MapPinType.None,
             });
         }
         AddGlobals(programs, builder, types);

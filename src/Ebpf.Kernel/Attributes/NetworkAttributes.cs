@@ -41,8 +41,8 @@ public sealed class SocketFilterAttribute : ProgramAttribute
     public override Type? ContextType => typeof(SkBuffContext);
 }
 
-/// <summary>The direction of a tc program.</summary>
-public enum TcDirection
+/// <summary>Which packets of an interface a tc or tcx program sees (the user side attaches with its own TcDirection and TcxDirection).</summary>
+public enum TrafficDirection
 {
     Ingress,
     Egress,
@@ -56,14 +56,14 @@ public sealed class TcClassifierAttribute : ProgramAttribute
 {
     public TcClassifierAttribute() { }
 
-    public TcClassifierAttribute(TcDirection direction) => Direction = CheckEnum(direction, "TcClassifier", nameof(direction));
+    public TcClassifierAttribute(TrafficDirection direction) => Direction = CheckEnum(direction, "TcClassifier", nameof(direction));
 
-    public TcDirection? Direction { get; }
+    public TrafficDirection? Direction { get; }
 
     public override string Section => Direction switch
     {
         null => "tc",
-        TcDirection.Ingress => "tc/ingress",
+        TrafficDirection.Ingress => "tc/ingress",
         _ => "tc/egress",
     };
 
@@ -74,11 +74,11 @@ public sealed class TcClassifierAttribute : ProgramAttribute
 /// <summary>A tc program attached with a tcx link (kernel 6.6+): "tcx/ingress" or "tcx/egress"; returns <see cref="TcAction"/>.</summary>
 public sealed class TcxAttribute : ProgramAttribute
 {
-    public TcxAttribute(TcDirection direction) => Direction = CheckEnum(direction, "Tcx", nameof(direction));
+    public TcxAttribute(TrafficDirection direction) => Direction = CheckEnum(direction, "Tcx", nameof(direction));
 
-    public TcDirection Direction { get; }
+    public TrafficDirection Direction { get; }
 
-    public override string Section => Direction == TcDirection.Ingress ? "tcx/ingress" : "tcx/egress";
+    public override string Section => Direction == TrafficDirection.Ingress ? "tcx/ingress" : "tcx/egress";
 
     public override Type? ContextType => typeof(SkBuffContext);
     public override Type? ReturnType => typeof(TcAction);

@@ -6,7 +6,7 @@ namespace Ebpf.Kernel;
 /// The operations of array maps: <c>MaxEntries</c> values indexed by a u32 key, all present from creation and zeroed.
 /// Elements cannot be deleted; an index past the end finds nothing.
 /// </summary>
-public abstract class ArrayMapBase<TValue> : BpfMap where TValue : unmanaged
+public abstract class ArrayMapBase<TValue> : KernelMap where TValue : unmanaged
 {
     private protected readonly TValue[] Values;
 

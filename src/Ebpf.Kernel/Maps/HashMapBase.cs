@@ -7,7 +7,7 @@ namespace Ebpf.Kernel;
 /// object, so a <c>ref</c> from <see cref="Lookup"/> stays valid after later updates, like the kernel's value pointer
 /// (and, like it, sees the old value once the element is replaced or removed).
 /// </summary>
-public abstract class HashMapBase<TKey, TValue> : BpfMap where TKey : unmanaged where TValue : unmanaged
+public abstract class HashMapBase<TKey, TValue> : KernelMap where TKey : unmanaged where TValue : unmanaged
 {
     private sealed class Element(TValue value)
     {
@@ -143,7 +143,7 @@ public sealed class LruHashMap<TKey, TValue>(int maxEntries, MapFlags flags = Ma
 
 /// <summary>
 /// A hash map with one value per CPU (BPF_MAP_TYPE_PERCPU_HASH): a program sees its CPU's value, so updates need no atomics.
-/// Managed runs simulate one CPU (<see cref="BpfMap.ManagedCpuCount"/>).
+/// Managed runs simulate one CPU (<see cref="KernelMap.ManagedCpuCount"/>).
 /// </summary>
 [MapKind(MapType.PerCpuHash)]
 public sealed class PerCpuHashMap<TKey, TValue>(int maxEntries, MapFlags flags = MapFlags.None)

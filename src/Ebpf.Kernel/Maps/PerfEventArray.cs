@@ -7,7 +7,7 @@ namespace Ebpf.Kernel;
 /// number of CPUs, as libbpf does. Managed, events are kept in order for <see cref="Drain"/>.
 /// </summary>
 [MapKind(MapType.PerfEventArray)]
-public sealed class PerfEventArray(int maxEntries = 0) : BpfMap(maxEntries, MapFlags.None, allowZeroEntries: true)
+public sealed class PerfEventArray(int maxEntries = 0) : KernelMap(maxEntries, MapFlags.None, allowZeroEntries: true)
 {
     /// <summary>BPF_F_CURRENT_CPU: the buffer of the CPU the program runs on.</summary>
     public const ulong CurrentCpu = 0xffffffff;

@@ -6,7 +6,7 @@ namespace Ebpf.Kernel;
 /// <c>return Jumps.TailCall(skb, 2, fallback: SkbVerdict.Pass);</c>
 /// </summary>
 [MapKind(MapType.ProgArray)]
-public sealed class ProgramArray(int maxEntries) : BpfMap(maxEntries, MapFlags.None)
+public sealed class ProgramArray(int maxEntries) : KernelMap(maxEntries, MapFlags.None)
 {
     /// <summary>MAX_TAIL_CALL_CNT: tail calls past this many in one run fail (and the caller's fallback is returned).</summary>
     public const int MaxTailCalls = 33;

@@ -1,7 +1,7 @@
 namespace Ebpf.Kernel;
 
 /// <summary>Shared by queue and stack maps: values without keys, pushed and popped.</summary>
-public abstract class PushPopMap<TValue> : BpfMap where TValue : unmanaged
+public abstract class PushPopMap<TValue> : KernelMap where TValue : unmanaged
 {
     private protected readonly LinkedList<TValue> Items = new();
     private readonly bool _lifo;
@@ -80,7 +80,7 @@ public sealed class StackMap<TValue>(int maxEntries, MapFlags flags = MapFlags.N
 /// be a false positive; the managed one is exact, so a test that passes managed may still see rare extra hits in the kernel.
 /// </summary>
 [MapKind(MapType.BloomFilter)]
-public sealed class BloomFilter<TValue>(int maxEntries, MapFlags flags = MapFlags.None) : BpfMap(maxEntries, flags) where TValue : unmanaged
+public sealed class BloomFilter<TValue>(int maxEntries, MapFlags flags = MapFlags.None) : KernelMap(maxEntries, flags) where TValue : unmanaged
 {
     private readonly HashSet<TValue> _values = new(BlittableComparer<TValue>.Instance);
 

@@ -4,7 +4,7 @@ namespace Ebpf.Kernel;
 /// Maps an XDP program redirects through: slots hold a device (devmap), a CPU (cpumap) or an AF_XDP socket (xskmap) that
 /// user space puts there. Managed tests fill slots with <see cref="Set"/> and read the last target from <see cref="LastRedirect"/>.
 /// </summary>
-public abstract class RedirectMap : BpfMap
+public abstract class RedirectMap : KernelMap
 {
     private readonly uint?[] _slots;
 

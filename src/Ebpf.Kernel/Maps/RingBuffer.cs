@@ -20,7 +20,7 @@ public enum RingBufferQuery : ulong
 /// passes it, and the consumer stops at a record still reserved.
 /// </summary>
 [MapKind(MapType.RingBuf)]
-public sealed class RingBuffer : BpfMap
+public sealed class RingBuffer : KernelMap
 {
     private const int HeaderSize = 8;
     private enum State { Reserved, Ready, Discarded }

@@ -7,7 +7,7 @@ namespace Ebpf.Kernel;
 /// User space fills the slots with sockets; managed tests fill them with <see cref="Set"/>.
 /// </summary>
 [MapKind(MapType.SockMap)]
-public sealed class SockMap(int maxEntries) : BpfMap(maxEntries, MapFlags.None)
+public sealed class SockMap(int maxEntries) : KernelMap(maxEntries, MapFlags.None)
 {
     private readonly BpfSocket[] _sockets = new BpfSocket[maxEntries];
     private readonly bool[] _filled = new bool[maxEntries];

@@ -6,7 +6,7 @@ namespace Ebpf.Kernel;
 /// addresses (127 by default, the kernel's perf_event_max_stack).
 /// </summary>
 [MapKind(MapType.StackTrace)]
-public sealed class StackTraceMap(int maxEntries, int depth = 127) : BpfMap(maxEntries, MapFlags.None)
+public sealed class StackTraceMap(int maxEntries, int depth = 127) : KernelMap(maxEntries, MapFlags.None)
 {
     /// <summary>BPF_F_REUSE_STACKID: replace the stack stored under a colliding id.</summary>
     public const ulong ReuseStackId = 1 << 10;

@@ -46,7 +46,7 @@ public static unsafe class CpuList
         {
             int errno = Marshal.GetLastPInvokeError();
             throw new BpfSyscallException(null, "sched_setaffinity", errno, $"CPUs {string.Join(",", cpus.ToArray())}", null,
-                errno == Errno.EINVAL ? "None of these CPUs is online or allowed for this process (cgroup cpuset)." : null);
+                errno == SyscallErrno.EINVAL ? "None of these CPUs is online or allowed for this process (cgroup cpuset)." : null);
         }
     }
 

@@ -26,10 +26,10 @@ public class BpfSyscallException : BpfException
     public int Errno { get; }
 
     /// <summary>"EPERM", "ENOENT", ...</summary>
-    public string ErrnoName => Native.Errno.Name(Errno);
+    public string ErrnoName => Native.SyscallErrno.Name(Errno);
 
-    /// <summary>EOPNOTSUPP or ENOTSUPP: see <see cref="Native.Errno.IsNotSupported"/>.</summary>
-    public bool IsNotSupported => Native.Errno.IsNotSupported(Errno);
+    /// <summary>EOPNOTSUPP or ENOTSUPP: see <see cref="Native.SyscallErrno.IsNotSupported"/>.</summary>
+    public bool IsNotSupported => Native.SyscallErrno.IsNotSupported(Errno);
 
     /// <summary>The map or program name, or the pin path, when the caller knew it.</summary>
     public string? ObjectName { get; }
@@ -40,7 +40,7 @@ public class BpfSyscallException : BpfException
     private static string Format(string operation, int errno, string? objectDescription, string? hint, string? detail)
     {
         var text = $"{operation}{(objectDescription is null ? "" : " for " + objectDescription)} failed: " +
-                   $"{Native.Errno.Name(errno)} ({Native.Errno.Description(errno)}).";
+                   $"{Native.SyscallErrno.Name(errno)} ({Native.SyscallErrno.Description(errno)}).";
         if (hint is not null) text += " " + hint;
         if (detail is not null) text += Environment.NewLine + detail;
         return text;
@@ -51,7 +51,7 @@ public class BpfSyscallException : BpfException
 public sealed class BpfPermissionException : BpfSyscallException
 {
     public BpfPermissionException(BpfCommand? command, string operation, string? objectDescription, string? objectName, string? hint)
-        : base(command, operation, Native.Errno.EPERM, objectDescription, objectName, hint) { }
+        : base(command, operation, Native.SyscallErrno.EPERM, objectDescription, objectName, hint) { }
 }
 
 /// <summary>

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Ebpf.Native;
 
 /// <summary>errno values the bpf(2) paths produce, with their symbolic names for messages.</summary>
-public static class Errno
+public static class SyscallErrno
 {
     public const int EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, ENXIO = 6, E2BIG = 7, ENOEXEC = 8,
         EBADF = 9, EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EBUSY = 16, EEXIST = 17, EXDEV = 18,

@@ -62,7 +62,7 @@ public sealed unsafe class EpollFd : SafeHandle
         if (n < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
-            if (errno == Errno.EINTR) return 0;
+            if (errno == SyscallErrno.EINTR) return 0;
             throw BpfErrors.FromPosix("epoll_wait", errno, null);
         }
         for (int i = 0; i < n; i++)

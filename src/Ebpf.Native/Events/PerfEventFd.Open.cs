@@ -61,10 +61,10 @@ public sealed unsafe partial class PerfEventFd
             int errno = Marshal.GetLastPInvokeError();
             throw new BpfSyscallException(null, "perf_event_open", errno, what, null, errno switch
             {
-                Errno.EPERM or Errno.EACCES => "Run as root or grant CAP_PERFMON (or CAP_SYS_ADMIN); kernel.perf_event_paranoid may forbid this event for this user.",
-                Errno.ENOENT or Errno.ENODEV or Errno.EOPNOTSUPP => "This kernel (or this CPU) has no such event.",
-                Errno.ESRCH => $"No process or thread {pid}.",
-                Errno.EMFILE or Errno.ENFILE => "The process is out of file descriptors: dispose attachments you no longer need, or raise RLIMIT_NOFILE.",
+                SyscallErrno.EPERM or SyscallErrno.EACCES => "Run as root or grant CAP_PERFMON (or CAP_SYS_ADMIN); kernel.perf_event_paranoid may forbid this event for this user.",
+                SyscallErrno.ENOENT or SyscallErrno.ENODEV or SyscallErrno.EOPNOTSUPP => "This kernel (or this CPU) has no such event.",
+                SyscallErrno.ESRCH => $"No process or thread {pid}.",
+                SyscallErrno.EMFILE or SyscallErrno.ENFILE => "The process is out of file descriptors: dispose attachments you no longer need, or raise RLIMIT_NOFILE.",
                 _ => null,
             });
         }

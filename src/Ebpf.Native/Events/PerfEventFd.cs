@@ -56,10 +56,10 @@ public sealed unsafe partial class PerfEventFd : SafeHandle
             int errno = Marshal.GetLastPInvokeError();
             throw new BpfSyscallException(null, "perf_event_open", errno, $"the BPF output event of CPU {cpu}{(what is null ? "" : " for " + what)}", null, errno switch
             {
-                Errno.EPERM or Errno.EACCES => "Run as root or grant CAP_PERFMON (or CAP_SYS_ADMIN); kernel.perf_event_paranoid may forbid perf events for this user.",
-                Errno.ENODEV or Errno.ENXIO => $"CPU {cpu} is offline or does not exist.",
-                Errno.ENOENT or Errno.EINVAL or Errno.EOPNOTSUPP => "This kernel has no PERF_COUNT_SW_BPF_OUTPUT (Linux 4.4 or later with CONFIG_PERF_EVENTS is needed).",
-                Errno.EMFILE or Errno.ENFILE => "The process is out of file descriptors: dispose readers you no longer need, or raise RLIMIT_NOFILE.",
+                SyscallErrno.EPERM or SyscallErrno.EACCES => "Run as root or grant CAP_PERFMON (or CAP_SYS_ADMIN); kernel.perf_event_paranoid may forbid perf events for this user.",
+                SyscallErrno.ENODEV or SyscallErrno.ENXIO => $"CPU {cpu} is offline or does not exist.",
+                SyscallErrno.ENOENT or SyscallErrno.EINVAL or SyscallErrno.EOPNOTSUPP => "This kernel has no PERF_COUNT_SW_BPF_OUTPUT (Linux 4.4 or later with CONFIG_PERF_EVENTS is needed).",
+                SyscallErrno.EMFILE or SyscallErrno.ENFILE => "The process is out of file descriptors: dispose readers you no longer need, or raise RLIMIT_NOFILE.",
                 _ => null,
             });
         }

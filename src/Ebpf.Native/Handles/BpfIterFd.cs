@@ -30,7 +30,7 @@ public sealed class BpfIterFd : SafeHandle
             fixed (byte* p = buffer) n = PollCalls.Read(lease.Fd, p, (nuint)buffer.Length);
             if (n >= 0) return (int)n;
             int errno = Marshal.GetLastPInvokeError();
-            if (errno == Errno.EINTR) continue;
+            if (errno == SyscallErrno.EINTR) continue;
             throw BpfErrors.FromPosix("read", errno, $"iterator of program '{Name}'");
         }
     }

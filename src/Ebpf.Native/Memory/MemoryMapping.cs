@@ -67,7 +67,7 @@ public sealed unsafe class MemoryMapping : SafeHandle
             {
                 int errno = Marshal.GetLastPInvokeError();
                 throw new BpfSyscallException(null, "mmap", errno, map.Describe(), map.Name,
-                    errno == Errno.EPERM && writable ? "The map is frozen or read-only for user space: map it read-only." : null);
+                    errno == SyscallErrno.EPERM && writable ? "The map is frozen or read-only for user space: map it read-only." : null);
             }
             return new MemoryMapping(address, mapped, (int)length, writable);
         }

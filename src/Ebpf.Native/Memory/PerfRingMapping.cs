@@ -53,7 +53,7 @@ public sealed unsafe class PerfRingMapping : SafeHandle
             int errno = Marshal.GetLastPInvokeError();
             throw new BpfSyscallException(null, "mmap", errno, $"the perf ring of CPU {perfEvent.Cpu}{(what is null ? "" : " for " + what)}", null, errno switch
             {
-                Errno.EPERM or Errno.ENOMEM => $"{dataPages} pages per CPU exceed the locked-memory limit for perf rings (kernel.perf_event_mlock_kb, RLIMIT_MEMLOCK): use fewer pages.",
+                SyscallErrno.EPERM or SyscallErrno.ENOMEM => $"{dataPages} pages per CPU exceed the locked-memory limit for perf rings (kernel.perf_event_mlock_kb, RLIMIT_MEMLOCK): use fewer pages.",
                 _ => null,
             });
         }

@@ -62,9 +62,9 @@ public sealed unsafe class RingBufferMapping : SafeHandle
     private static BpfSyscallException Failed(BpfMapFd map, int errno, string part) =>
         new(null, "mmap", errno, $"{part} of ring buffer {map.Describe()}", map.Name, errno switch
         {
-            Errno.ENOMEM => "The process is out of address space or the map is too large to map.",
-            Errno.EPERM or Errno.EACCES => "The map descriptor was opened without write access (BPF_F_RDONLY): the consumer page must be writable.",
-            Errno.EINVAL or Errno.ENODEV => "This kernel cannot map ring buffer maps (Linux 5.8 or later is needed).",
+            SyscallErrno.ENOMEM => "The process is out of address space or the map is too large to map.",
+            SyscallErrno.EPERM or SyscallErrno.EACCES => "The map descriptor was opened without write access (BPF_F_RDONLY): the consumer page must be writable.",
+            SyscallErrno.EINVAL or SyscallErrno.ENODEV => "This kernel cannot map ring buffer maps (Linux 5.8 or later is needed).",
             _ => null,
         });
 

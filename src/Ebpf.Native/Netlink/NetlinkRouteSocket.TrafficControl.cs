@@ -19,7 +19,7 @@ public sealed partial class NetlinkRouteSocket
             Request(message, $"clsact qdisc on interface {interfaceIndex}");
             return true;
         }
-        catch (NetlinkException e) when (e.Errno == Errno.EEXIST && HasClsact(interfaceIndex))
+        catch (NetlinkException e) when (e.Errno == SyscallErrno.EEXIST && HasClsact(interfaceIndex))
         {
             return false;
         }

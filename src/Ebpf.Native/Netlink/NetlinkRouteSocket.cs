@@ -97,9 +97,9 @@ public sealed unsafe partial class NetlinkRouteSocket : SafeHandle
                     if (received < 0)
                     {
                         int errno = Marshal.GetLastPInvokeError();
-                        if (errno == Errno.EINTR) continue;
+                        if (errno == SyscallErrno.EINTR) continue;
                         throw new NetlinkException(operation, errno, objectDescription, null,
-                            errno == Errno.EAGAIN ? "The kernel did not answer within 10 s." : null);
+                            errno == SyscallErrno.EAGAIN ? "The kernel did not answer within 10 s." : null);
                     }
                     var data = buffer.AsSpan(0, (int)received);
                     while (data.Length >= NlMsgHdr.Size)
@@ -112,7 +112,7 @@ public sealed unsafe partial class NetlinkRouteSocket : SafeHandle
                             continue; // an answer to an earlier request that was given up on
                         if (header.Type == Nl.Error)
                         {
-                            int error = payload.Length >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(payload) : -Errno.EIO;
+                            int error = payload.Length >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(payload) : -SyscallErrno.EIO;
                             if (error == 0) return; // the acknowledgement
                             throw Failure(operation, -error, objectDescription, KernelMessage(header.Flags, payload));
                         }
@@ -147,8 +147,8 @@ public sealed unsafe partial class NetlinkRouteSocket : SafeHandle
     private static NetlinkException Failure(string operation, int errno, string objectDescription, string? kernelMessage) =>
         new(operation, errno, objectDescription, kernelMessage, errno switch
         {
-            Errno.EPERM or Errno.EACCES => "Run as root or grant CAP_NET_ADMIN.",
-            Errno.ENODEV => "No interface has this name or index in this network namespace.",
+            SyscallErrno.EPERM or SyscallErrno.EACCES => "Run as root or grant CAP_NET_ADMIN.",
+            SyscallErrno.ENODEV => "No interface has this name or index in this network namespace.",
             _ => null,
         });
 

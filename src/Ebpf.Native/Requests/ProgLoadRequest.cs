@@ -32,7 +32,7 @@ public ref struct ProgLoadRequest
     /// 1: the verifier's log; 2: every instruction's state; 4: statistics.</summary>
     public uint LogLevel { get; set; }
 
-    /// <summary>First log buffer size in bytes (default 64 KiB, at least 128); it grows on ENOSPC up to <see cref="Bpf.MaxLogSize"/>.</summary>
+    /// <summary>First log buffer size in bytes (default 64 KiB, at least 128); it grows on ENOSPC up to <see cref="BpfSyscall.MaxLogSize"/>.</summary>
     public uint LogSize { get; set; }
 
     /// <summary>Set to skip the automatic reload with a log after a refusal (a caller probing kernel features).</summary>

@@ -20,7 +20,7 @@ public ref struct TestRunRequest
 }
 
 /// <summary>What BPF_PROG_TEST_RUN returned: the program's return value and the average run time.</summary>
-public readonly record struct TestRunResult(uint ReturnValue, uint DurationNs, int DataSizeOut, int ContextSizeOut)
+public readonly record struct BpfProgTestRunResult(uint ReturnValue, uint DurationNs, int DataSizeOut, int ContextSizeOut)
 {
     public TimeSpan Duration => TimeSpan.FromTicks(DurationNs / 100);
 }

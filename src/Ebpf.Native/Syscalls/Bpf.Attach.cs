@@ -4,7 +4,7 @@ using Ebpf.Native.Errors;
 
 namespace Ebpf.Native;
 
-public static unsafe partial class Bpf
+public static unsafe partial class BpfSyscall
 {
     /// <summary>BPF_PROG_ATTACH: attaches to a target descriptor (a cgroup directory, a socket map, a netns ...).
     /// With <see cref="BpfAttachFlags.Replace"/>, <paramref name="replace"/> is the program swapped out.</summary>
@@ -56,7 +56,7 @@ public static unsafe partial class Bpf
                 attr.ProgIds = (ulong)pids;
                 attr.ProgCnt = (uint)ids.Length;
                 int r = Sys(BpfCommand.ProgQuery, &attr);
-                if (r == -Errno.ENOSPC && attr.ProgCnt > ids.Length) { ids = new uint[attr.ProgCnt]; continue; }
+                if (r == -SyscallErrno.ENOSPC && attr.ProgCnt > ids.Length) { ids = new uint[attr.ProgCnt]; continue; }
                 if (r < 0) throw BpfErrors.FromErrno(BpfCommand.ProgQuery, -r, $"attach type {attachType}");
                 return new BpfProgQueryResult((BpfAttachFlags)attr.AttachFlags, ids.AsSpan(0, (int)attr.ProgCnt).ToArray(), attr.Revision);
             }

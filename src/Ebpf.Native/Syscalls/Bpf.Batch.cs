@@ -3,7 +3,7 @@ using Ebpf.Native.Errors;
 
 namespace Ebpf.Native;
 
-public static unsafe partial class Bpf
+public static unsafe partial class BpfSyscall
 {
     /// <summary>
     /// Bytes a batch token (in_batch / out_batch) needs for this map: hash maps write a 4-byte bucket index,
@@ -45,7 +45,7 @@ public static unsafe partial class Bpf
             attr.ElemFlags = (ulong)elementFlags;
             int r = Sys(command, &attr);
             if (r >= 0) return new BatchResult((int)attr.Count, false);
-            if (r == -Errno.ENOENT) return new BatchResult((int)attr.Count, true);
+            if (r == -SyscallErrno.ENOENT) return new BatchResult((int)attr.Count, true);
             throw BpfErrors.FromErrno(command, -r, map);
         }
     }

@@ -3,7 +3,7 @@ using Ebpf.Native.Errors;
 
 namespace Ebpf.Native;
 
-public static unsafe partial class Bpf
+public static unsafe partial class BpfSyscall
 {
     /// <summary>
     /// BPF_BTF_LOAD. A refusal throws <see cref="BpfVerifierException"/> with the kernel's BTF log (fetched by loading
@@ -36,12 +36,12 @@ public static unsafe partial class Bpf
                 if (r >= 0) return new BpfBtfFd(r, name);
 
                 int errno = -r;
-                if (errno == Errno.ENOSPC && log is not null && log.Length < MaxLogSize)
+                if (errno == SyscallErrno.ENOSPC && log is not null && log.Length < MaxLogSize)
                 {
                     log = new byte[NextLogSize((uint)log.Length, trueSize)];
                     continue;
                 }
-                if (log is null && errno is Errno.EINVAL or Errno.EACCES or Errno.E2BIG)
+                if (log is null && errno is SyscallErrno.EINVAL or SyscallErrno.EACCES or SyscallErrno.E2BIG)
                 {
                     firstErrno = errno;
                     level = 1;

@@ -3,7 +3,7 @@ using Ebpf.Native.Errors;
 
 namespace Ebpf.Native;
 
-public static unsafe partial class Bpf
+public static unsafe partial class BpfSyscall
 {
     /// <summary>
     /// BPF_PROG_QUERY on a network interface (tcx, netkit): the programs at one hook in the order they run, the link
@@ -25,7 +25,7 @@ public static unsafe partial class Bpf
                 attr.LinkIds = (ulong)plinks;
                 attr.ProgCnt = (uint)ids.Length;
                 int r = Sys(BpfCommand.ProgQuery, &attr);
-                if (r == -Errno.ENOSPC && attr.ProgCnt > ids.Length) { ids = new uint[attr.ProgCnt]; links = new uint[attr.ProgCnt]; continue; }
+                if (r == -SyscallErrno.ENOSPC && attr.ProgCnt > ids.Length) { ids = new uint[attr.ProgCnt]; links = new uint[attr.ProgCnt]; continue; }
                 if (r < 0) throw BpfErrors.FromErrno(BpfCommand.ProgQuery, -r, $"interface {ifindex} at {attachType}");
                 int n = (int)attr.ProgCnt;
                 return new BpfDeviceQueryResult(ids.AsSpan(0, n).ToArray(), links.AsSpan(0, n).ToArray(), attr.Revision);

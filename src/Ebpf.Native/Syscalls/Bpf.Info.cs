@@ -3,7 +3,7 @@ using Ebpf.Native.Errors;
 
 namespace Ebpf.Native;
 
-public static unsafe partial class Bpf
+public static unsafe partial class BpfSyscall
 {
     /// <summary>BPF_OBJ_GET_INFO_BY_FD on a program, with its map ids (a second call, with a buffer, when it uses maps).</summary>
     public static BpfProgramInfo GetProgramInfo(BpfProgramFd program)

@@ -3,7 +3,7 @@ using Ebpf.Native.Errors;
 
 namespace Ebpf.Native;
 
-public static unsafe partial class Bpf
+public static unsafe partial class BpfSyscall
 {
     /// <summary>BPF_ITER_CREATE: a new run of the iterator behind <paramref name="link"/> (an iter link), read as a file.</summary>
     public static BpfIterFd IterCreate(BpfLinkFd link)

@@ -3,7 +3,7 @@ using Ebpf.Native.Attrs;
 
 namespace Ebpf.Native;
 
-public static unsafe partial class Bpf
+public static unsafe partial class BpfSyscall
 {
     /// <summary>
     /// What a raw tracepoint or perf event link is attached to, as its bpf_link_info names it: "sched_switch",

@@ -4,7 +4,7 @@ using Ebpf.Native.Errors;
 
 namespace Ebpf.Native;
 
-public static unsafe partial class Bpf
+public static unsafe partial class BpfSyscall
 {
     /// <summary>BPF_MAP_CREATE.</summary>
     public static BpfMapFd MapCreate(in MapCreateRequest request)
@@ -100,7 +100,7 @@ public static unsafe partial class Bpf
     private static bool Found(BpfCommand command, BpfMapFd map, int result)
     {
         if (result >= 0) return true;
-        if (result == -Errno.ENOENT) return false;
+        if (result == -SyscallErrno.ENOENT) return false;
         throw BpfErrors.FromErrno(command, -result, map);
     }
 

@@ -3,7 +3,7 @@ using Ebpf.Native.Errors;
 
 namespace Ebpf.Native;
 
-public static unsafe partial class Bpf
+public static unsafe partial class BpfSyscall
 {
     /// <summary>BPF_OBJ_PIN: makes the object outlive its descriptors under a bpffs path.</summary>
     public static void ObjPin(BpfFd obj, string path)
@@ -70,7 +70,7 @@ public static unsafe partial class Bpf
         attr.StartId = startId;
         int r = Sys(command, &attr);
         if (r >= 0) return attr.NextId;
-        if (r == -Errno.ENOENT) return null;
+        if (r == -SyscallErrno.ENOENT) return null;
         throw BpfErrors.FromErrno(command, -r, $"{kind.ToString().ToLowerInvariant()} ids after {startId}");
     }
 

@@ -4,7 +4,7 @@ using Ebpf.Native.Errors;
 
 namespace Ebpf.Native;
 
-public static unsafe partial class Bpf
+public static unsafe partial class BpfSyscall
 {
     /// <summary>Default first verifier log buffer.</summary>
     public const uint DefaultLogSize = 64 * 1024;
@@ -88,13 +88,13 @@ public static unsafe partial class Bpf
             }
 
             int errno = -r;
-            if (errno == Errno.EAGAIN && ++eagain < 5) continue; // the kernel asks for a retry on transient memory pressure
-            if (errno == Errno.ENOSPC && log is not null && log.Length < MaxLogSize)
+            if (errno == SyscallErrno.EAGAIN && ++eagain < 5) continue; // the kernel asks for a retry on transient memory pressure
+            if (errno == SyscallErrno.ENOSPC && log is not null && log.Length < MaxLogSize)
             {
                 log = new byte[NextLogSize((uint)log.Length, trueSize)];
                 continue;
             }
-            if (log is null && !request.NoLogOnFailure && errno is Errno.EACCES or Errno.EINVAL)
+            if (log is null && !request.NoLogOnFailure && errno is SyscallErrno.EACCES or SyscallErrno.EINVAL)
             {
                 // Refused without a log: load again with one, only to explain the refusal.
                 firstErrno = errno;
@@ -111,8 +111,8 @@ public static unsafe partial class Bpf
         ? $"The verifier log did not fit in {MaxLogSize / (1024 * 1024)} MiB; its end is shown."
         : errno switch
         {
-            Errno.EACCES or Errno.EINVAL => "The verifier refused the program; the end of its log says why.",
-            Errno.E2BIG => "The program is too large or too complex for the verifier.",
+            SyscallErrno.EACCES or SyscallErrno.EINVAL => "The verifier refused the program; the end of its log says why.",
+            SyscallErrno.E2BIG => "The program is too large or too complex for the verifier.",
             _ => BpfErrors.Hint(BpfCommand.ProgLoad, errno) ?? "",
         };
 
@@ -126,7 +126,7 @@ public static unsafe partial class Bpf
         if (log is not null)
         {
             string text = DecodeLog(log);
-            bool truncated = errno == Errno.ENOSPC;
+            bool truncated = errno == SyscallErrno.ENOSPC;
             if (truncated && firstErrno != 0) errno = firstErrno;
             if (text.Length > 0)
                 return new BpfVerifierException(command, errno, who, name, hint(errno, truncated), text, truncated);
@@ -145,7 +145,7 @@ public static unsafe partial class Bpf
     }
 
     /// <summary>BPF_PROG_TEST_RUN: runs the program on the given packet and/or context.</summary>
-    public static TestRunResult ProgTestRun(BpfProgramFd program, in TestRunRequest request)
+    public static BpfProgTestRunResult ProgTestRun(BpfProgramFd program, in TestRunRequest request)
     {
         using var lease = new FdLease(program);
         fixed (byte* di = request.DataIn)
@@ -171,15 +171,15 @@ public static unsafe partial class Bpf
             if (r < 0)
             {
                 string who = program.Describe();
-                if (-r == Errno.ENOSPC) who += $" (output {attr.DataSizeOut} bytes, buffer {request.DataOut.Length})";
+                if (-r == SyscallErrno.ENOSPC) who += $" (output {attr.DataSizeOut} bytes, buffer {request.DataOut.Length})";
                 throw BpfErrors.FromErrno(BpfCommand.ProgTestRun, -r, who, program.Name);
             }
-            return new TestRunResult(attr.Retval, attr.Duration, (int)attr.DataSizeOut, (int)attr.CtxSizeOut);
+            return new BpfProgTestRunResult(attr.Retval, attr.Duration, (int)attr.DataSizeOut, (int)attr.CtxSizeOut);
         }
     }
 
     /// <summary>BPF_PROG_TEST_RUN on a packet, the common case.</summary>
-    public static TestRunResult ProgTestRun(BpfProgramFd program, ReadOnlySpan<byte> data, Span<byte> dataOut = default, uint repeat = 1)
+    public static BpfProgTestRunResult ProgTestRun(BpfProgramFd program, ReadOnlySpan<byte> data, Span<byte> dataOut = default, uint repeat = 1)
     {
         var request = new TestRunRequest { DataIn = data, DataOut = dataOut, Repeat = repeat };
         return ProgTestRun(program, request);

@@ -3,7 +3,7 @@ using Ebpf.Native.Errors;
 
 namespace Ebpf.Native;
 
-public static unsafe partial class Bpf
+public static unsafe partial class BpfSyscall
 {
     /// <summary>
     /// BPF_LINK_CREATE for a struct_ops map made with BPF_F_LINK: the map's fd goes where a program's would

@@ -5,7 +5,7 @@ using Ebpf.Native.Errors;
 
 namespace Ebpf.Native;
 
-public static unsafe partial class Bpf
+public static unsafe partial class BpfSyscall
 {
     /// <summary>
     /// BPF_RAW_TRACEPOINT_OPEN: attaches a raw_tracepoint program to the tracepoint <paramref name="name"/>, or, with a

@@ -4,7 +4,7 @@ using Ebpf.Native.Errors;
 
 namespace Ebpf.Native;
 
-public static unsafe partial class Bpf
+public static unsafe partial class BpfSyscall
 {
     /// <summary>
     /// BPF_LINK_CREATE with attach type BPF_TRACE_UPROBE_MULTI: one link probing <paramref name="path"/> at every

@@ -12,7 +12,7 @@ namespace Ebpf.Native;
 /// The methods live in partial files by concern: Bpf.Maps.cs, Bpf.Batch.cs, Bpf.Programs.cs, Bpf.Objects.cs,
 /// Bpf.Attach.cs, Bpf.Btf.cs, Bpf.Info.cs.
 /// </summary>
-public static unsafe partial class Bpf
+public static unsafe partial class BpfSyscall
 {
     /// <summary>
     /// The raw system call for commands this class does not wrap: returns the result (a new fd for the commands that

@@ -75,8 +75,8 @@ public sealed class PollableFile : IDisposable
                 fixed (byte* p = buffer) n = PollCalls.Read(fd, p, (nuint)buffer.Length);
                 if (n >= 0) return (int)n;
                 int errno = Marshal.GetLastPInvokeError();
-                if (errno == Errno.EINTR) continue;
-                if (errno != Errno.EAGAIN) throw BpfErrors.FromPosix("read", errno, $"path '{Path}'");
+                if (errno == SyscallErrno.EINTR) continue;
+                if (errno != SyscallErrno.EAGAIN) throw BpfErrors.FromPosix("read", errno, $"path '{Path}'");
 
                 int wait = timeoutMs < 0 ? -1 : (int)Math.Max(0, deadline - Environment.TickCount64);
                 if (timeoutMs >= 0 && wait == 0) return -1;
@@ -86,7 +86,7 @@ public sealed class PollableFile : IDisposable
                 if (ready < 0)
                 {
                     errno = Marshal.GetLastPInvokeError();
-                    if (errno == Errno.EINTR) continue;
+                    if (errno == SyscallErrno.EINTR) continue;
                     throw BpfErrors.FromPosix("poll", errno, $"path '{Path}'");
                 }
                 if ((fds[1].Revents & PollCalls.POLLIN) != 0)

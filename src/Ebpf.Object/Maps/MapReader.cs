@@ -63,7 +63,7 @@ internal sealed class MapReader(ElfFile elf, BtfSpec? btf, Dictionary<(int Secti
         public string Name = "";
         public BpfMapType Type;
         public uint KeySize, ValueSize, MaxEntries, Flags, NumaNode;
-        public MapPinning Pinning;
+        public MapPinType Pinning;
         public ulong MapExtra;
         public int? KeyTypeId, ValueTypeId;
         public MapSpec? InnerMap;
@@ -99,7 +99,7 @@ internal sealed class MapReader(ElfFile elf, BtfSpec? btf, Dictionary<(int Secti
                     var pinning = Integer(name, member);
                     if (pinning > 1)
                         throw Error($"map '{name}': pinning {pinning} is not supported; use LIBBPF_PIN_NONE (0) or LIBBPF_PIN_BY_NAME (1)");
-                    def.Pinning = (MapPinning)pinning;
+                    def.Pinning = (MapPinType)pinning;
                     break;
                 case "map_extra": def.MapExtra = Long(name, member); break;
                 case "key":

@@ -11,8 +11,8 @@ public enum MapDefinitionStyle
     InnerTemplate,
 }
 
-/// <summary>libbpf's pinning values: LIBBPF_PIN_NONE and LIBBPF_PIN_BY_NAME.</summary>
-public enum MapPinning : uint { None = 0, ByName = 1 }
+/// <summary>libbpf's pin types (enum libbpf_pin_type): LIBBPF_PIN_NONE and LIBBPF_PIN_BY_NAME. The kernel side declares them with its own MapPinning.</summary>
+public enum MapPinType : uint { None = 0, ByName = 1 }
 
 /// <summary>The initial content of one slot of a map-in-map or program array, named by map or program.</summary>
 public sealed record MapSlotInitializer(uint Index, string TargetName, bool IsProgram);
@@ -27,7 +27,7 @@ public sealed record MapSpec
     public uint MaxEntries { get; init; }
     public uint Flags { get; init; }
     public uint NumaNode { get; init; }
-    public MapPinning Pinning { get; init; }
+    public MapPinType Pinning { get; init; }
     public ulong MapExtra { get; init; }
 
     /// <summary>BTF type of the key and value, where declared with <c>__type</c>.</summary>

@@ -15,6 +15,6 @@ public sealed record MapDefinition(string Name, BpfMapType Type, uint MaxEntries
     public uint? ValueSize { get; init; }
     public uint Flags { get; init; }
     public uint NumaNode { get; init; }
-    public MapPinning Pinning { get; init; }
+    public MapPinType Pinning { get; init; }
     public ulong MapExtra { get; init; }
 }

@@ -42,17 +42,17 @@ public class BpfMap : IDisposable
         BpfMap? innerMap = null, ulong mapExtra = 0)
     {
         var request = new MapCreateRequest(type, keySize, valueSize, maxEntries) { Flags = flags, Name = name, InnerMap = innerMap?.Fd, MapExtra = mapExtra };
-        return new BpfMap(name ?? type.ToString(), Bpf.MapCreate(request), null);
+        return new BpfMap(name ?? type.ToString(), BpfSyscall.MapCreate(request), null);
     }
 
     /// <summary>Opens a map pinned on bpffs.</summary>
-    public static BpfMap OpenPinned(string path) => new(Path.GetFileName(path), Bpf.ObjGetMap(path), null);
+    public static BpfMap OpenPinned(string path) => new(Path.GetFileName(path), BpfSyscall.ObjGetMap(path), null);
 
     /// <summary>Opens a map by its kernel id (as <c>bpftool map list</c> or <see cref="Info"/> show it); the name is the kernel's.</summary>
-    public static BpfMap OpenById(uint id) => FromFd(Bpf.MapGetFdById(id));
+    public static BpfMap OpenById(uint id) => FromFd(BpfSyscall.MapGetFdById(id));
 
     /// <summary>
-    /// Wraps a map descriptor this process already holds (from another library, a pin, or <see cref="Bpf.MapGetFdById"/>).
+    /// Wraps a map descriptor this process already holds (from another library, a pin, or <see cref="BpfSyscall.MapGetFdById"/>).
     /// The map takes ownership: disposing it closes <paramref name="fd"/>.
     /// </summary>
     /// <param name="name">The name to know the map by; by default the descriptor's (the kernel's name for descriptors read back from it), else the map type.</param>
@@ -64,22 +64,22 @@ public class BpfMap : IDisposable
         return new BpfMap(name ?? (string.IsNullOrEmpty(fd.Name) ? fd.Type.ToString() : fd.Name), fd, null);
     }
 
-    public bool TryLookup(ReadOnlySpan<byte> key, Span<byte> value) => Bpf.MapLookupElem(Fd, key, value);
+    public bool TryLookup(ReadOnlySpan<byte> key, Span<byte> value) => BpfSyscall.MapLookupElem(Fd, key, value);
 
-    public void Update(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfUpdateFlags flags = BpfUpdateFlags.Any) => Bpf.MapUpdateElem(Fd, key, value, flags);
+    public void Update(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfUpdateFlags flags = BpfUpdateFlags.Any) => BpfSyscall.MapUpdateElem(Fd, key, value, flags);
 
-    public bool Delete(ReadOnlySpan<byte> key) => Bpf.MapDeleteElem(Fd, key);
+    public bool Delete(ReadOnlySpan<byte> key) => BpfSyscall.MapDeleteElem(Fd, key);
 
     /// <summary>The key after <paramref name="key"/>, or the first key when <paramref name="key"/> is empty; false at the end.</summary>
-    public bool NextKey(ReadOnlySpan<byte> key, Span<byte> next) => Bpf.MapGetNextKey(Fd, key, next);
+    public bool NextKey(ReadOnlySpan<byte> key, Span<byte> next) => BpfSyscall.MapGetNextKey(Fd, key, next);
 
     /// <summary>Makes the map read-only for user space (programs may still write unless created read-only for them).</summary>
-    public void Freeze() => Bpf.MapFreeze(Fd);
+    public void Freeze() => BpfSyscall.MapFreeze(Fd);
 
     /// <summary>Pins the map at <paramref name="path"/> on bpffs so it outlives this process.</summary>
-    public void Pin(string path) => Bpf.ObjPin(Fd, path);
+    public void Pin(string path) => BpfSyscall.ObjPin(Fd, path);
 
-    public BpfMapInfo Info => Bpf.GetMapInfo(Fd);
+    public BpfMapInfo Info => BpfSyscall.GetMapInfo(Fd);
 
     /// <summary>Every key, in the kernel's iteration order.</summary>
     public IEnumerable<byte[]> RawKeys()

@@ -38,11 +38,11 @@ public sealed class BpfProgram : IDisposable
     /// <summary>Opens a program pinned on bpffs.</summary>
     public static BpfProgram OpenPinned(string path)
     {
-        var fd = Bpf.ObjGetProgram(path);
+        var fd = BpfSyscall.ObjGetProgram(path);
         return new BpfProgram(Path.GetFileName(path), fd, null, null);
     }
 
-    public void Pin(string path) => Bpf.ObjPin(Fd, path);
+    public void Pin(string path) => BpfSyscall.ObjPin(Fd, path);
 
     /// <summary>
     /// The BTF id of function <paramref name="function"/> in the BTF the kernel holds for this program: what an freplace
@@ -51,7 +51,7 @@ public sealed class BpfProgram : IDisposable
     public uint FunctionBtfId(string function) => (uint)Loading.AttachTargets.FindFunction(Fd, function, $"function '{function}' was looked up in").Func.Id;
 
     /// <summary>Name, tag, type, sizes, map ids, and run count and time when statistics are enabled.</summary>
-    public BpfProgramInfo Info => Bpf.GetProgramInfo(Fd);
+    public BpfProgramInfo Info => BpfSyscall.GetProgramInfo(Fd);
 
     /// <summary>
     /// Runs the program once per repetition on <paramref name="data"/> (a packet for network programs) with
@@ -74,10 +74,10 @@ public sealed class BpfProgram : IDisposable
             if (repeat != 1 || !data.IsEmpty)
                 throw new BpfException($"program '{Name}' is a syscall program: it runs once on a context alone (no packet data, repeat 1)");
             context.CopyTo(contextOut);
-            var run = Bpf.ProgTestRun(Fd, new TestRunRequest { ContextIn = contextOut });
+            var run = BpfSyscall.ProgTestRun(Fd, new TestRunRequest { ContextIn = contextOut });
             return new TestRunResult(run.ReturnValue, TimeSpan.Zero, [], contextOut);
         }
-        var result = Bpf.ProgTestRun(Fd, new TestRunRequest
+        var result = BpfSyscall.ProgTestRun(Fd, new TestRunRequest
         {
             DataIn = data, DataOut = data.IsEmpty ? default : output, ContextIn = context,
             ContextOut = context.IsEmpty ? default : contextOut, Repeat = (uint)repeat,

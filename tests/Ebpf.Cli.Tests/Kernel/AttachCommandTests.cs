@@ -46,15 +46,15 @@ public class AttachCommandTests
 
             // The process is gone; the program is still attached. Block an address through its map, found by id.
             var programId = Assert.Single(lab.Cgroup.AttachedPrograms(BpfAttachType.CgroupInetEgress));
-            using (var program = Bpf.ProgGetFdById(programId))
+            using (var program = BpfSyscall.ProgGetFdById(programId))
             {
-                var mapId = Bpf.GetProgramInfo(program).MapIds.Single(id =>
+                var mapId = BpfSyscall.GetProgramInfo(program).MapIds.Single(id =>
                 {
-                    using var m = Bpf.MapGetFdById(id);
-                    return Bpf.GetMapInfo(m).Name == "blocked_v4";
+                    using var m = BpfSyscall.MapGetFdById(id);
+                    return BpfSyscall.GetMapInfo(m).Name == "blocked_v4";
                 });
-                using var map = Bpf.MapGetFdById(mapId);
-                Bpf.MapUpdateElem(map, IPAddress.Parse("127.0.0.2").GetAddressBytes(), new byte[8]);
+                using var map = BpfSyscall.MapGetFdById(mapId);
+                BpfSyscall.MapUpdateElem(map, IPAddress.Parse("127.0.0.2").GetAddressBytes(), new byte[8]);
             }
             Assert.Equal("blocked", lab.RunClient(SendToBlocked).Trim());
 

@@ -82,9 +82,9 @@ public class KindAttachCommandTests
         {
             var r = CliRunner.Run("attach", "netns", Fixtures.Path("sk_lookup"), "--program", "steer", "--netns", ns.Name, "--pin", pin);
             Assert.True(r.ExitCode == 0, r.Err);
-            using (var link = Bpf.ObjGetLink(pin))
+            using (var link = BpfSyscall.ObjGetLink(pin))
             {
-                var info = Bpf.GetLinkInfo(link);
+                var info = BpfSyscall.GetLinkInfo(link);
                 Assert.Equal(BpfLinkType.Netns, info.Type);
             }
             Assert.Equal(0, CliRunner.Run("detach", pin).ExitCode);

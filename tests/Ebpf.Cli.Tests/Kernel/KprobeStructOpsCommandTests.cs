@@ -78,8 +78,8 @@ public class KprobeStructOpsCommandTests
             // The command has returned: only the pinned link keeps the algorithm registered.
             Assert.True(IsAvailable(algorithm));
             uint linkId;
-            using (var link = Bpf.ObjGetLink(pin))
-                linkId = Bpf.GetLinkInfo(link).Id;
+            using (var link = BpfSyscall.ObjGetLink(pin))
+                linkId = BpfSyscall.GetLinkInfo(link).Id;
             var row = CliRunner.Run("link", "list").Out.Split('\n').Single(l => l.TrimStart().StartsWith(linkId + " "));
             Assert.Contains("struct_ops", row);
 

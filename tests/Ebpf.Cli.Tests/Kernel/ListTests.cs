@@ -35,7 +35,7 @@ public class ListTests
     {
         using var bpf = BpfObject.Load(Fixtures.Path("cgroup_skb"));
         var program = bpf.Programs["count_ingress"];
-        using (Bpf.EnableStats())
+        using (BpfSyscall.EnableStats())
         {
             program.TestRun(new byte[64], repeat: 3);
             var (code, json, err) = CliRunner.Run("prog", "list", "--json");

@@ -79,15 +79,15 @@ public class NetAttachCommandTests
     /// <summary>How often the program with <paramref name="programId"/> counted <paramref name="mark"/> in its Marks map.</summary>
     private static ulong MarkCount(uint programId, uint mark)
     {
-        using var program = Bpf.ProgGetFdById(programId);
-        var mapId = Bpf.GetProgramInfo(program).MapIds.Single(id =>
+        using var program = BpfSyscall.ProgGetFdById(programId);
+        var mapId = BpfSyscall.GetProgramInfo(program).MapIds.Single(id =>
         {
-            using var m = Bpf.MapGetFdById(id);
-            return Bpf.GetMapInfo(m).Name == "marks";
+            using var m = BpfSyscall.MapGetFdById(id);
+            return BpfSyscall.GetMapInfo(m).Name == "marks";
         });
-        using var map = Bpf.MapGetFdById(mapId);
+        using var map = BpfSyscall.MapGetFdById(mapId);
         var value = new byte[8];
-        Bpf.MapLookupElem(map, BitConverter.GetBytes(mark), value);
+        BpfSyscall.MapLookupElem(map, BitConverter.GetBytes(mark), value);
         return BitConverter.ToUInt64(value);
     }
 }

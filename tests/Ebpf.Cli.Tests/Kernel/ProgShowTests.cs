@@ -69,7 +69,7 @@ public class ProgShowTests
     [KernelFact]
     public void Prog_show_of_an_unknown_id_is_a_clear_error()
     {
-        var used = Bpf.GetIds(BpfObjectKind.Program).ToHashSet();
+        var used = BpfSyscall.GetIds(BpfObjectKind.Program).ToHashSet();
         uint unknown = 0x7FFF_FFF0;
         while (used.Contains(unknown)) unknown--;
         var (code, text, err) = CliRunner.Run("prog", "show", unknown.ToString());

@@ -36,9 +36,9 @@ public class TracingAttachCommandTests
                 using (var p = Process.Start(new ProcessStartInfo(exe) { UseShellExecute = false })!)
                     p.WaitForExit();
             uint linkId;
-            using (var link = Bpf.ObjGetLink(pin))
+            using (var link = BpfSyscall.ObjGetLink(pin))
             {
-                var info = Bpf.GetLinkInfo(link);
+                var info = BpfSyscall.GetLinkInfo(link);
                 linkId = info.Id;
                 Assert.Equal(3UL, ExecCount(info.ProgramId, comm));
             }
@@ -55,9 +55,9 @@ public class TracingAttachCommandTests
             Assert.False(File.Exists(pin));
             // A link without forced detach is freed after an RCU grace period once the pin was its last holder.
             var deadline = DateTime.UtcNow.AddSeconds(5);
-            while (Bpf.GetIds(BpfObjectKind.Link).Contains(linkId) && DateTime.UtcNow < deadline)
+            while (BpfSyscall.GetIds(BpfObjectKind.Link).Contains(linkId) && DateTime.UtcNow < deadline)
                 Thread.Sleep(20);
-            Assert.DoesNotContain(Bpf.GetIds(BpfObjectKind.Link), id => id == linkId);
+            Assert.DoesNotContain(BpfSyscall.GetIds(BpfObjectKind.Link), id => id == linkId);
         }
         finally
         {
@@ -84,8 +84,8 @@ public class TracingAttachCommandTests
     /// <summary>The program's "execs" map entry for <paramref name="comm"/>, found through the kernel's ids.</summary>
     private static ulong ExecCount(uint programId, string comm)
     {
-        using var program = Bpf.ProgGetFdById(programId);
-        foreach (var mapId in Bpf.GetProgramInfo(program).MapIds)
+        using var program = BpfSyscall.ProgGetFdById(programId);
+        foreach (var mapId in BpfSyscall.GetProgramInfo(program).MapIds)
         {
             using var map = BpfMap.OpenById(mapId);
             if (!map.Name.StartsWith("execs")) continue;

@@ -75,8 +75,8 @@ public class BtfSanitizerTests
     [MemberData(nameof(Missing))]
     public void The_kernel_accepts_the_sanitized_btf(BtfFeatures missing)
     {
-        using var fd = Bpf.BtfLoad(BtfSanitizer.Sanitize(PreparedBtf(), BtfFeatures.All & ~missing));
-        Assert.True(Bpf.GetBtfInfo(fd).Id > 0);
+        using var fd = BpfSyscall.BtfLoad(BtfSanitizer.Sanitize(PreparedBtf(), BtfFeatures.All & ~missing));
+        Assert.True(BpfSyscall.GetBtfInfo(fd).Id > 0);
     }
 
     [KernelTheory]

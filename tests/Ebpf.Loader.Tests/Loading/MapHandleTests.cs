@@ -38,7 +38,7 @@ public class MapHandleTests
     public void A_wrapped_descriptor_is_owned_and_named()
     {
         using var created = BpfMap.Create(BpfMapType.Array, 4, 8, 4, name: "wrapped");
-        var fd = Bpf.MapGetFdById(created.Info.Id);
+        var fd = BpfSyscall.MapGetFdById(created.Info.Id);
         var wrapped = BpfMap.FromFd(fd, "mine");
         Assert.Equal("mine", wrapped.Name);
         Assert.Equal((BpfMapType.Array, 4, 8, 4u), (wrapped.Type, wrapped.KeySize, wrapped.ValueSize, wrapped.MaxEntries));
@@ -51,7 +51,7 @@ public class MapHandleTests
         Assert.True(fd.IsClosed); // ownership: the descriptor went with the map
         Assert.True(created.TryLookup(BitConverter.GetBytes(1u), value)); // the map itself lives on
 
-        using var unnamed = BpfMap.FromFd(Bpf.MapGetFdById(created.Info.Id));
+        using var unnamed = BpfMap.FromFd(BpfSyscall.MapGetFdById(created.Info.Id));
         Assert.Equal("wrapped", unnamed.Name); // the kernel's name by default
     }
 

@@ -74,7 +74,7 @@ public class NetlinkMessageTests
     [Fact]
     public void The_exception_carries_errno_name_and_the_kernels_text()
     {
-        var e = new NetlinkException("RTM_NEWTFILTER", Errno.EEXIST, "cls_bpf filter on interface 3", "Filter already exists", null);
+        var e = new NetlinkException("RTM_NEWTFILTER", SyscallErrno.EEXIST, "cls_bpf filter on interface 3", "Filter already exists", null);
         Assert.Equal("EEXIST", e.ErrnoName);
         Assert.StartsWith("RTM_NEWTFILTER for cls_bpf filter on interface 3 failed: EEXIST", e.Message);
         Assert.Contains("The kernel said: Filter already exists", e.Message);

@@ -3,7 +3,7 @@ using Ebpf.Native;
 
 namespace Ebpf.Native.Tests;
 
-/// <summary>Small programs built with the instruction model, loaded through <see cref="Bpf.ProgLoad(in ProgLoadRequest)"/>.</summary>
+/// <summary>Small programs built with the instruction model, loaded through <see cref="BpfSyscall.ProgLoad(in ProgLoadRequest)"/>.</summary>
 internal static class Programs
 {
     public static byte[] ReturnConstant(int value) => InstructionEncoder.Encode([Instruction.Mov64(Register.R0, value), Instruction.Exit()]);
@@ -26,13 +26,13 @@ internal static class Programs
     public static BpfProgramFd Load(BpfProgramType type, byte[] insns, string name = "test_prog", BpfAttachType? expected = null)
     {
         var request = new ProgLoadRequest(type, insns, "GPL") { Name = name, ExpectedAttachType = expected };
-        return Bpf.ProgLoad(request);
+        return BpfSyscall.ProgLoad(request);
     }
 
     public static BpfProgramFd SocketFilter(int value = 1, string name = "ret_const") => Load(BpfProgramType.SocketFilter, ReturnConstant(value), name);
 
     public static BpfMapFd Map(BpfMapType type, int key, int value, uint max, string name = "test_map", BpfMapFlags flags = BpfMapFlags.None, ulong extra = 0) =>
-        Bpf.MapCreate(new MapCreateRequest(type, key, value, max) { Name = name, Flags = flags, MapExtra = extra });
+        BpfSyscall.MapCreate(new MapCreateRequest(type, key, value, max) { Name = name, Flags = flags, MapExtra = extra });
 
     public static byte[] U32(uint v) => BitConverter.GetBytes(v);
     public static byte[] U64(ulong v) => BitConverter.GetBytes(v);

@@ -103,7 +103,7 @@ public class ObjectReaderTests
         Assert.Equal([new MapSlotInitializer(1, "tail_target", true)], jump.Initializers);
 
         var lru = obj.FindMap("pinned_lru")!;
-        Assert.Equal(MapPinning.ByName, lru.Pinning);
+        Assert.Equal(MapPinType.ByName, lru.Pinning);
         Assert.Equal((BpfMapType.LruHash, 128u), (lru.Type, lru.MaxEntries));
         Assert.Equal((BpfMapType.Ringbuf, 4096u, 0u, 0u), (obj.FindMap("events")!.Type, obj.FindMap("events")!.MaxEntries, obj.FindMap("events")!.KeySize, obj.FindMap("events")!.ValueSize));
 

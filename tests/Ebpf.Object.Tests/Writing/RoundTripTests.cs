@@ -49,7 +49,7 @@ public class RoundTripTests
     public void Maps_read_back_with_type_sizes_and_btf_types()
     {
         var b = SampleObjects.Counter();
-        b.AddMap(new MapDefinition("blocked", BpfMapType.Hash, 1024) { KeySize = 4, ValueSize = 8, Flags = 1, Pinning = Maps.MapPinning.ByName });
+        b.AddMap(new MapDefinition("blocked", BpfMapType.Hash, 1024) { KeySize = 4, ValueSize = 8, Flags = 1, Pinning = Maps.MapPinType.ByName });
         var obj = ReadBack(b);
         var traffic = obj.FindMap("traffic")!;
         Assert.Equal(BpfMapType.Array, traffic.Type);
@@ -57,7 +57,7 @@ public class RoundTripTests
         Assert.Equal("unsigned int", obj.Btf![traffic.KeyTypeId!.Value].Name);
         Assert.Equal("counters", obj.Btf[traffic.ValueTypeId!.Value].Name);
         var blocked = obj.FindMap("blocked")!;
-        Assert.Equal((BpfMapType.Hash, 4u, 8u, 1024u, 1u, Maps.MapPinning.ByName), (blocked.Type, blocked.KeySize, blocked.ValueSize, blocked.MaxEntries, blocked.Flags, blocked.Pinning));
+        Assert.Equal((BpfMapType.Hash, 4u, 8u, 1024u, 1u, Maps.MapPinType.ByName), (blocked.Type, blocked.KeySize, blocked.ValueSize, blocked.MaxEntries, blocked.Flags, blocked.Pinning));
         Assert.Null(blocked.KeyTypeId);
     }
 

@@ -21,7 +21,7 @@ public class FlowDissectorTests
         using var bpf = BpfObject.Load(typeof(FlowCounter));
         using (var link = bpf.Programs[nameof(FlowCounter.Count)].AsFlowDissector().Attach(ns.Netns))
         {
-            var query = Bpf.ProgQuery(ns.Netns.Handle, BpfAttachType.FlowDissector);
+            var query = BpfSyscall.ProgQuery(ns.Netns.Handle, BpfAttachType.FlowDissector);
             Assert.Equal([bpf.Programs[nameof(FlowCounter.Count)].Info.Id], query.ProgramIds);
             SendDatagrams(ns);
             Assert.True(Dissected(bpf) >= 3, $"the flow dissector saw {Dissected(bpf)} packets for 3 datagrams");
@@ -34,6 +34,6 @@ public class FlowDissectorTests
         var after = Dissected(bpf);
         SendDatagrams(ns);
         Assert.Equal(after, Dissected(bpf));
-        Assert.Empty(Bpf.ProgQuery(ns.Netns.Handle, BpfAttachType.FlowDissector).ProgramIds);
+        Assert.Empty(BpfSyscall.ProgQuery(ns.Netns.Handle, BpfAttachType.FlowDissector).ProgramIds);
     }
 }

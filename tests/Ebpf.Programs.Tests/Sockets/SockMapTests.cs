@@ -66,11 +66,11 @@ public class SockMapTests
                 Assert.False(HasData(b), "a dropped message arrived");
                 Assert.Equal([1UL, 1UL, 1UL], verdicts.ToArray());
 
-                Assert.Contains(bpf.Programs[nameof(MessageVerdicts.Verdict)].Info.Id, Bpf.ProgQuery(socks.Fd, BpfAttachType.SkMsgVerdict).ProgramIds);
+                Assert.Contains(bpf.Programs[nameof(MessageVerdicts.Verdict)].Info.Id, BpfSyscall.ProgQuery(socks.Fd, BpfAttachType.SkMsgVerdict).ProgramIds);
                 Assert.True(map.Remove(0));
                 Assert.True(map.Remove(1));
             }
-            Assert.Empty(Bpf.ProgQuery(socks.Fd, BpfAttachType.SkMsgVerdict).ProgramIds);
+            Assert.Empty(BpfSyscall.ProgQuery(socks.Fd, BpfAttachType.SkMsgVerdict).ProgramIds);
 
             // Added after Dispose, a socket runs no program: 'D' is sent and arrives.
             socks.AsSockMap().Add(0, a);
@@ -91,7 +91,7 @@ public class SockMapTests
             using var bpf = BpfObject.Load(typeof(SkbPass));
             using (var attachment = bpf.Programs[nameof(SkbPass.Pass)].AsSkSkb().Attach(hash.Map))
             {
-                Assert.Equal([bpf.Programs[nameof(SkbPass.Pass)].Info.Id], Bpf.ProgQuery(hash.Map.Fd, BpfAttachType.SkSkbStreamVerdict).ProgramIds);
+                Assert.Equal([bpf.Programs[nameof(SkbPass.Pass)].Info.Id], BpfSyscall.ProgQuery(hash.Map.Fd, BpfAttachType.SkSkbStreamVerdict).ProgramIds);
                 hash.Add(42UL, b);
                 Assert.NotNull(hash.GetCookie(42UL));
                 a.Send("through the verdict"u8);
@@ -99,7 +99,7 @@ public class SockMapTests
                 Assert.True(hash.Remove(42UL));
                 Assert.Null(hash.GetCookie(42UL));
             }
-            Assert.Empty(Bpf.ProgQuery(hash.Map.Fd, BpfAttachType.SkSkbStreamVerdict).ProgramIds);
+            Assert.Empty(BpfSyscall.ProgQuery(hash.Map.Fd, BpfAttachType.SkSkbStreamVerdict).ProgramIds);
         }
     }
 
@@ -110,7 +110,7 @@ public class SockMapTests
         var program = bpf.Programs[nameof(MessageVerdicts.Verdict)].AsSkMsg();
         var socks = bpf.Maps[nameof(MessageVerdicts.Socks)];
         LeakCheck.NoFdLeak(1000, () => program.Attach(socks).Dispose());
-        Assert.Empty(Bpf.ProgQuery(socks.Fd, BpfAttachType.SkMsgVerdict).ProgramIds);
+        Assert.Empty(BpfSyscall.ProgQuery(socks.Fd, BpfAttachType.SkMsgVerdict).ProgramIds);
     }
 
     [KernelFact]

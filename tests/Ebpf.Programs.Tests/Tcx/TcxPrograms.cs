@@ -12,13 +12,13 @@ public static class TcxChain
 {
     [Map] public static readonly HashMap<uint, ulong> Marks = new(maxEntries: 64);
 
-    [Tcx(Kernel.TcDirection.Ingress)]
+    [Tcx(TrafficDirection.Ingress)]
     public static TcAction First(SkBuffContext skb) => Step(skb, 1);
 
-    [Tcx(Kernel.TcDirection.Ingress)]
+    [Tcx(TrafficDirection.Ingress)]
     public static TcAction Second(SkBuffContext skb) => Step(skb, 2);
 
-    [Tcx(Kernel.TcDirection.Ingress)]
+    [Tcx(TrafficDirection.Ingress)]
     public static TcAction Third(SkBuffContext skb) => Step(skb, 3);
 
     private static TcAction Step(SkBuffContext skb, uint digit)

@@ -186,6 +186,6 @@ public class UprobeTests(TargetBinaries binaries) : IClassFixture<TargetBinaries
         // Tests of other classes run meanwhile and open or close some descriptors (their network labs' sockets and namespace
         // handles among them); a leak would show as about 1,000.
         Assert.InRange(BpfLinks.OpenFds(), 0, before + 64);
-        Assert.Throws<BpfSyscallException>(() => Bpf.GetFdById(BpfObjectKind.Link, lastId).Dispose());
+        Assert.Throws<BpfSyscallException>(() => BpfSyscall.GetFdById(BpfObjectKind.Link, lastId).Dispose());
     }
 }

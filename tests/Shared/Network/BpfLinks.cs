@@ -7,7 +7,7 @@ namespace Ebpf.Tests;
 public static class BpfLinks
 {
     /// <summary>The ids of every BPF link the kernel holds now (BPF_LINK_GET_NEXT_ID).</summary>
-    public static List<uint> Ids() => Bpf.GetIds(BpfObjectKind.Link);
+    public static List<uint> Ids() => BpfSyscall.GetIds(BpfObjectKind.Link);
 
     /// <summary>What the kernel says of every BPF link it holds now (links that go away meanwhile are skipped).</summary>
     public static List<BpfLinkInfo> All()
@@ -17,8 +17,8 @@ public static class BpfLinks
         {
             try
             {
-                using var fd = Bpf.LinkGetFdById(id);
-                infos.Add(Bpf.GetLinkInfo(fd));
+                using var fd = BpfSyscall.LinkGetFdById(id);
+                infos.Add(BpfSyscall.GetLinkInfo(fd));
             }
             catch (BpfSyscallException) { }
         }
@@ -48,7 +48,7 @@ public static class BpfLinks
     {
         try
         {
-            using var fd = Bpf.LinkGetFdById(id);
+            using var fd = BpfSyscall.LinkGetFdById(id);
             return true;
         }
         catch (BpfSyscallException e) when (e.ErrnoName == "ENOENT")

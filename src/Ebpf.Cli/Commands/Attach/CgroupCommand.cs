@@ -33,11 +33,11 @@ internal static class CgroupCommand
             var rows = new List<Attached>();
             foreach (var attachType in AttachTypes)
             {
-                var query = Bpf.ProgQuery(cgroup.Handle, attachType);
+                var query = BpfSyscall.ProgQuery(cgroup.Handle, attachType);
                 foreach (var id in query.ProgramIds)
                 {
-                    using var fd = Bpf.ProgGetFdById(id);
-                    var info = Bpf.GetProgramInfo(fd);
+                    using var fd = BpfSyscall.ProgGetFdById(id);
+                    var info = BpfSyscall.GetProgramInfo(fd);
                     rows.Add(new Attached(Names.Snake(attachType), id, info.Name, Names.Snake(info.Type), query.AttachFlags.ToString().ToLowerInvariant()));
                 }
             }

@@ -17,9 +17,9 @@ internal static class DetachCommand
         {
             var path = parse.GetValue(pin)!;
             bool detached = true;
-            using (var link = Bpf.ObjGetLink(path))
+            using (var link = BpfSyscall.ObjGetLink(path))
             {
-                try { Bpf.LinkDetach(link); }
+                try { BpfSyscall.LinkDetach(link); }
                 // Perf event, raw tracepoint and tracing links have no forced detach: removing the pin releases them
                 // once no process holds a descriptor of them.
                 catch (BpfSyscallException e) when (e.IsNotSupported) { detached = false; }
@@ -40,19 +40,19 @@ internal static class DetachCommand
                 if (!cgroup.AttachedPrograms(attachType).Contains(id))
                     continue;
                 // A link made the attachment: detach the link, since BPF_PROG_DETACH refuses link-owned programs.
-                foreach (var linkId in Bpf.GetIds(BpfObjectKind.Link))
+                foreach (var linkId in BpfSyscall.GetIds(BpfObjectKind.Link))
                 {
-                    using var link = Bpf.LinkGetFdById(linkId);
-                    var info = Bpf.GetLinkInfo(link);
+                    using var link = BpfSyscall.LinkGetFdById(linkId);
+                    var info = BpfSyscall.GetLinkInfo(link);
                     if (info.ProgramId == id && info.CgroupId == cgroup.Id && info.AttachType == attachType)
                     {
-                        Bpf.LinkDetach(link);
+                        BpfSyscall.LinkDetach(link);
                         stdout.WriteLine($"detached program {id} from {cgroup.Path} ({attachType}, link {linkId})");
                         return;
                     }
                 }
-                using var program = Bpf.ProgGetFdById(id);
-                Bpf.ProgDetach(cgroup.Handle, program, attachType);
+                using var program = BpfSyscall.ProgGetFdById(id);
+                BpfSyscall.ProgDetach(cgroup.Handle, program, attachType);
                 stdout.WriteLine($"detached program {id} from {cgroup.Path} ({attachType})");
                 return;
             }

@@ -17,16 +17,16 @@ internal static class MapEntries
         var next = new byte[map.KeySize];
         // A hash map restarts from its first key when the current one is deleted under us: bound the walk so a busy map cannot loop forever.
         long limit = (long)map.MaxEntries * 2 + 16;
-        while (entries.Count < limit && Bpf.MapGetNextKey(map, key, next))
+        while (entries.Count < limit && BpfSyscall.MapGetNextKey(map, key, next))
         {
             key = next.ToArray();
             var value = new byte[map.ElementValueSize];
             try
             {
-                if (Bpf.MapLookupElem(map, key, value))
+                if (BpfSyscall.MapLookupElem(map, key, value))
                     entries.Add(new MapEntry(key, value, null));
             }
-            catch (BpfSyscallException e) when (e.IsNotSupported || e.Errno is Errno.EINVAL or Errno.EPERM)
+            catch (BpfSyscallException e) when (e.IsNotSupported || e.Errno is SyscallErrno.EINVAL or SyscallErrno.EPERM)
             {
                 // prog_array, perf_event_array and the like keep kernel pointers that user space cannot read back.
                 entries.Add(new MapEntry(key, null, $"cannot read the value ({e.ErrnoName}): the kernel does not return values of {Output.Names.Snake(info.Type)} maps"));

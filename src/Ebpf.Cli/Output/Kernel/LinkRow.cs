@@ -27,8 +27,8 @@ internal sealed record LinkRow(uint Id, string Type, uint ProgramId, string? Att
         if (link.Type is not (BpfLinkType.RawTracepoint or BpfLinkType.PerfEvent)) return null;
         try
         {
-            using var fd = Bpf.LinkGetFdById(link.Id);
-            return Bpf.GetLinkTarget(fd);
+            using var fd = BpfSyscall.LinkGetFdById(link.Id);
+            return BpfSyscall.GetLinkTarget(fd);
         }
         catch (BpfException)
         {

@@ -15,10 +15,10 @@ internal sealed record ProgramDetails(ProgramRow Program, IReadOnlyList<MapRow> 
         BpfProgramInfo info;
         try
         {
-            using var fd = Bpf.ProgGetFdById(id);
-            info = Bpf.GetProgramInfo(fd);
+            using var fd = BpfSyscall.ProgGetFdById(id);
+            info = BpfSyscall.GetProgramInfo(fd);
         }
-        catch (BpfSyscallException e) when (e.Errno == Errno.ENOENT)
+        catch (BpfSyscallException e) when (e.Errno == SyscallErrno.ENOENT)
         {
             throw new BpfException($"no program with id {id}: `ebpf prog list` shows the ids in use.");
         }
@@ -27,10 +27,10 @@ internal sealed record ProgramDetails(ProgramRow Program, IReadOnlyList<MapRow> 
         {
             try
             {
-                using var fd = Bpf.MapGetFdById(mapId);
-                maps.Add(MapRow.From(Bpf.GetMapInfo(fd)));
+                using var fd = BpfSyscall.MapGetFdById(mapId);
+                maps.Add(MapRow.From(BpfSyscall.GetMapInfo(fd)));
             }
-            catch (BpfSyscallException e) when (e.Errno == Errno.ENOENT) { } // freed meanwhile
+            catch (BpfSyscallException e) when (e.Errno == SyscallErrno.ENOENT) { } // freed meanwhile
         }
         var links = KernelObjects.Links().Where(l => l.ProgramId == id).Select(LinkRow.From).ToList();
         return new ProgramDetails(ProgramRow.From(info), maps, links);

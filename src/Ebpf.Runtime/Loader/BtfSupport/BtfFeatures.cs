@@ -47,7 +47,7 @@ public static class KernelBtfFeatures
         build(b);
         try
         {
-            using var fd = Bpf.BtfLoad(b.ToBytes());
+            using var fd = BpfSyscall.BtfLoad(b.ToBytes());
             return true;
         }
         catch (BpfSyscallException)

@@ -9,7 +9,7 @@ namespace Ebpf;
 /// </summary>
 internal static class KernelRefusal
 {
-    public static bool Applies(BpfSyscallException e) => e.Errno == Errno.EPERM && HasBpfCapability();
+    public static bool Applies(BpfSyscallException e) => e.Errno == SyscallErrno.EPERM && HasBpfCapability();
 
     /// <summary>The trampoline kind's name (fentry, fexit, fmod_ret, lsm, freplace), or null for programs that need no trampoline.</summary>
     public static string? TrampolineKind(BpfProgramType type, BpfAttachType? attachType) => type switch

@@ -63,13 +63,13 @@ internal static class AttachTargets
     /// <summary>The FUNC named <paramref name="function"/> in the BTF the kernel holds for loaded program <paramref name="target"/>, and a description of that program for messages.</summary>
     internal static (BtfFunc Func, string Program) FindFunction(BpfProgramFd target, string function, string context)
     {
-        var info = Bpf.GetProgramInfo(target);
+        var info = BpfSyscall.GetProgramInfo(target);
         var what = $"the target program '{info.Name}' (id {info.Id})";
         if (info.BtfId == 0)
             throw new BpfLoadException($"{context} {what}, which was loaded without BTF, so its functions cannot be named; load it from an object compiled with -g");
         byte[] bytes;
-        using (var fd = Bpf.BtfGetFdById(info.BtfId))
-            bytes = Bpf.GetBtfData(fd);
+        using (var fd = BpfSyscall.BtfGetFdById(info.BtfId))
+            bytes = BpfSyscall.GetBtfData(fd);
         using var btf = Btf.Parse(bytes);
         if (btf.FindByName(function, BtfKind.Func) is not BtfFunc func)
             throw new BpfLoadException($"{context} {what}, which has no function '{function}'; it has: " +

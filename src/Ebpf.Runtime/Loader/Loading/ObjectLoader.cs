@@ -85,7 +85,7 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
         _btfHasDataSections = features.HasFlag(BtfSupport.BtfFeatures.DataSections);
         try
         {
-            _btfFd = Own(Bpf.BtfLoad(BtfSupport.BtfSanitizer.Sanitize(btf.Bytes, features), 0, Path.GetFileName(spec.Source)));
+            _btfFd = Own(BpfSyscall.BtfLoad(BtfSupport.BtfSanitizer.Sanitize(btf.Bytes, features), 0, Path.GetFileName(spec.Source)));
         }
         catch (BpfSyscallException e)
         {
@@ -142,7 +142,7 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
         if (settings?.Reuse is { } existing)
             return Reuse(map, (BpfMapFd)existing.Fd.Duplicate(), maxEntries, null);
         var pinPath = settings?.PinPath;
-        if (pinPath is null && map.Pinning == MapPinning.ByName && options.PinDirectory is { } dir)
+        if (pinPath is null && map.Pinning == MapPinType.ByName && options.PinDirectory is { } dir)
             pinPath = Path.Combine(dir, map.Name);
         if (pinPath is not null && OpenPinned(pinPath) is { } pinned)
             return Reuse(map, pinned, maxEntries, pinPath);
@@ -166,9 +166,9 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
             withBtf.BtfValueTypeId = (uint)(map.ValueTypeId ?? 0);
             try
             {
-                fd = Bpf.MapCreate(withBtf);
+                fd = BpfSyscall.MapCreate(withBtf);
             }
-            catch (BpfSyscallException e) when (e.Errno == Errno.EINVAL || e.IsNotSupported)
+            catch (BpfSyscallException e) when (e.Errno == SyscallErrno.EINVAL || e.IsNotSupported)
             {
                 _warnings.Add($"map '{map.Name}' was refused with BTF key/value types and created without them: {e.Message}");
                 fd = CreateOrExplain(map, request);
@@ -196,7 +196,7 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
                 created.Pin(pinPath);
                 return created;
             }
-            catch (BpfSyscallException e) when (e.Errno == Errno.EEXIST && attempt < 5)
+            catch (BpfSyscallException e) when (e.Errno == SyscallErrno.EEXIST && attempt < 5)
             {
                 try { winner = OpenPinned(pinPath); }
                 catch { created.Dispose(); throw; }
@@ -221,8 +221,8 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
     /// </summary>
     private static BpfMapFd? OpenPinned(string path)
     {
-        try { return Bpf.ObjGetMap(path); }
-        catch (BpfSyscallException e) when (e.Errno == Errno.ENOENT) { return null; }
+        try { return BpfSyscall.ObjGetMap(path); }
+        catch (BpfSyscallException e) when (e.Errno == SyscallErrno.ENOENT) { return null; }
     }
 
     /// <summary>Map types whose keys or values are descriptors or nothing: the kernel refuses BTF types for them, as libbpf knows.</summary>
@@ -235,7 +235,7 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
     {
         try
         {
-            return Bpf.MapCreate(request);
+            return BpfSyscall.MapCreate(request);
         }
         catch (BpfSyscallException e)
         {
@@ -249,7 +249,7 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
     /// </summary>
     private static string Fix(MapSpec map, MapCreateRequest request, BpfSyscallException e)
     {
-        if (e.Errno == Errno.EINVAL)
+        if (e.Errno == SyscallErrno.EINVAL)
         {
             var unset = new[] { ("MaxEntries", "max_entries", request.MaxEntries), ("ValueSize", "value_size", map.ValueSize), ("KeySize", "key_size", map.KeySize) }
                 .Where(f => f.Item3 == 0 && !(f.Item1 == "KeySize" && map.Type is BpfMapType.Array or BpfMapType.PercpuArray or BpfMapType.Queue or BpfMapType.Stack or BpfMapType.Ringbuf or BpfMapType.UserRingbuf or BpfMapType.Arena or BpfMapType.BloomFilter)

@@ -73,10 +73,10 @@ internal sealed partial class ProgramLoader(BpfObjectFile spec, ObjectPlan plan,
                 request.LineInfo = prepared.LineInfo;
                 request.LineInfoRecordSize = ProgramPlan.LineInfoSize;
             }
-            var fd = Bpf.ProgLoad(request, out var log);
+            var fd = BpfSyscall.ProgLoad(request, out var log);
             return new BpfProgram(program.Name, fd, program, linked) { VerifierLog = string.IsNullOrEmpty(log) ? null : log, ExpectedAttachType = attachType };
         }
-        catch (BpfSyscallException e) when (type == BpfProgramType.StructOps && e.Errno == Errno.ENOTSUPP)
+        catch (BpfSyscallException e) when (type == BpfProgramType.StructOps && e.Errno == SyscallErrno.ENOTSUPP)
         {
             throw new BpfLoadException(StructOps?.GetValueOrDefault(program.Name) is { } target
                 ? StructOpsLoading.Refused(program.Name, target, e)
@@ -107,7 +107,7 @@ internal sealed partial class ProgramLoader(BpfObjectFile spec, ObjectPlan plan,
     private static string TypedKsymHint(ProgramPlan prepared, BpfSyscallException e)
     {
         var typed = prepared.Externs.Where(x => x.Extern.Kind == Object.Externs.ExternKind.TypedKsym).Select(x => x.Extern.Name).Distinct().ToList();
-        if (e.Errno != Errno.ENOENT || typed.Count == 0)
+        if (e.Errno != SyscallErrno.ENOENT || typed.Count == 0)
             return "";
         var all = KconfigValues.Raw("CONFIG_KALLSYMS_ALL") is "y" ? "" : " This kernel is built without CONFIG_KALLSYMS_ALL, so kallsyms lists no variables and typed ksyms cannot be used here.";
         return $" The program uses the kernel variable{(typed.Count > 1 ? "s" : "")} {string.Join(", ", typed.Select(t => $"'{t}'"))} (typed __ksym), whose address the kernel looks up in kallsyms and did not find.{all}";

@@ -148,7 +148,7 @@ internal sealed class StructOpsLoading
     public static string Refused(string program, StructOpsProgramTarget target, BpfSyscallException e) =>
         $"struct_ops map '{target.Map}' (struct {target.StructName}): the kernel refused the struct_ops program '{program}' for member '{target.Member}' " +
         $"(errno {e.Errno} {e.ErrnoName}{(e is BpfVerifierException v && v.Log.Contains("processed 0 insns") ? ", before verifying any instruction" : "")}). " +
-        (e.Errno == Errno.ENOTSUPP
+        (e.Errno == SyscallErrno.ENOTSUPP
             ? $"ENOTSUPP here means the kernel does not let BPF implement member '{target.Member}' of struct {target.StructName} (its struct_ops check_member refused it, as tcp_congestion_ops does for get_info), or it cannot build the BPF trampoline struct_ops programs run through; leave the member unset or implement it in a kernel module."
             : e.Message);
 }

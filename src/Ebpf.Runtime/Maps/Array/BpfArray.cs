@@ -68,7 +68,7 @@ public sealed class BpfArray<TValue> : BpfMapView, IEnumerable<TValue> where TVa
         if (indexes.Length != values.Length)
             throw new BpfException($"map '{Name}': UpdateBatch got {indexes.Length} indexes but {values.Length} values.");
         foreach (var i in indexes) CheckIndex(i);
-        return Bpf.MapUpdateBatch(Fd, MemoryMarshal.AsBytes(indexes), MemoryMarshal.AsBytes(values), indexes.Length, flags);
+        return BpfSyscall.MapUpdateBatch(Fd, MemoryMarshal.AsBytes(indexes), MemoryMarshal.AsBytes(values), indexes.Length, flags);
     }
 
     /// <summary>Every element in index order, each read as it is enumerated.</summary>

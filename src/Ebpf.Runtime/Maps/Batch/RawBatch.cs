@@ -11,11 +11,11 @@ internal static class RawBatch
     public static int Lookup(BpfMapFd fd, Span<byte> keys, Span<byte> values, int count, ref BpfBatchCursor cursor, bool delete, BpfUpdateFlags flags)
     {
         if (cursor.Done || count == 0) return 0;
-        var token = cursor.Token(Bpf.BatchTokenSize(fd));
+        var token = cursor.Token(BpfSyscall.BatchTokenSize(fd));
         ReadOnlySpan<byte> inBatch = cursor.Started ? token : default;
         var result = delete
-            ? Bpf.MapLookupAndDeleteBatch(fd, inBatch, token, keys, values, count, flags)
-            : Bpf.MapLookupBatch(fd, inBatch, token, keys, values, count, flags);
+            ? BpfSyscall.MapLookupAndDeleteBatch(fd, inBatch, token, keys, values, count, flags)
+            : BpfSyscall.MapLookupBatch(fd, inBatch, token, keys, values, count, flags);
         cursor.Started = true;
         if (result.Done) cursor.Done = true;
         return result.Count;

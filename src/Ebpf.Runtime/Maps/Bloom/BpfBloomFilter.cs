@@ -14,14 +14,14 @@ public sealed class BpfBloomFilter<T> : BpfMapView where T : unmanaged
         MapChecks.ValueSize<T>(map);
     }
 
-    public void Add(in T value) => Bpf.MapUpdateElem(Fd, default, Elements.Bytes(in value));
+    public void Add(in T value) => BpfSyscall.MapUpdateElem(Fd, default, Elements.Bytes(in value));
 
     /// <summary>False: certainly never added. True: probably added.</summary>
     public bool MightContain(in T value)
     {
         // The kernel reads the value to test from the value pointer and writes nothing back.
         T copy = value;
-        return Bpf.MapLookupElem(Fd, default, Elements.Writable(ref copy));
+        return BpfSyscall.MapLookupElem(Fd, default, Elements.Writable(ref copy));
     }
 
     /// <summary>

@@ -28,11 +28,11 @@ public abstract partial class BpfKeyValueMap<TKey, TValue>
     {
         if (keys.Length != values.Length)
             throw new BpfException($"map '{Name}': UpdateBatch got {keys.Length} keys but {values.Length} values.");
-        return Bpf.MapUpdateBatch(Fd, MemoryMarshal.AsBytes(keys), MemoryMarshal.AsBytes(values), keys.Length, flags);
+        return BpfSyscall.MapUpdateBatch(Fd, MemoryMarshal.AsBytes(keys), MemoryMarshal.AsBytes(values), keys.Length, flags);
     }
 
     /// <summary>Deletes the keys in one syscall; a missing key stops it with ENOENT. Returns how many were deleted.</summary>
-    public int DeleteBatch(ReadOnlySpan<TKey> keys) => Bpf.MapDeleteBatch(Fd, MemoryMarshal.AsBytes(keys), keys.Length);
+    public int DeleteBatch(ReadOnlySpan<TKey> keys) => BpfSyscall.MapDeleteBatch(Fd, MemoryMarshal.AsBytes(keys), keys.Length);
 
     private KeyValuePair<TKey, TValue>[] ReadAll(bool delete)
     {

@@ -38,7 +38,7 @@ public abstract partial class BpfKeyValueMap<TKey, TValue> : BpfMapView, IEnumer
             Elements.Update(Fd, in key, in value, BpfUpdateFlags.NoExist);
             return true;
         }
-        catch (BpfSyscallException e) when (e.Errno == Errno.EEXIST)
+        catch (BpfSyscallException e) when (e.Errno == SyscallErrno.EEXIST)
         {
             return false;
         }
@@ -51,7 +51,7 @@ public abstract partial class BpfKeyValueMap<TKey, TValue> : BpfMapView, IEnumer
     public bool TryRemove(in TKey key, out TValue value)
     {
         System.Runtime.CompilerServices.Unsafe.SkipInit(out value);
-        if (Bpf.MapLookupAndDeleteElem(Fd, Elements.Bytes(in key), Elements.Writable(ref value))) return true;
+        if (BpfSyscall.MapLookupAndDeleteElem(Fd, Elements.Bytes(in key), Elements.Writable(ref value))) return true;
         value = default;
         return false;
     }

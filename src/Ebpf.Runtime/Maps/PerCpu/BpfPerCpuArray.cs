@@ -65,7 +65,7 @@ public sealed class BpfPerCpuArray<TValue> : BpfMapView, IEnumerable<PerCpu<TVal
         var slots = new byte[size * values.Length];
         for (int i = 0; i < values.Length; i++)
             PerCpuLayout<TValue>.Write(values[i].AsSpan(), slots.AsSpan(i * size, size));
-        return Bpf.MapUpdateBatch(Fd, System.Runtime.InteropServices.MemoryMarshal.AsBytes(indexes), slots, indexes.Length, flags);
+        return BpfSyscall.MapUpdateBatch(Fd, System.Runtime.InteropServices.MemoryMarshal.AsBytes(indexes), slots, indexes.Length, flags);
     }
 
     public IEnumerator<PerCpu<TValue>> GetEnumerator()

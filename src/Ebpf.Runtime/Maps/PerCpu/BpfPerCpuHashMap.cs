@@ -73,11 +73,11 @@ public sealed class BpfPerCpuHashMap<TKey, TValue> : BpfMapView, IEnumerable<Key
         var slots = new byte[size * values.Length];
         for (int i = 0; i < values.Length; i++)
             PerCpuLayout<TValue>.Write(values[i].AsSpan(), slots.AsSpan(i * size, size));
-        return Bpf.MapUpdateBatch(Fd, System.Runtime.InteropServices.MemoryMarshal.AsBytes(keys), slots, keys.Length, flags);
+        return BpfSyscall.MapUpdateBatch(Fd, System.Runtime.InteropServices.MemoryMarshal.AsBytes(keys), slots, keys.Length, flags);
     }
 
     /// <summary>Deletes the keys in one syscall; returns how many were deleted.</summary>
-    public int DeleteBatch(ReadOnlySpan<TKey> keys) => Bpf.MapDeleteBatch(Fd, System.Runtime.InteropServices.MemoryMarshal.AsBytes(keys), keys.Length);
+    public int DeleteBatch(ReadOnlySpan<TKey> keys) => BpfSyscall.MapDeleteBatch(Fd, System.Runtime.InteropServices.MemoryMarshal.AsBytes(keys), keys.Length);
 
     public IEnumerator<KeyValuePair<TKey, PerCpu<TValue>>> GetEnumerator()
     {

@@ -14,7 +14,7 @@ internal static class PerCpuElements
         {
             Span<byte> slots = rented is null ? stackalloc byte[PerCpuLayout<TValue>.StackLimit] : rented;
             slots = slots[..size];
-            if (!Bpf.MapLookupElem(fd, Elements.Bytes(in key), slots)) return false;
+            if (!BpfSyscall.MapLookupElem(fd, Elements.Bytes(in key), slots)) return false;
             PerCpuLayout<TValue>.Read(slots, values);
             return true;
         }
@@ -30,7 +30,7 @@ internal static class PerCpuElements
             Span<byte> slots = rented is null ? stackalloc byte[PerCpuLayout<TValue>.StackLimit] : rented;
             slots = slots[..size];
             PerCpuLayout<TValue>.Write(values, slots);
-            Bpf.MapUpdateElem(fd, Elements.Bytes(in key), slots, flags);
+            BpfSyscall.MapUpdateElem(fd, Elements.Bytes(in key), slots, flags);
         }
         finally { PerCpuLayout<TValue>.Return(rented); }
     }

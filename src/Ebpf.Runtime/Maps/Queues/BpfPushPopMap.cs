@@ -17,13 +17,13 @@ public abstract class BpfPushPopMap<T> : BpfMapView where T : unmanaged
 
     /// <summary>Adds a value. When full this throws E2BIG, unless <paramref name="overwriteOldest"/> (BPF_EXIST) drops the oldest.</summary>
     public void Push(in T value, bool overwriteOldest = false) =>
-        Bpf.MapUpdateElem(Fd, default, Elements.Bytes(in value), overwriteOldest ? BpfUpdateFlags.Exist : BpfUpdateFlags.Any);
+        BpfSyscall.MapUpdateElem(Fd, default, Elements.Bytes(in value), overwriteOldest ? BpfUpdateFlags.Exist : BpfUpdateFlags.Any);
 
     /// <summary>Takes the next value; false when empty.</summary>
     public bool TryPop(out T value)
     {
         Unsafe.SkipInit(out value);
-        if (Bpf.MapLookupAndDeleteElem(Fd, default, Elements.Writable(ref value))) return true;
+        if (BpfSyscall.MapLookupAndDeleteElem(Fd, default, Elements.Writable(ref value))) return true;
         value = default;
         return false;
     }
@@ -32,7 +32,7 @@ public abstract class BpfPushPopMap<T> : BpfMapView where T : unmanaged
     public bool TryPeek(out T value)
     {
         Unsafe.SkipInit(out value);
-        if (Bpf.MapLookupElem(Fd, default, Elements.Writable(ref value))) return true;
+        if (BpfSyscall.MapLookupElem(Fd, default, Elements.Writable(ref value))) return true;
         value = default;
         return false;
     }

@@ -34,8 +34,8 @@ internal static class SocketValue
             var fix = e.Errno switch
             {
                 _ when e.IsNotSupported => " A socket map takes TCP sockets that are connected or listening, UDP and Unix sockets; this one is in another state or family.",
-                Errno.EBUSY => " The socket already belongs to another user of its callbacks (TLS, another socket map with other programs).",
-                Errno.EINVAL => " The descriptor is not a socket of a kind socket maps take.",
+                SyscallErrno.EBUSY => " The socket already belongs to another user of its callbacks (TLS, another socket map with other programs).",
+                SyscallErrno.EINVAL => " The descriptor is not a socket of a kind socket maps take.",
                 _ => "",
             };
             throw new BpfException($"map '{map.Name}': the socket could not be added under key {keyText}: {e.Message}{fix}", e);

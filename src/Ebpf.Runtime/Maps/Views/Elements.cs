@@ -23,7 +23,7 @@ internal static class Elements
         where TKey : unmanaged where TValue : unmanaged
     {
         Unsafe.SkipInit(out value);
-        if (Bpf.MapLookupElem(fd, Bytes(in key), Writable(ref value))) return true;
+        if (BpfSyscall.MapLookupElem(fd, Bytes(in key), Writable(ref value))) return true;
         value = default;
         return false;
     }
@@ -31,17 +31,17 @@ internal static class Elements
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Update<TKey, TValue>(BpfMapFd fd, in TKey key, in TValue value, BpfUpdateFlags flags)
         where TKey : unmanaged where TValue : unmanaged =>
-        Bpf.MapUpdateElem(fd, Bytes(in key), Bytes(in value), flags);
+        BpfSyscall.MapUpdateElem(fd, Bytes(in key), Bytes(in value), flags);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool Delete<TKey>(BpfMapFd fd, in TKey key) where TKey : unmanaged => Bpf.MapDeleteElem(fd, Bytes(in key));
+    public static bool Delete<TKey>(BpfMapFd fd, in TKey key) where TKey : unmanaged => BpfSyscall.MapDeleteElem(fd, Bytes(in key));
 
     /// <summary>The first key (<paramref name="first"/> true) or the key after <paramref name="previous"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool NextKey<TKey>(BpfMapFd fd, bool first, in TKey previous, out TKey next) where TKey : unmanaged
     {
         Unsafe.SkipInit(out next);
-        if (Bpf.MapGetNextKey(fd, first ? default : Bytes(in previous), Writable(ref next))) return true;
+        if (BpfSyscall.MapGetNextKey(fd, first ? default : Bytes(in previous), Writable(ref next))) return true;
         next = default;
         return false;
     }

@@ -16,21 +16,21 @@ internal static class BtfTracingAttach
             try
             {
                 var request = new LinkCreateRequest(program.Fd, null, attachType) { TracingCookie = cookie };
-                return new BpfLink(Bpf.LinkCreate(request), program);
+                return new BpfLink(BpfSyscall.LinkCreate(request), program);
             }
-            catch (BpfSyscallException e) when (e.Errno == Errno.EINVAL && cookie == 0)
+            catch (BpfSyscallException e) when (e.Errno == SyscallErrno.EINVAL && cookie == 0)
             {
                 // tp_btf before 6.10, fentry/fexit/lsm before 5.10: only BPF_RAW_TRACEPOINT_OPEN attaches them.
-                return new BpfLink(Bpf.RawTracepointOpen(program.Fd, null), program);
+                return new BpfLink(BpfSyscall.RawTracepointOpen(program.Fd, null), program);
             }
         }
         catch (BpfSyscallException e)
         {
             var fix = e.Errno switch
             {
-                Errno.EBUSY or Errno.EEXIST => " The program is attached already (a BTF-targeted program attaches once; load it again for a second attachment).",
+                SyscallErrno.EBUSY or SyscallErrno.EEXIST => " The program is attached already (a BTF-targeted program attaches once; load it again for a second attachment).",
                 _ when e.IsNotSupported => " This kernel cannot attach BPF trampolines here (the architecture's JIT or CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS lacks support).",
-                Errno.EINVAL when cookie != 0 => " A cookie on this kind needs a newer kernel (fentry/fexit/lsm 6.0, tp_btf 6.10).",
+                SyscallErrno.EINVAL when cookie != 0 => " A cookie on this kind needs a newer kernel (fentry/fexit/lsm 6.0, tp_btf 6.10).",
                 _ => "",
             };
             throw new BpfException($"program '{program.Name}' ({attachType}, section \"{program.SectionName}\") could not attach to {target}: {e.Message}{fix}", e);

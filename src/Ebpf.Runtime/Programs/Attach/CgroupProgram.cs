@@ -27,9 +27,9 @@ public class CgroupProgram
         {
             try
             {
-                return new BpfLink(Bpf.LinkCreate(Program.Fd, cgroup.Handle, attachType), Program);
+                return new BpfLink(BpfSyscall.LinkCreate(Program.Fd, cgroup.Handle, attachType), Program);
             }
-            catch (BpfSyscallException e) when (e.Errno == Errno.EINVAL || e.IsNotSupported)
+            catch (BpfSyscallException e) when (e.Errno == SyscallErrno.EINVAL || e.IsNotSupported)
             {
                 // Kernels before 5.7 have no cgroup links: attach the old way, still detached on Dispose.
             }
@@ -45,13 +45,13 @@ public class CgroupProgram
         var target = NativeFiles.Duplicate(cgroup.Handle);
         try
         {
-            Bpf.ProgAttach(cgroup.Handle, Program.Fd, attachType, flags);
+            BpfSyscall.ProgAttach(cgroup.Handle, Program.Fd, attachType, flags);
         }
         catch (BpfSyscallException e)
         {
             target.Dispose();
             throw new BpfException($"program '{Program.Name}' could not attach to cgroup {cgroup.Path} at {attachType} in {mode} mode: {e.Message}" +
-                (e.Errno == Errno.EPERM && mode != CgroupAttachMode.Multi ? " Another program may already hold this hook in single or override mode, or a parent cgroup forbids overriding; use CgroupAttachMode.Multi to run alongside it." : ""), e);
+                (e.Errno == SyscallErrno.EPERM && mode != CgroupAttachMode.Multi ? " Another program may already hold this hook in single or override mode, or a parent cgroup forbids overriding; use CgroupAttachMode.Multi to run alongside it." : ""), e);
         }
         return new ProgramAttachment(target, Program, attachType);
     }

@@ -26,14 +26,14 @@ public sealed class ExtensionProgram
         var btfId = target.FunctionBtfId(function);
         try
         {
-            return new BpfLink(Bpf.LinkCreate(new LinkCreateRequest(Program.Fd, target.Fd, default) { TargetBtfId = btfId }), Program);
+            return new BpfLink(BpfSyscall.LinkCreate(new LinkCreateRequest(Program.Fd, target.Fd, default) { TargetBtfId = btfId }), Program);
         }
         catch (BpfSyscallException e)
         {
             var fix = e.Errno switch
             {
-                Errno.EINVAL => " The function's signature must match the one the extension was loaded against, and the target must be a program with BTF.",
-                Errno.EBUSY or Errno.EEXIST => " That function is replaced already.",
+                SyscallErrno.EINVAL => " The function's signature must match the one the extension was loaded against, and the target must be a program with BTF.",
+                SyscallErrno.EBUSY or SyscallErrno.EEXIST => " That function is replaced already.",
                 _ => "",
             };
             throw new BpfException($"program '{Program.Name}' (freplace) could not replace function '{function}' of program '{target.Name}': {e.Message}{fix}", e);

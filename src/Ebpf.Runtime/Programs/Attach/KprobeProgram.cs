@@ -60,7 +60,7 @@ public sealed partial class KprobeProgram
         }
         catch (BpfSyscallException e)
         {
-            var fix = e.Errno == Errno.ENOENT || e.Errno == Errno.EINVAL
+            var fix = e.Errno == SyscallErrno.ENOENT || e.Errno == SyscallErrno.EINVAL
                 ? $" No probeable function '{function}' (grep -w {function} /proc/kallsyms; inlined, static-duplicated and notrace functions cannot be probed)." : "";
             throw new BpfException($"program '{Program.Name}' cannot attach to {target}: {e.Message}{fix}", e);
         }
@@ -84,7 +84,7 @@ public sealed partial class KprobeProgram
         var symbols = functions.Any(f => f.IndexOfAny(['*', '?']) >= 0) ? Expand(functions, target) : functions;
         try
         {
-            return new BpfLink(Bpf.LinkCreateKprobeMulti(Program.Fd, symbols, null, cookies, retprobe), Program);
+            return new BpfLink(BpfSyscall.LinkCreateKprobeMulti(Program.Fd, symbols, null, cookies, retprobe), Program);
         }
         catch (BpfSyscallException e) when (e.IsNotSupported)
         {
@@ -94,8 +94,8 @@ public sealed partial class KprobeProgram
         {
             var fix = e.Errno switch
             {
-                Errno.ESRCH or Errno.ENOENT => " A function is not in this kernel or cannot be probed (see available_filter_functions in tracefs).",
-                Errno.EINVAL => " The program must be loaded as kprobe.multi (expected attach type BPF_TRACE_KPROBE_MULTI).",
+                SyscallErrno.ESRCH or SyscallErrno.ENOENT => " A function is not in this kernel or cannot be probed (see available_filter_functions in tracefs).",
+                SyscallErrno.EINVAL => " The program must be loaded as kprobe.multi (expected attach type BPF_TRACE_KPROBE_MULTI).",
                 _ => "",
             };
             throw new BpfException($"program '{Program.Name}' could not attach to {target}: {e.Message}{fix}", e);

@@ -30,14 +30,14 @@ public sealed class PerfEventProgram
                 {
                     perfEvent = PerfEventFd.OpenSampling((uint)spec.Kind, spec.Config, spec.Frequency, spec.Period, tid, cpu, target);
                 }
-                catch (BpfSyscallException e) when (tid >= 0 && e.Errno == Errno.ESRCH)
+                catch (BpfSyscallException e) when (tid >= 0 && e.Errno == SyscallErrno.ESRCH)
                 {
                     continue; // the thread ended meanwhile
                 }
                 catch (BpfSyscallException e)
                 {
                     throw new BpfException($"program '{Program.Name}' cannot attach to {target}: {e.Message}" +
-                        (spec.Kind == PerfEventKind.Hardware && (e.Errno == Errno.ENOENT || e.IsNotSupported) ? " This machine exposes no hardware PMU for it (common in VMs): sample PerfEventSpec.CpuClock instead." : ""), e);
+                        (spec.Kind == PerfEventKind.Hardware && (e.Errno == SyscallErrno.ENOENT || e.IsNotSupported) ? " This machine exposes no hardware PMU for it (common in VMs): sample PerfEventSpec.CpuClock instead." : ""), e);
                 }
                 attached.Add(PerfEventAttachment.Attach(Program, perfEvent, cookie, target, "A perf_event program (section \"perf_event\") is needed."));
             }

@@ -33,15 +33,15 @@ public sealed class RawTracepointProgram
             throw new BpfException($"program '{Program.Name}': raw tracepoints are named without their category: '{tracepoint[(tracepoint.LastIndexOf('/') + 1)..]}', not '{tracepoint}'");
         try
         {
-            return new BpfLink(Bpf.RawTracepointOpen(Program.Fd, tracepoint, cookie), Program);
+            return new BpfLink(BpfSyscall.RawTracepointOpen(Program.Fd, tracepoint, cookie), Program);
         }
         catch (BpfSyscallException e)
         {
             var fix = e.Errno switch
             {
-                Errno.ENOENT => $" No raw tracepoint '{tracepoint}' in this kernel: the names are those of tracefs events without the category (ls {TracePipe.TraceFsPath}/events/*/ lists them; sys_enter and sys_exit cover the syscalls).",
-                Errno.EINVAL => cookie != 0 ? " A raw tracepoint cookie needs Linux 6.10." : " The program must be a raw_tracepoint program (section \"raw_tp/NAME\").",
-                Errno.EACCES => " A writable (raw_tp.w) program reads past the tracepoint's writable buffer, or the tracepoint has none.",
+                SyscallErrno.ENOENT => $" No raw tracepoint '{tracepoint}' in this kernel: the names are those of tracefs events without the category (ls {TracePipe.TraceFsPath}/events/*/ lists them; sys_enter and sys_exit cover the syscalls).",
+                SyscallErrno.EINVAL => cookie != 0 ? " A raw tracepoint cookie needs Linux 6.10." : " The program must be a raw_tracepoint program (section \"raw_tp/NAME\").",
+                SyscallErrno.EACCES => " A writable (raw_tp.w) program reads past the tracepoint's writable buffer, or the tracepoint has none.",
                 _ => "",
             };
             throw new BpfException($"program '{Program.Name}' could not attach to raw tracepoint '{tracepoint}': {e.Message}{fix}", e);

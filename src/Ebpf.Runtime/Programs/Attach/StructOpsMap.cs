@@ -54,7 +54,7 @@ public sealed class StructOpsMap
         }
         try
         {
-            return new StructOpsRegistration(this, Bpf.LinkCreateStructOps(Map.Fd));
+            return new StructOpsRegistration(this, BpfSyscall.LinkCreateStructOps(Map.Fd));
         }
         catch (BpfSyscallException e)
         {
@@ -81,7 +81,7 @@ public sealed class StructOpsRegistration : IDisposable
     public StructOpsMap Map => _map;
 
     /// <summary>Pins the link on bpffs, so the operations stay registered after this process exits.</summary>
-    public void Pin(string path) => Bpf.ObjPin(Link ?? throw new BpfException($"struct_ops map '{_map.Map.Name}' has no link to pin (it is not from .struct_ops.link)"), path);
+    public void Pin(string path) => BpfSyscall.ObjPin(Link ?? throw new BpfException($"struct_ops map '{_map.Map.Name}' has no link to pin (it is not from .struct_ops.link)"), path);
 
     public void Dispose()
     {

@@ -1,6 +1,6 @@
 namespace Ebpf;
 
-/// <summary>Which traffic of an interface a tcx program sees (the kernel-side attribute uses Ebpf.Kernel.TcDirection).</summary>
+/// <summary>Which traffic of an interface a tcx program sees (the kernel-side attribute uses Ebpf.Kernel.TrafficDirection).</summary>
 public enum TcxDirection
 {
     /// <summary>Packets the interface receives (BPF_TCX_INGRESS).</summary>

@@ -25,7 +25,7 @@ public sealed class TcxProgram
     /// <summary>Attaches in the declared direction; a program of section "tc" must be given one.</summary>
     public BpfLink Attach(NetInterface target, TcxOrder? order = null, ulong expectedRevision = 0) =>
         Attach(target, Declared ?? throw new BpfException($"program '{Program.Name}' (section \"{Program.SectionName}\") declares no direction: " +
-            "pass TcxDirection.Ingress or TcxDirection.Egress, e.g. Attach(iface, TcxDirection.Ingress), or declare it [Tcx(TcDirection.Ingress)] (section \"tcx/ingress\")"), order, expectedRevision);
+            "pass TcxDirection.Ingress or TcxDirection.Egress, e.g. Attach(iface, TcxDirection.Ingress), or declare it [Tcx(TrafficDirection.Ingress)] (section \"tcx/ingress\")"), order, expectedRevision);
 
     public BpfLink Attach(string interfaceName, TcxDirection direction, TcxOrder? order = null, ulong expectedRevision = 0) =>
         Attach(NetInterface.Get(interfaceName), direction, order, expectedRevision);
@@ -44,7 +44,7 @@ public sealed class TcxProgram
         var attachType = AttachTypeOf(direction);
         try
         {
-            var fd = target.Run(() => Bpf.LinkCreate(new LinkCreateRequest(Program.Fd, null, attachType)
+            var fd = target.Run(() => BpfSyscall.LinkCreate(new LinkCreateRequest(Program.Fd, null, attachType)
             {
                 TargetIfindex = target.Index,
                 Flags = (uint)(order?.Flags ?? 0),
@@ -65,7 +65,7 @@ public sealed class TcxProgram
     public static BpfDeviceQueryResult Query(NetInterface target, TcxDirection direction)
     {
         ArgumentNullException.ThrowIfNull(target);
-        return target.Run(() => Bpf.QueryDevice(target.Index, AttachTypeOf(direction)));
+        return target.Run(() => BpfSyscall.QueryDevice(target.Index, AttachTypeOf(direction)));
     }
 
     private static BpfAttachType AttachTypeOf(TcxDirection direction) => direction switch
@@ -78,10 +78,10 @@ public sealed class TcxProgram
     private static string Why(BpfSyscallException e, TcxOrder? order, ulong expectedRevision) => e.Errno switch
     {
         ESTALE => $"ESTALE: the hook is no longer at revision {expectedRevision} (a program was attached or detached since it was read); query it again with TcxProgram.Query and retry",
-        Errno.ENOENT when order?.Description is { } d => $"ENOENT: nothing to place it {d}: that program or link is not on this hook",
-        Errno.EEXIST => "EEXIST: this program is already on the hook (a program runs at most once per hook); load another instance or Update the existing link",
-        Errno.ERANGE => $"ERANGE: the order conflicts with the hook's programs ({order?.Description ?? "appended"}): choose one relative position",
-        _ when e.Errno == Errno.EINVAL || e.IsNotSupported => $"{e.ErrnoName}: this kernel may have no tcx (Linux 6.6+), or the program is not a tc classifier. {e.Message}",
+        SyscallErrno.ENOENT when order?.Description is { } d => $"ENOENT: nothing to place it {d}: that program or link is not on this hook",
+        SyscallErrno.EEXIST => "EEXIST: this program is already on the hook (a program runs at most once per hook); load another instance or Update the existing link",
+        SyscallErrno.ERANGE => $"ERANGE: the order conflicts with the hook's programs ({order?.Description ?? "appended"}): choose one relative position",
+        _ when e.Errno == SyscallErrno.EINVAL || e.IsNotSupported => $"{e.ErrnoName}: this kernel may have no tcx (Linux 6.6+), or the program is not a tc classifier. {e.Message}",
         _ => e.Message,
     };
 }

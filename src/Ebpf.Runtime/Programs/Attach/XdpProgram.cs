@@ -38,7 +38,7 @@ public sealed class XdpProgram
         };
         try
         {
-            var fd = target.Run(() => Bpf.LinkCreate(new LinkCreateRequest(Program.Fd, null, BpfAttachType.Xdp) { TargetIfindex = target.Index, Flags = flags }));
+            var fd = target.Run(() => BpfSyscall.LinkCreate(new LinkCreateRequest(Program.Fd, null, BpfAttachType.Xdp) { TargetIfindex = target.Index, Flags = flags }));
             return new BpfLink(fd, Program);
         }
         catch (BpfSyscallException e)
@@ -52,16 +52,16 @@ public sealed class XdpProgram
         var ip = target.Namespace is null ? "ip" : $"ip -n {target.Namespace.Name}";
         return (e.Errno, mode) switch
         {
-            (_, XdpMode.Offload) when e.Errno == Errno.EINVAL || e.IsNotSupported =>
+            (_, XdpMode.Offload) when e.Errno == SyscallErrno.EINVAL || e.IsNotSupported =>
                 $"{e.ErrnoName}: offload needs a NIC whose driver runs XDP in hardware (e.g. Netronome nfp, netdevsim) and a program loaded for that device; use XdpMode.Native or XdpMode.Generic instead",
             _ when e.IsNotSupported =>
                 $"{e.ErrnoName}: the driver of '{target.Name}' does not support XDP in native mode; use XdpMode.Generic (works on every interface)",
-            (Errno.EBUSY, _) =>
+            (SyscallErrno.EBUSY, _) =>
                 $"EBUSY: '{target.Name}' already has an XDP program in this mode, attached by netlink (ip link, libbpf's bpf_xdp_attach) or by another link; " +
                 $"remove a netlink one with `{ip} link set dev {target.Name} xdp off` (xdpgeneric off, xdpdrv off), or swap another link's program with BpfLink.Update",
-            (Errno.EEXIST, _) =>
+            (SyscallErrno.EEXIST, _) =>
                 $"EEXIST: '{target.Name}' already runs an XDP program in another mode (native and generic cannot both be active); detach it, or attach in its mode (see `{ip} link show dev {target.Name}`)",
-            (Errno.EINVAL, _) =>
+            (SyscallErrno.EINVAL, _) =>
                 $"EINVAL: the program was loaded for another XDP attach point (xdp/devmap, xdp/cpumap), is bound to another device, or the flags conflict. {e.Message}",
             _ => e.Message,
         };

@@ -73,7 +73,7 @@ public sealed class Cgroup : IDisposable
         File.ReadAllLines(System.IO.Path.Combine(Path, "cgroup.procs")).Where(l => l.Length > 0).Select(int.Parse).ToList();
 
     /// <summary>Programs attached here for one attach type (BPF_PROG_QUERY), by id, in run order.</summary>
-    public IReadOnlyList<uint> AttachedPrograms(BpfAttachType attachType) => Bpf.ProgQuery(Handle, attachType).ProgramIds;
+    public IReadOnlyList<uint> AttachedPrograms(BpfAttachType attachType) => BpfSyscall.ProgQuery(Handle, attachType).ProgramIds;
 
     /// <summary>
     /// Closes the cgroup and, when this object created it, removes it. A cgroup that cannot be removed is kernel state

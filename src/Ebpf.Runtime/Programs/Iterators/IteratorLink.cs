@@ -27,7 +27,7 @@ public sealed class IteratorLink : BpfAttachment
     /// <summary>What the iterator walks.</summary>
     public IteratorTarget Target { get; }
 
-    public BpfLinkInfo Info => Bpf.GetLinkInfo(Fd);
+    public BpfLinkInfo Info => BpfSyscall.GetLinkInfo(Fd);
 
     /// <summary>A new run of the iterator as a stream of what the program prints (BPF_ITER_CREATE).</summary>
     public IteratorStream Open()
@@ -35,7 +35,7 @@ public sealed class IteratorLink : BpfAttachment
         ObjectDisposedException.ThrowIf(Fd.IsClosed, this);
         try
         {
-            return new IteratorStream(Bpf.IterCreate(Fd));
+            return new IteratorStream(BpfSyscall.IterCreate(Fd));
         }
         catch (BpfSyscallException e)
         {
@@ -61,17 +61,17 @@ public sealed class IteratorLink : BpfAttachment
     }
 
     /// <summary>Pins the link on bpffs: the file reads as one run of the iterator, and the link outlives this process until it is removed.</summary>
-    public void Pin(string path) => Bpf.ObjPin(Fd, path);
+    public void Pin(string path) => BpfSyscall.ObjPin(Fd, path);
 
     /// <summary>Replaces the program (of the same iterator kind and target) for runs started from now on.</summary>
     public void Update(BpfProgram program)
     {
-        Bpf.LinkUpdate(Fd, program.Fd, _program.Fd);
+        BpfSyscall.LinkUpdate(Fd, program.Fd, _program.Fd);
         _program = program;
     }
 
     /// <summary>Detaches now, even if the link is pinned elsewhere.</summary>
-    public void Detach() => Bpf.LinkDetach(Fd);
+    public void Detach() => BpfSyscall.LinkDetach(Fd);
 
     public override void Dispose() => Fd.Dispose();
 }

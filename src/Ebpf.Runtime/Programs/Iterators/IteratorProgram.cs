@@ -42,12 +42,12 @@ public sealed class IteratorProgram
             target.Handle?.DangerousAddRef(ref added);
             target.Write(info, added ? (int)target.Handle!.DangerousGetHandle() : 0);
             var request = new LinkCreateRequest(Program.Fd, null, BpfAttachType.TraceIter) { IterInfo = target.IsAll ? default : info };
-            return new IteratorLink(Bpf.LinkCreate(request), Program, target);
+            return new IteratorLink(BpfSyscall.LinkCreate(request), Program, target);
         }
         catch (BpfSyscallException e)
         {
             throw new BpfException($"iterator program '{Program.Name}'{(Kind is null ? "" : $" (iter/{Kind})")} could not attach over {target}: {e.Message}" +
-                (e.Errno == Errno.EINVAL ? " Check that the target fits the iterator kind (a map for map iterators, a pid or tid for task iterators, a cgroup for iter/cgroup)." : ""), e);
+                (e.Errno == SyscallErrno.EINVAL ? " Check that the target fits the iterator kind (a map for map iterators, a pid or tid for task iterators, a cgroup for iter/cgroup)." : ""), e);
         }
         finally
         {

@@ -20,23 +20,23 @@ public sealed class BpfLink : BpfAttachment
 
     public override BpfProgram Program => _program;
 
-    public BpfLinkInfo Info => Bpf.GetLinkInfo(Fd);
+    public BpfLinkInfo Info => BpfSyscall.GetLinkInfo(Fd);
 
     /// <summary>Pins the link on bpffs: the program stays attached after this process exits, until the pin file is removed.</summary>
-    public void Pin(string path) => Bpf.ObjPin(Fd, path);
+    public void Pin(string path) => BpfSyscall.ObjPin(Fd, path);
 
     /// <summary>Opens a pinned link; disposing the result does not detach it while the pin exists.</summary>
-    public static BpfLink OpenPinned(string path, BpfProgram program) => new(Bpf.ObjGetLink(path), program);
+    public static BpfLink OpenPinned(string path, BpfProgram program) => new(BpfSyscall.ObjGetLink(path), program);
 
     /// <summary>Replaces the attached program atomically: every packet or event is seen by the old or the new one.</summary>
     public void Update(BpfProgram program)
     {
-        Bpf.LinkUpdate(Fd, program.Fd, _program.Fd);
+        BpfSyscall.LinkUpdate(Fd, program.Fd, _program.Fd);
         _program = program;
     }
 
     /// <summary>Detaches now, even if the link is pinned elsewhere.</summary>
-    public void Detach() => Bpf.LinkDetach(Fd);
+    public void Detach() => BpfSyscall.LinkDetach(Fd);
 
     public override void Dispose() => Fd.Dispose();
 }

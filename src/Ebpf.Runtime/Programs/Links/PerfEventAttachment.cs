@@ -43,11 +43,11 @@ public sealed class PerfEventAttachment : BpfAttachment
         {
             try
             {
-                var link = Bpf.LinkCreatePerfEvent(program.Fd, perfEvent, cookie);
+                var link = BpfSyscall.LinkCreatePerfEvent(program.Fd, perfEvent, cookie);
                 perfEvent.Dispose();
                 return new BpfLink(link, program);
             }
-            catch (BpfSyscallException e) when (e.Errno == Errno.EINVAL && cookie == 0)
+            catch (BpfSyscallException e) when (e.Errno == SyscallErrno.EINVAL && cookie == 0)
             {
                 // Before 5.15 BPF_LINK_CREATE knows no BPF_PERF_EVENT: the old way, which has no cookie. A program of the
                 // wrong type fails there too, with the same EINVAL.

@@ -38,7 +38,7 @@ public sealed class ProgramAttachment : BpfAttachment
         _detached = true;
         try
         {
-            Bpf.ProgDetach(_target, _programFd, AttachType);
+            BpfSyscall.ProgDetach(_target, _programFd, AttachType);
         }
         catch (BpfSyscallException e) when (e.ErrnoName == "ENOENT")
         {

@@ -26,7 +26,7 @@ public sealed class NetnsProgram
         ArgumentNullException.ThrowIfNull(netns);
         try
         {
-            return new BpfLink(Bpf.LinkCreate(Program.Fd, netns.Handle, AttachType), Program);
+            return new BpfLink(BpfSyscall.LinkCreate(Program.Fd, netns.Handle, AttachType), Program);
         }
         catch (BpfSyscallException e)
         {

@@ -31,15 +31,15 @@ public sealed class NetfilterProgram
         };
         try
         {
-            return new BpfLink(Bpf.LinkCreate(request), Program);
+            return new BpfLink(BpfSyscall.LinkCreate(request), Program);
         }
         catch (BpfSyscallException e)
         {
             var fix = e.Errno switch
             {
-                Errno.EBUSY => " Another BPF program holds this hook at the same priority: choose another priority.",
+                SyscallErrno.EBUSY => " Another BPF program holds this hook at the same priority: choose another priority.",
                 _ when e.IsNotSupported => " The hook or the flags are not available: IP_DEFRAG needs the nf_defrag_ipv4/ipv6 modules and a priority after -400.",
-                Errno.EINVAL => " Check the hook (PreRouting..PostRouting), the family (IPv4 or IPv6) and that the program was loaded as a netfilter program.",
+                SyscallErrno.EINVAL => " Check the hook (PreRouting..PostRouting), the family (IPv4 or IPv6) and that the program was loaded as a netfilter program.",
                 _ => "",
             };
             throw new BpfException($"program '{Program.Name}' could not attach to netfilter {family} {hook} at priority {priority}: {e.Message}{fix}", e);

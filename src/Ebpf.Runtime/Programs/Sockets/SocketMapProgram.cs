@@ -33,21 +33,21 @@ public sealed class SocketMapProgram
         {
             try
             {
-                return new BpfLink(Bpf.LinkCreate(Program.Fd, map.Fd, AttachType), Program);
+                return new BpfLink(BpfSyscall.LinkCreate(Program.Fd, map.Fd, AttachType), Program);
             }
-            catch (BpfSyscallException e) when (e.Errno == Errno.EINVAL || e.IsNotSupported)
+            catch (BpfSyscallException e) when (e.Errno == SyscallErrno.EINVAL || e.IsNotSupported)
             {
                 // No sockmap links (before 6.10): the older attach, still undone on Dispose.
             }
-            Bpf.ProgAttach(map.Fd, Program.Fd, AttachType);
+            BpfSyscall.ProgAttach(map.Fd, Program.Fd, AttachType);
             return new ProgramAttachment(map.Fd.Duplicate(), Program, AttachType);
         }
         catch (BpfSyscallException e)
         {
             var fix = e.Errno switch
             {
-                Errno.EBUSY or Errno.EEXIST => $" Map '{map.Name}' already has a program at {AttachType} (one per attach type): dispose that attachment first.",
-                Errno.EINVAL => $" The program must be loaded for {AttachType} (its section), and stream_verdict and skb_verdict cannot both be attached to one map.",
+                SyscallErrno.EBUSY or SyscallErrno.EEXIST => $" Map '{map.Name}' already has a program at {AttachType} (one per attach type): dispose that attachment first.",
+                SyscallErrno.EINVAL => $" The program must be loaded for {AttachType} (its section), and stream_verdict and skb_verdict cannot both be attached to one map.",
                 _ => "",
             };
             throw new BpfException($"program '{Program.Name}' could not attach to map '{map.Name}' at {AttachType}: {e.Message}{fix}", e);

@@ -39,7 +39,7 @@ internal static class ClsactOwnership
                     return;
                 socket.DeleteClsact(index);
             }
-            catch (NetlinkException e) when (e.Errno is Errno.ENODEV or Errno.ENOENT or Errno.EINVAL)
+            catch (NetlinkException e) when (e.Errno is SyscallErrno.ENODEV or SyscallErrno.ENOENT or SyscallErrno.EINVAL)
             {
                 // The interface or the qdisc is gone already (its namespace was deleted, or someone removed it).
             }

@@ -61,7 +61,7 @@ public sealed class TcAttachment : BpfAttachment
                 {
                     _socket.DeleteFilter(index, NetlinkRouteSocket.ClsactParent(Direction == TcDirection.Egress), Priority, Handle);
                 }
-                catch (NetlinkException e) when (e.Errno is Errno.ENOENT or Errno.ENODEV or Errno.EINVAL)
+                catch (NetlinkException e) when (e.Errno is SyscallErrno.ENOENT or SyscallErrno.ENODEV or SyscallErrno.EINVAL)
                 {
                     // Gone already: deleted by someone else, or with its qdisc or interface (a deleted namespace).
                 }

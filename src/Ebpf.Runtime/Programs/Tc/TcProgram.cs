@@ -84,10 +84,10 @@ public sealed class TcProgram
         var tc = target.Namespace is null ? "tc" : $"ip netns exec {target.Namespace.Path.Split('/')[^1]} tc";
         return e.Errno switch
         {
-            Errno.EEXIST => $" A filter already exists at this priority and handle: choose another priority or handle, or remove it with " +
+            SyscallErrno.EEXIST => $" A filter already exists at this priority and handle: choose another priority or handle, or remove it with " +
                 $"`{tc} filter del dev {target.Name} {Lower(direction)} pref {priority} handle 0x{handle:x} bpf`.",
-            Errno.EINVAL when priority != 0 => $" Another kind of filter or protocol may already use priority {priority} (see `{tc} filter show dev {target.Name} {Lower(direction)}`): choose another priority.",
-            Errno.ENOENT or Errno.EINVAL when e.KernelMessage?.Contains("qdisc", StringComparison.OrdinalIgnoreCase) == true =>
+            SyscallErrno.EINVAL when priority != 0 => $" Another kind of filter or protocol may already use priority {priority} (see `{tc} filter show dev {target.Name} {Lower(direction)}`): choose another priority.",
+            SyscallErrno.ENOENT or SyscallErrno.EINVAL when e.KernelMessage?.Contains("qdisc", StringComparison.OrdinalIgnoreCase) == true =>
                 $" The interface has an ingress qdisc rather than clsact: remove it (`{tc} qdisc del dev {target.Name} ingress`) or attach with tcx.",
             _ => "",
         };

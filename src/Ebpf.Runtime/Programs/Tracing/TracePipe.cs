@@ -65,7 +65,7 @@ public sealed class TracePipe : IDisposable
         {
             return new TracePipe(PollableFile.Open(path), options);
         }
-        catch (BpfSyscallException e) when (e.Errno == Errno.EBUSY)
+        catch (BpfSyscallException e) when (e.Errno == SyscallErrno.EBUSY)
         {
             throw new BpfException(
                 $"Cannot open {path}: another reader has it open ({Holders(path)}), and the kernel lets one reader at a time " +

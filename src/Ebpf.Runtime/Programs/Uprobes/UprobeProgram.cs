@@ -74,7 +74,7 @@ public sealed class UprobeProgram
             try
             {
                 var hasRefs = refCtrOffsets.Any(r => r != 0);
-                var link = Bpf.LinkCreateUprobeMulti(Program.Fd, path, offsets, hasRefs ? refCtrOffsets : default, cookies, retprobe, pid);
+                var link = BpfSyscall.LinkCreateUprobeMulti(Program.Fd, path, offsets, hasRefs ? refCtrOffsets : default, cookies, retprobe, pid);
                 return new UprobeLink(Program, path, offsets, retprobe, pid, [new BpfLink(link, Program)], []);
             }
             catch (BpfSyscallException e)
@@ -93,10 +93,10 @@ public sealed class UprobeProgram
                     $"a uprobe at {path} offset 0x{offsets[i]:x} for program '{Program.Name}'", pid > 0 ? pid : -1, pid > 0 ? -1 : 0);
                 try
                 {
-                    links.Add(new BpfLink(Bpf.LinkCreatePerfEvent(Program.Fd, perf, cookies[i]), Program));
+                    links.Add(new BpfLink(BpfSyscall.LinkCreatePerfEvent(Program.Fd, perf, cookies[i]), Program));
                     perf.Dispose(); // the link holds the event
                 }
-                catch (BpfSyscallException e) when (e.Errno is Errno.EINVAL && cookies[i] == 0 && links.Count == 0 && events.Count == 0)
+                catch (BpfSyscallException e) when (e.Errno is SyscallErrno.EINVAL && cookies[i] == 0 && links.Count == 0 && events.Count == 0)
                 {
                     // Before Linux 5.15 perf events take programs by ioctl; the event must then stay open.
                     perf.SetBpf(Program.Fd);
@@ -123,10 +123,10 @@ public sealed class UprobeProgram
     {
         var fix = e.Errno switch
         {
-            Errno.ESRCH => "the process does not exist (check --pid).",
-            Errno.ENOENT when multi => "the binary or the process does not exist.",
-            Errno.EINVAL when multi => "the offsets must each point into the binary's executable code, and the kernel needs uprobe_multi (Linux 6.6+); a program not loaded from a uprobe.multi section cannot use it.",
-            Errno.EINVAL => "the offset must point at an instruction in an executable segment of the file, a return probe takes none of a function's interior offsets, and a program loaded for uprobe.multi needs AttachMany.",
+            SyscallErrno.ESRCH => "the process does not exist (check --pid).",
+            SyscallErrno.ENOENT when multi => "the binary or the process does not exist.",
+            SyscallErrno.EINVAL when multi => "the offsets must each point into the binary's executable code, and the kernel needs uprobe_multi (Linux 6.6+); a program not loaded from a uprobe.multi section cannot use it.",
+            SyscallErrno.EINVAL => "the offset must point at an instruction in an executable segment of the file, a return probe takes none of a function's interior offsets, and a program loaded for uprobe.multi needs AttachMany.",
             _ when e.IsNotSupported => "this kernel cannot probe this binary here (CONFIG_UPROBES, or the file's filesystem).",
             _ => null,
         };

@@ -77,8 +77,8 @@ public sealed class UsdtProgram
     {
         foreach (var id in Program.Info.MapIds)
         {
-            var fd = Bpf.MapGetFdById(id);
-            var info = Bpf.GetMapInfo(fd);
+            var fd = BpfSyscall.MapGetFdById(id);
+            var info = BpfSyscall.GetMapInfo(fd);
             if (info.Name == "__bpf_usdt_spec" && info.Type == BpfMapType.Array)
             {
                 if (info.ValueSize < UsdtSpec.Size)

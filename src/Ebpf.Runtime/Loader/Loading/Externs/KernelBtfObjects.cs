@@ -28,18 +28,18 @@ internal static class KernelBtfObjects
     /// <summary>The kernel's BTF object of <paramref name="module"/>, opened for one load.</summary>
     public static BpfBtfFd OpenModule(string module)
     {
-        foreach (var id in Bpf.GetIds(Native.BpfObjectKind.Btf))
+        foreach (var id in BpfSyscall.GetIds(Native.BpfObjectKind.Btf))
         {
             BpfBtfFd fd;
             try
             {
-                fd = Bpf.BtfGetFdById(id);
+                fd = BpfSyscall.BtfGetFdById(id);
             }
-            catch (BpfSyscallException e) when (e.Errno == Errno.ENOENT)
+            catch (BpfSyscallException e) when (e.Errno == SyscallErrno.ENOENT)
             {
                 continue; // unloaded meanwhile
             }
-            var info = Bpf.GetBtfInfo(fd);
+            var info = BpfSyscall.GetBtfInfo(fd);
             if (info.IsKernel && info.Name == module)
                 return fd;
             fd.Dispose();

@@ -72,11 +72,11 @@ public static class XdpNetlink
         var ip = target.Namespace is null ? "ip" : $"ip -n {target.Namespace.Path.Split('/')[^1]}";
         var fix = e.Errno switch
         {
-            Errno.EBUSY => $" The interface already runs an XDP program in this mode: detach it (`{ip} link set dev {target.Name} xdp off`) or use XdpNetlink.Replace with the program attached now.",
-            Errno.EEXIST => " The program attached now is not the one given as current (it was replaced or removed meanwhile); query it with XdpNetlink.Query.",
+            SyscallErrno.EBUSY => $" The interface already runs an XDP program in this mode: detach it (`{ip} link set dev {target.Name} xdp off`) or use XdpNetlink.Replace with the program attached now.",
+            SyscallErrno.EEXIST => " The program attached now is not the one given as current (it was replaced or removed meanwhile); query it with XdpNetlink.Query.",
             _ when e.IsNotSupported && mode == XdpMode.Offload => " Offload needs a NIC that runs XDP in hardware and a program loaded for that device; use XdpMode.Native or XdpMode.Generic.",
             _ when e.IsNotSupported => $" The driver of '{target.Name}' has no native XDP: use XdpMode.Generic.",
-            Errno.EINVAL when e.KernelMessage?.Contains("mode", StringComparison.OrdinalIgnoreCase) == true =>
+            SyscallErrno.EINVAL when e.KernelMessage?.Contains("mode", StringComparison.OrdinalIgnoreCase) == true =>
                 $" The interface runs XDP in another mode: detach that one first (`{ip} link set dev {target.Name} xdp off`) or use the same mode.",
             _ => "",
         };

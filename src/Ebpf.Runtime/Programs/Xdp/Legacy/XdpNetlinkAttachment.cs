@@ -63,7 +63,7 @@ public sealed class XdpNetlinkAttachment : BpfAttachment
             {
                 _socket.SetXdp((int)Interface.Index, null, XdpNetlink.ModeFlags(Mode) | XdpNetlinkFlags.Replace, _programFd);
             }
-            catch (NetlinkException e) when (e.Errno is Errno.EEXIST or Errno.ENODEV or Errno.ENOENT)
+            catch (NetlinkException e) when (e.Errno is SyscallErrno.EEXIST or SyscallErrno.ENODEV or SyscallErrno.ENOENT)
             {
                 // Another program replaced ours (not ours to remove), or the interface is gone with its namespace.
             }

@@ -8,9 +8,9 @@ namespace Ebpf.Kernel;
 /// (or from these properties) and writes a BTF-defined map. In managed code the object is the map, with the kernel's semantics
 /// (capacity, update flags, errno results), so a program and its tests share its contents.
 /// </summary>
-public abstract class BpfMap
+public abstract class KernelMap
 {
-    private protected BpfMap(int maxEntries, MapFlags flags, bool allowZeroEntries = false)
+    private protected KernelMap(int maxEntries, MapFlags flags, bool allowZeroEntries = false)
     {
         if (maxEntries < 0 || (maxEntries == 0 && !allowZeroEntries))
             throw new ArgumentOutOfRangeException(nameof(maxEntries), maxEntries, $"A {GetType().Name} needs maxEntries > 0.");
