@@ -6,6 +6,8 @@ namespace Ebpf;
 /// </summary>
 public class BpfException : Exception
 {
+    /// <summary>Creates the exception with a message naming what failed, why, and the fix.</summary>
     public BpfException(string message) : base(message) { }
+    /// <summary>Creates the exception with a message and the exception that caused it.</summary>
     public BpfException(string message, Exception? inner) : base(message, inner) { }
 }
