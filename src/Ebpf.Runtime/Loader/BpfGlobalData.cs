@@ -20,15 +20,21 @@ public sealed class BpfGlobalData : IDisposable
         _mapping = MemoryMapping.Create(map.Fd, writable: section.Kind is not (DataSectionKind.ReadOnly or DataSectionKind.Kconfig));
     }
 
+    /// <summary>The section's definition: name, kind and variables with their offsets and sizes.</summary>
     public DataSection Section { get; }
 
     /// <summary>The whole section; writable except for read-only sections.</summary>
     public Span<byte> Bytes => _mapping.IsWritable ? _mapping.Span : throw new BpfException($"{Section.Name} is read-only after load; set its variables through BpfLoadOptions.SetVariable before loading");
 
+    /// <summary>The whole section, read-only; works for every section.</summary>
     public ReadOnlySpan<byte> ReadOnlyBytes => _mapping.ReadOnlySpan;
 
+    /// <summary>Reads global variable <paramref name="variable"/> as a <typeparamref name="T"/>.</summary>
+    /// <exception cref="BpfException">The section has no such variable, or its size is not that of <typeparamref name="T"/>.</exception>
     public T Get<T>(string variable) where T : unmanaged => MemoryMarshal.Read<T>(Slice<T>(variable, _mapping.ReadOnlySpan));
 
+    /// <summary>Writes global variable <paramref name="variable"/>; programs see the new value on their next read.</summary>
+    /// <exception cref="BpfException">The section is read-only, has no such variable, or its size is not that of <typeparamref name="T"/>.</exception>
     public void Set<T>(string variable, T value) where T : unmanaged
     {
         var bytes = Bytes; // throws for read-only sections
@@ -50,5 +56,6 @@ public sealed class BpfGlobalData : IDisposable
         return (int)v.Offset;
     }
 
+    /// <summary>Unmaps the section; the map behind it stays with its object.</summary>
     public void Dispose() => _mapping.Dispose();
 }

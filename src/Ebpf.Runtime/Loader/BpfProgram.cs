@@ -18,21 +18,25 @@ public sealed class BpfProgram : IDisposable
     /// <summary>The function name.</summary>
     public string Name { get; }
 
+    /// <summary>The program as read from its object; null for programs opened from a pin.</summary>
     public ProgramSpec? Spec { get; }
 
     /// <summary>The instructions as loaded (subprograms appended), when loaded from an object.</summary>
     public LinkedProgram? Linked { get; }
 
+    /// <summary>The program's descriptor, owned by this object; valid until <see cref="Dispose"/>.</summary>
     public BpfProgramFd Fd { get; }
 
     /// <summary>The verifier's log of a successful load, when <see cref="BpfLoadOptions.LogLevel"/> asked for one.</summary>
     public string? VerifierLog { get; internal init; }
 
+    /// <summary>The kernel program type.</summary>
     public BpfProgramType Type => Fd.Type;
 
     /// <summary>The attach type the program was loaded with (from its section, or <see cref="ProgramOptions.ExpectedAttachType"/>), if any.</summary>
     public BpfAttachType? ExpectedAttachType { get; internal init; }
 
+    /// <summary>The ELF section the program came from (e.g. <c>xdp</c>, <c>kprobe/do_sys_open</c>); null without an object.</summary>
     public string? SectionName => Spec?.SectionName;
 
     /// <summary>Opens a program pinned on bpffs.</summary>
@@ -42,6 +46,8 @@ public sealed class BpfProgram : IDisposable
         return new BpfProgram(Path.GetFileName(path), fd, null, null);
     }
 
+    /// <summary>Pins the program at <paramref name="path"/> on bpffs so it outlives this process.</summary>
+    /// <exception cref="Native.BpfSyscallException">The path is not on bpffs, already exists, or its directory is missing.</exception>
     public void Pin(string path) => BpfSyscall.ObjPin(Fd, path);
 
     /// <summary>
@@ -86,7 +92,9 @@ public sealed class BpfProgram : IDisposable
             contextOut[..Math.Min(contextOut.Length, result.ContextSizeOut)]);
     }
 
+    /// <summary>Closes the descriptor. The program lives on while links, attachments or pins still hold it.</summary>
     public void Dispose() => Fd.Dispose();
 
+    /// <summary>The name and type, for logs.</summary>
     public override string ToString() => $"{Name} ({Type})";
 }

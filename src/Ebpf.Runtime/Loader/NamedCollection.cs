@@ -22,18 +22,25 @@ public sealed class NamedCollection<T> : IReadOnlyCollection<T>
         _source = source;
     }
 
+    /// <summary>The item named <paramref name="name"/> (ordinal comparison).</summary>
+    /// <exception cref="BpfException">There is no such name; the message lists the names there are.</exception>
     public T this[string name] => _items.TryGetValue(name, out var item) ? item
         : throw new BpfException($"{_source} has no {_what} '{name}'" +
             (_items.Count == 0 ? $"; it has no {_what}s loaded" : $"; it has: {string.Join(", ", _items.Keys.Order())}"));
 
+    /// <summary>Gets the item named <paramref name="name"/>; false when there is none.</summary>
     public bool TryGet(string name, out T item) => _items.TryGetValue(name, out item!);
 
+    /// <summary>Whether an item is named <paramref name="name"/>.</summary>
     public bool Contains(string name) => _items.ContainsKey(name);
 
+    /// <summary>Every name, in no particular order.</summary>
     public IEnumerable<string> Names => _items.Keys;
 
+    /// <summary>The number of items.</summary>
     public int Count => _items.Count;
 
+    /// <summary>Enumerates the items, in no particular order.</summary>
     public IEnumerator<T> GetEnumerator() => _items.Values.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();

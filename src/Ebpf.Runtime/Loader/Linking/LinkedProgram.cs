@@ -21,20 +21,26 @@ public sealed class LinkedProgram
         FuncInfos = funcInfos; LineInfos = lineInfos; CoreRelocations = coreRelocations;
     }
 
+    /// <summary>The entry program the others were linked into.</summary>
     public ProgramSpec Main { get; }
 
     /// <summary>The instructions, main program first; calls already point at their targets.</summary>
     public Instruction[] Instructions { get; }
 
+    /// <summary>Where each function landed, main program first, in slot order.</summary>
     public IReadOnlyList<LinkedFunction> Layout { get; }
 
     /// <summary>Map, global-data and extern relocations still to apply, at slots of the linked program.</summary>
     public IReadOnlyList<ProgramRelocation> Relocations { get; }
 
+    /// <summary>BTF func_info records (one per function), at slots of the linked program.</summary>
     public IReadOnlyList<ProgramFuncInfo> FuncInfos { get; }
+    /// <summary>BTF line_info records, at slots of the linked program.</summary>
     public IReadOnlyList<ProgramLineInfo> LineInfos { get; }
+    /// <summary>CO-RE relocations still to resolve against the kernel's BTF, at slots of the linked program.</summary>
     public IReadOnlyList<ProgramCoreRelocation> CoreRelocations { get; }
 
+    /// <summary>Length of the linked program in 8-byte instruction slots (a 64-bit immediate load takes two).</summary>
     public int SlotCount => Layout.Count == 0 ? 0 : Layout[^1].StartSlot + Layout[^1].Function.SlotCount;
 
     /// <summary>The function whose code holds <paramref name="slot"/>, and the slot within it.</summary>

@@ -11,6 +11,8 @@ namespace Ebpf.Linking;
 /// </summary>
 public static class ProgramLinker
 {
+    /// <summary>Links <paramref name="main"/> with every subprogram it reaches.</summary>
+    /// <param name="main">An entry program of an object (not a subprogram).</param>
     public static LinkedProgram Link(ProgramSpec main)
     {
         var functions = main.ReachableFunctions();

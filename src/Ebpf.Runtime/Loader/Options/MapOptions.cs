@@ -14,13 +14,17 @@ public sealed class MapOptions
     /// <summary>The map's name in the object.</summary>
     public string Name { get; }
 
+    /// <summary>The map type to create instead of the object's.</summary>
     public BpfMapType? Type { get; set; }
+    /// <summary>Key size in bytes, instead of the object's.</summary>
     public uint? KeySize { get; set; }
+    /// <summary>Value size in bytes, instead of the object's.</summary>
     public uint? ValueSize { get; set; }
 
     /// <summary>max_entries; objects that declare 0 (sized at run time, e.g. by CPU or pid count) need it.</summary>
     public uint? MaxEntries { get; set; }
 
+    /// <summary>Creation flags (<c>BPF_F_*</c>), replacing the object's.</summary>
     public BpfMapFlags? Flags { get; set; }
 
     /// <summary>The NUMA node to allocate on (sets BPF_F_NUMA_NODE).</summary>

@@ -16,7 +16,9 @@ public sealed class ProgramOptions
     /// <summary>False: the program is not loaded (libbpf's autoload), for example the fentry variant of a tool whose kernel only has kprobes.</summary>
     public bool AutoLoad { get; set; } = true;
 
+    /// <summary>The program type to load as, instead of the one the section implies.</summary>
     public BpfProgramType? Type { get; set; }
+    /// <summary>The expected attach type to load with, instead of the one the section implies.</summary>
     public BpfAttachType? ExpectedAttachType { get; set; }
 
     /// <summary>BPF_PROG_LOAD flags (sleepable, XDP frags, ...) instead of those the section implies.</summary>

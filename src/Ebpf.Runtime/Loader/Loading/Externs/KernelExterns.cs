@@ -6,6 +6,7 @@ using Ebpf.Object.Externs;
 namespace Ebpf;
 
 /// <summary>What one extern of an object resolves to on this machine (see <see cref="KernelExterns.Resolve"/>).</summary>
+/// <param name="Extern">The extern as the object declares it.</param>
 /// <param name="Found">The kernel provides it (a weak one that is missing reads 0; a strong one fails the load).</param>
 /// <param name="Value">The value, address or BTF id it resolves to, or why it does not.</param>
 public sealed record ExternResolution(ExternSpec Extern, bool Found, string Value);
@@ -16,6 +17,8 @@ public sealed record ExternResolution(ExternSpec Extern, bool Found, string Valu
 /// </summary>
 public static class KernelExterns
 {
+    /// <summary>Resolves each extern of <paramref name="spec"/> (kconfig values, ksyms) against the running kernel.</summary>
+    /// <returns>One resolution per extern, in the object's order.</returns>
     public static IReadOnlyList<ExternResolution> Resolve(BpfObjectFile spec)
     {
         using var resolver = new ExternResolver(spec);
