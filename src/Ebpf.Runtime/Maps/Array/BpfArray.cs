@@ -20,6 +20,8 @@ public sealed class BpfArray<TValue> : BpfMapView, IEnumerable<TValue> where TVa
     /// <summary>max_entries: the number of elements.</summary>
     public uint Length => MaxEntries;
 
+    /// <summary>The element at <paramref name="index"/>; setting it updates the map.</summary>
+    /// <exception cref="BpfException"><paramref name="index"/> is not below <see cref="Length"/>.</exception>
     public TValue this[uint index]
     {
         get

@@ -14,6 +14,7 @@ public sealed class BpfBloomFilter<T> : BpfMapView where T : unmanaged
         MapChecks.ValueSize<T>(map);
     }
 
+    /// <summary>Adds <paramref name="value"/> to the filter (entries cannot be removed).</summary>
     public void Add(in T value) => BpfSyscall.MapUpdateElem(Fd, default, Elements.Bytes(in value));
 
     /// <summary>False: certainly never added. True: probably added.</summary>

@@ -19,8 +19,10 @@ public abstract partial class BpfKeyValueMap<TKey, TValue> : BpfMapView, IEnumer
         set => Elements.Update(Fd, in key, in value, BpfUpdateFlags.Any);
     }
 
+    /// <summary>Gets the value stored under <paramref name="key"/>; false when the key is absent.</summary>
     public bool TryGetValue(in TKey key, out TValue value) => Elements.TryLookup(Fd, in key, out value);
 
+    /// <summary>Whether the map holds <paramref name="key"/> (one lookup).</summary>
     public bool ContainsKey(in TKey key) => Elements.TryLookup<TKey, TValue>(Fd, in key, out _);
 
     /// <summary>
@@ -82,6 +84,7 @@ public abstract partial class BpfKeyValueMap<TKey, TValue> : BpfMapView, IEnumer
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <summary>Walks the entries in the kernel's key order, one lookup per key; entries changed meanwhile may be seen or missed.</summary>
     public struct Enumerator : IEnumerator<KeyValuePair<TKey, TValue>>
     {
         private BpfMapKeys<TKey>.Enumerator _keys;
@@ -95,10 +98,12 @@ public abstract partial class BpfKeyValueMap<TKey, TValue> : BpfMapView, IEnumer
             _current = default;
         }
 
+        /// <summary>The current entry.</summary>
         public readonly KeyValuePair<TKey, TValue> Current => _current;
 
         readonly object IEnumerator.Current => _current;
 
+        /// <summary>Advances to the next key that still has a value; false at the end.</summary>
         public bool MoveNext()
         {
             while (_keys.MoveNext())
@@ -113,8 +118,10 @@ public abstract partial class BpfKeyValueMap<TKey, TValue> : BpfMapView, IEnumer
             return false;
         }
 
+        /// <summary>Starts again from the first key.</summary>
         public void Reset() => _keys.Reset();
 
+        /// <summary>Does nothing: the enumerator holds no resources.</summary>
         public readonly void Dispose() { }
     }
 }

@@ -13,12 +13,14 @@ public readonly struct BpfMapKeys<TKey> : IEnumerable<TKey> where TKey : unmanag
 
     internal BpfMapKeys(BpfMapFd fd) => _fd = fd;
 
+    /// <summary>Enumerates the keys in the kernel's iteration order, without allocating.</summary>
     public Enumerator GetEnumerator() => new(_fd);
 
     IEnumerator<TKey> IEnumerable<TKey>.GetEnumerator() => GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <summary>Walks the keys with BPF_MAP_GET_NEXT_KEY; keys added or removed meanwhile may be seen or missed.</summary>
     public struct Enumerator : IEnumerator<TKey>
     {
         private readonly BpfMapFd _fd;
@@ -32,10 +34,12 @@ public readonly struct BpfMapKeys<TKey> : IEnumerable<TKey> where TKey : unmanag
             _started = false;
         }
 
+        /// <summary>The current key.</summary>
         public readonly TKey Current => _current;
 
         readonly object IEnumerator.Current => _current;
 
+        /// <summary>Advances to the next key; false at the end.</summary>
         public bool MoveNext()
         {
             bool found = Elements.NextKey(_fd, !_started, in _current, out var next);
@@ -44,8 +48,10 @@ public readonly struct BpfMapKeys<TKey> : IEnumerable<TKey> where TKey : unmanag
             return found;
         }
 
+        /// <summary>Starts again from the first key.</summary>
         public void Reset() { _started = false; _current = default; }
 
+        /// <summary>Does nothing: the enumerator holds no resources.</summary>
         public readonly void Dispose() { }
     }
 }

@@ -10,6 +10,9 @@ namespace Ebpf;
 [StructLayout(LayoutKind.Sequential, Pack = 4)]
 public struct LpmKey<TData> : IEquatable<LpmKey<TData>> where TData : unmanaged, IEquatable<TData>
 {
+    /// <summary>A key for the prefix <paramref name="data"/>/<paramref name="prefixLength"/>.</summary>
+    /// <param name="prefixLength">Significant leading bits of <paramref name="data"/> (e.g. 24 for a /24).</param>
+    /// <param name="data">The address or other data, in network byte order.</param>
     public LpmKey(uint prefixLength, TData data)
     {
         PrefixLength = prefixLength;
@@ -19,17 +22,24 @@ public struct LpmKey<TData> : IEquatable<LpmKey<TData>> where TData : unmanaged,
     /// <summary>Significant leading bits of <see cref="Data"/>; a lookup uses the full width.</summary>
     public uint PrefixLength;
 
+    /// <summary>The address or other data, in network byte order.</summary>
     public TData Data;
 
+    /// <summary>Whether both prefix length and data are equal (bits past the prefix included).</summary>
     public readonly bool Equals(LpmKey<TData> other) => PrefixLength == other.PrefixLength && Data.Equals(other.Data);
 
+    /// <summary>Whether <paramref name="obj"/> is an equal <see cref="LpmKey{TData}"/>.</summary>
     public override readonly bool Equals(object? obj) => obj is LpmKey<TData> other && Equals(other);
 
+    /// <summary>A hash of prefix length and data.</summary>
     public override readonly int GetHashCode() => HashCode.Combine(PrefixLength, Data);
 
+    /// <summary>Whether both keys are equal.</summary>
     public static bool operator ==(LpmKey<TData> left, LpmKey<TData> right) => left.Equals(right);
 
+    /// <summary>Whether the keys differ.</summary>
     public static bool operator !=(LpmKey<TData> left, LpmKey<TData> right) => !left.Equals(right);
 
+    /// <summary>"data/prefix", for logs.</summary>
     public override readonly string ToString() => $"{Data}/{PrefixLength}";
 }

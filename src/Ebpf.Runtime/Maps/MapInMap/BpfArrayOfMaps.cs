@@ -14,6 +14,7 @@ public sealed class BpfArrayOfMaps : BpfMapView
         MapChecks.ValueSize<uint>(map);
     }
 
+    /// <summary>max_entries: the number of slots.</summary>
     public uint Length => MaxEntries;
 
     /// <summary>Puts <paramref name="inner"/> in slot <paramref name="index"/>; the kernel refuses (EINVAL) a map of another shape than the template.</summary>

@@ -20,13 +20,16 @@ public sealed class BpfHashOfMaps<TKey> : BpfMapView where TKey : unmanaged
     /// <summary>Sets the key to the map of a typed view.</summary>
     public void Set(in TKey key, BpfMapView inner, BpfUpdateFlags flags = BpfUpdateFlags.Any) => Set(key, inner.Map, flags);
 
+    /// <summary>Removes the inner map stored under <paramref name="key"/>; false when the key was absent.</summary>
     public bool Remove(in TKey key) => Elements.Delete(Fd, in key);
 
     /// <summary>The id of the map under the key, or null when the key is absent.</summary>
     public uint? GetId(in TKey key) => Elements.TryLookup(Fd, in key, out uint id) ? id : null;
 
+    /// <summary>Whether an inner map is stored under <paramref name="key"/>.</summary>
     public bool ContainsKey(in TKey key) => GetId(key) is not null;
 
+    /// <summary>The keys, in the kernel's iteration order.</summary>
     public BpfMapKeys<TKey> Keys => new(Fd);
 
     /// <summary>Creates a hash of maps whose values are maps shaped like <paramref name="innerTemplate"/>; disposing the view closes it.</summary>

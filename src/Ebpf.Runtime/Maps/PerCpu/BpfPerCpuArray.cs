@@ -15,8 +15,11 @@ public sealed class BpfPerCpuArray<TValue> : BpfMapView, IEnumerable<PerCpu<TVal
         MapChecks.ValueSize<TValue>(map);
     }
 
+    /// <summary>max_entries: the number of elements.</summary>
     public uint Length => MaxEntries;
 
+    /// <summary>The element at <paramref name="index"/>, one value per possible CPU; setting it updates every CPU's value.</summary>
+    /// <exception cref="BpfException"><paramref name="index"/> is not below <see cref="Length"/>.</exception>
     public PerCpu<TValue> this[uint index]
     {
         get
@@ -32,8 +35,10 @@ public sealed class BpfPerCpuArray<TValue> : BpfMapView, IEnumerable<PerCpu<TVal
     /// <summary>Copies the element's per-CPU values into <paramref name="perCpu"/> without allocating.</summary>
     public bool TryGetValue(uint index, Span<TValue> perCpu) => PerCpuElements.TryLookup(Fd, in index, perCpu);
 
+    /// <summary>Sets the element at <paramref name="index"/> to <paramref name="value"/>, one value per possible CPU.</summary>
     public void Update(uint index, PerCpu<TValue> value, BpfUpdateFlags flags = BpfUpdateFlags.Any) => Update(index, (ReadOnlySpan<TValue>)value.AsSpan(), flags);
 
+    /// <summary>Sets the element at <paramref name="index"/> from <paramref name="perCpu"/>, one value per possible CPU, without allocating.</summary>
     public void Update(uint index, ReadOnlySpan<TValue> perCpu, BpfUpdateFlags flags = BpfUpdateFlags.Any)
     {
         CheckIndex(index);
@@ -68,6 +73,7 @@ public sealed class BpfPerCpuArray<TValue> : BpfMapView, IEnumerable<PerCpu<TVal
         return BpfSyscall.MapUpdateBatch(Fd, System.Runtime.InteropServices.MemoryMarshal.AsBytes(indexes), slots, indexes.Length, flags);
     }
 
+    /// <summary>Enumerates the elements in index order, one lookup each.</summary>
     public IEnumerator<PerCpu<TValue>> GetEnumerator()
     {
         for (uint i = 0; i < Length; i++) yield return this[i];

@@ -17,12 +17,15 @@ public sealed class BpfPerCpuHashMap<TKey, TValue> : BpfMapView, IEnumerable<Key
         MapChecks.ValueSize<TValue>(map);
     }
 
+    /// <summary>The values under <paramref name="key"/>, one per possible CPU; setting it updates every CPU's value.</summary>
+    /// <exception cref="BpfKeyNotFoundException">Getting a key the map does not hold.</exception>
     public PerCpu<TValue> this[TKey key]
     {
         get => TryGetValue(key, out var value) ? value : throw new BpfKeyNotFoundException(Name, Elements.Describe(in key));
         set => Update(key, value);
     }
 
+    /// <summary>Gets the values under <paramref name="key"/>, one per possible CPU; false when the key is absent.</summary>
     public bool TryGetValue(in TKey key, out PerCpu<TValue> value)
     {
         var v = new PerCpu<TValue>();
@@ -34,6 +37,7 @@ public sealed class BpfPerCpuHashMap<TKey, TValue> : BpfMapView, IEnumerable<Key
     /// <summary>Copies the key's per-CPU values into <paramref name="perCpu"/> (one element per possible CPU) without allocating.</summary>
     public bool TryGetValue(in TKey key, Span<TValue> perCpu) => PerCpuElements.TryLookup(Fd, in key, perCpu);
 
+    /// <summary>Whether the map holds <paramref name="key"/>.</summary>
     public unsafe bool ContainsKey(in TKey key)
     {
         int n = PossibleCpus.Count;
@@ -41,13 +45,16 @@ public sealed class BpfPerCpuHashMap<TKey, TValue> : BpfMapView, IEnumerable<Key
         return PerCpuElements.TryLookup(Fd, in key, scratch);
     }
 
+    /// <summary>Sets the values under <paramref name="key"/>, one per possible CPU.</summary>
     public void Update(in TKey key, PerCpu<TValue> value, BpfUpdateFlags flags = BpfUpdateFlags.Any) => PerCpuElements.Update(Fd, in key, value.AsSpan(), flags);
 
     /// <summary>Writes one value per possible CPU without allocating.</summary>
     public void Update(in TKey key, ReadOnlySpan<TValue> perCpu, BpfUpdateFlags flags = BpfUpdateFlags.Any) => PerCpuElements.Update(Fd, in key, perCpu, flags);
 
+    /// <summary>Removes <paramref name="key"/>; false when it was absent.</summary>
     public bool Remove(in TKey key) => Elements.Delete(Fd, in key);
 
+    /// <summary>The keys, in the kernel's iteration order.</summary>
     public BpfMapKeys<TKey> Keys => new(Fd);
 
     /// <summary>Counts the elements by walking the keys.</summary>
@@ -79,6 +86,7 @@ public sealed class BpfPerCpuHashMap<TKey, TValue> : BpfMapView, IEnumerable<Key
     /// <summary>Deletes the keys in one syscall; returns how many were deleted.</summary>
     public int DeleteBatch(ReadOnlySpan<TKey> keys) => BpfSyscall.MapDeleteBatch(Fd, System.Runtime.InteropServices.MemoryMarshal.AsBytes(keys), keys.Length);
 
+    /// <summary>Enumerates the entries in the kernel's key order, one lookup per key.</summary>
     public IEnumerator<KeyValuePair<TKey, PerCpu<TValue>>> GetEnumerator()
     {
         foreach (var key in Keys)

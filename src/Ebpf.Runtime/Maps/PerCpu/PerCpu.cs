@@ -31,6 +31,8 @@ public sealed class PerCpu<T> : IReadOnlyList<T> where T : unmanaged
         return new PerCpu<T>(values);
     }
 
+    /// <summary>The value of CPU <paramref name="cpu"/> (0 to <see cref="Count"/> - 1).</summary>
+    /// <exception cref="BpfException"><paramref name="cpu"/> is not a possible CPU.</exception>
     public T this[int cpu]
     {
         get => _values[CheckCpu(cpu)];
@@ -40,8 +42,10 @@ public sealed class PerCpu<T> : IReadOnlyList<T> where T : unmanaged
     /// <summary>The number of possible CPUs.</summary>
     public int Count => _values.Length;
 
+    /// <summary>The values, one per possible CPU, without copying.</summary>
     public Span<T> AsSpan() => _values;
 
+    /// <summary>Enumerates the values in CPU order.</summary>
     public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)_values).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => _values.GetEnumerator();
@@ -49,9 +53,11 @@ public sealed class PerCpu<T> : IReadOnlyList<T> where T : unmanaged
     private int CheckCpu(int cpu) => (uint)cpu < (uint)_values.Length ? cpu
         : throw new BpfException($"CPU {cpu} is not a possible CPU; there are {_values.Length} (0 to {_values.Length - 1}).");
 
+    /// <summary>The values as "[a, b, ...]", for logs.</summary>
     public override string ToString() => $"[{string.Join(", ", _values)}]";
 }
 
+/// <summary>Aggregates of per-CPU values.</summary>
 public static class PerCpuExtensions
 {
     /// <summary>The sum over CPUs, for per-CPU counters.</summary>

@@ -15,6 +15,7 @@ public sealed class BpfProgramArray : BpfMapView
         MapChecks.ValueSize<uint>(map);
     }
 
+    /// <summary>max_entries: the number of slots.</summary>
     public uint Length => MaxEntries;
 
     /// <summary>Puts <paramref name="program"/> in slot <paramref name="index"/> (its type must match the caller's).</summary>

@@ -16,8 +16,12 @@ public sealed class BpfSockHash<TKey> : BpfMapView where TKey : unmanaged
         SocketValue.Check(map);
     }
 
+    /// <summary>Stores <paramref name="socket"/> under <paramref name="key"/> (the map holds its own reference to the socket).</summary>
+    /// <exception cref="Native.BpfSyscallException">The kernel refused the socket (wrong type or state, e.g. a TCP socket not yet connected or listening).</exception>
     public void Add(in TKey key, Socket socket, BpfUpdateFlags flags = BpfUpdateFlags.Any) => Add(key, SocketValue.Handle(socket), flags);
 
+    /// <summary>Stores the socket behind <paramref name="socket"/>, a socket descriptor, under <paramref name="key"/>.</summary>
+    /// <exception cref="Native.BpfSyscallException">The kernel refused the socket (wrong type or state).</exception>
     public void Add(in TKey key, SafeHandle socket, BpfUpdateFlags flags = BpfUpdateFlags.Any) =>
         SocketValue.Update(Map, in key, socket, flags, Elements.Describe(in key));
 
@@ -27,6 +31,7 @@ public sealed class BpfSockHash<TKey> : BpfMapView where TKey : unmanaged
     /// <summary>The cookie of the socket under the key, or null when absent (maps with 8-byte values).</summary>
     public ulong? GetCookie(in TKey key) => SocketValue.Cookie(Map, in key);
 
+    /// <summary>The keys, in the kernel's iteration order.</summary>
     public BpfMapKeys<TKey> Keys => new(Fd);
 
     /// <summary>Creates a sockhash (8-byte values); disposing the view closes it.</summary>

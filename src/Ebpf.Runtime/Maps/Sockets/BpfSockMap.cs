@@ -17,6 +17,7 @@ public sealed class BpfSockMap : BpfMapView
         SocketValue.Check(map);
     }
 
+    /// <summary>max_entries: the number of slots.</summary>
     public uint Length => MaxEntries;
 
     /// <summary>Puts <paramref name="socket"/> in slot <paramref name="index"/> (replacing what was there).</summary>

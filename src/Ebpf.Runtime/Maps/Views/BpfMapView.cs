@@ -19,10 +19,13 @@ public abstract class BpfMapView : IDisposable
     /// <summary>The untyped map underneath, for byte-level operations, pinning and info.</summary>
     public BpfMap Map { get; }
 
+    /// <summary>The map's name.</summary>
     public string Name => Map.Name;
 
+    /// <summary>The kernel map type.</summary>
     public BpfMapType Type => Map.Type;
 
+    /// <summary>Capacity: the most entries the map holds.</summary>
     public uint MaxEntries => Map.MaxEntries;
 
     internal BpfMapFd Fd => Map.Fd;
@@ -36,5 +39,6 @@ public abstract class BpfMapView : IDisposable
         if (_ownsMap) Map.Dispose();
     }
 
+    /// <summary>The map's name, type and sizes, for logs.</summary>
     public override string ToString() => Map.ToString();
 }
