@@ -317,5 +317,6 @@ public abstract class BpfEventReader : IDisposable
     /// <summary>Releases the rings; called after the waiter is stopped.</summary>
     private protected abstract void Close();
 
+    /// <summary>The reader's <see cref="Description"/>.</summary>
     public override string ToString() => Description;
 }

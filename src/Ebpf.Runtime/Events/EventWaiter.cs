@@ -23,6 +23,7 @@ internal sealed class EventWaiter : IDisposable
     private Thread? _thread;
     private volatile bool _disposed;
 
+    /// <param name="owner">The reader the waiter serves, as error messages name it.</param>
     /// <param name="hasData">
     /// Whether a ring holds records now. A ready descriptor is checked with it before a wait ends, because readiness
     /// can be stale: a perf event stays readable from a wake-up whose records were read without waiting.

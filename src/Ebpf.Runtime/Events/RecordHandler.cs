@@ -14,5 +14,6 @@ public delegate void RecordHandler(ReadOnlySpan<byte> record);
 /// </summary>
 public interface IRecordHandler
 {
+    /// <summary>Handles one record; <paramref name="record"/> is valid only during the call.</summary>
     void OnRecord(ReadOnlySpan<byte> record);
 }

@@ -77,6 +77,7 @@ public sealed class BpfLogForwarder : IDisposable, IAsyncDisposable
         Interlocked.Increment(ref _forwarded);
     }
 
+    /// <summary>Stops forwarding, forwards the lines already in the ring, and closes the reader.</summary>
     public void Dispose()
     {
         if (_stop.IsCancellationRequested) return;
@@ -87,6 +88,7 @@ public sealed class BpfLogForwarder : IDisposable, IAsyncDisposable
         _stop.Dispose();
     }
 
+    /// <summary>As <see cref="Dispose"/> (which waits for the forwarding task to end).</summary>
     public ValueTask DisposeAsync()
     {
         Dispose();

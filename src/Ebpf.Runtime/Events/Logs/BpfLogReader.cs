@@ -96,5 +96,6 @@ public sealed class BpfLogReader : IDisposable
         }
     }
 
+    /// <summary>Closes the ring buffer reader; the map stays with its object.</summary>
     public void Dispose() => _ring?.Dispose();
 }

@@ -23,7 +23,9 @@ public sealed class BpfLogRecord : IReadOnlyList<KeyValuePair<string, object?>>
 
     /// <summary>The log site's id in the object (the record's header).</summary>
     public uint SiteId { get; }
+    /// <summary>The name of the program that wrote the line.</summary>
     public string Program { get; }
+    /// <summary>The line's log level.</summary>
     public LogLevel Level { get; }
     /// <summary>"blocked {Address} port {Port:x}".</summary>
     public string Template { get; }
@@ -31,15 +33,21 @@ public sealed class BpfLogRecord : IReadOnlyList<KeyValuePair<string, object?>>
     public string Message { get; }
     /// <summary>The values by name, in template order: integers as their C# types, bool, char, enums by member name.</summary>
     public IReadOnlyList<KeyValuePair<string, object?>> Values { get; }
+    /// <summary>The C# source file of the log call.</summary>
     public string File { get; }
+    /// <summary>The line of the log call in <see cref="File"/>.</summary>
     public int Line { get; }
     /// <summary>The C# method that wrote the line.</summary>
     public string Member { get; }
 
+    /// <summary>The number of structured-state entries: the values, then code.*, bpf.program and "{OriginalFormat}".</summary>
     public int Count => _state.Length;
+    /// <summary>The structured-state entry at <paramref name="index"/>.</summary>
     public KeyValuePair<string, object?> this[int index] => _state[index];
+    /// <summary>Enumerates the structured-state entries, as logging providers read them.</summary>
     public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, object?>>)_state).GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <summary>The formatted <see cref="Message"/>.</summary>
     public override string ToString() => Message;
 }

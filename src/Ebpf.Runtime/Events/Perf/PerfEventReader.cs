@@ -90,6 +90,7 @@ public sealed unsafe class PerfEventReader : BpfEventReader
     /// <summary>Raised, on the consuming thread, for each PERF_RECORD_LOST read: the CPU and how many records it lost.</summary>
     public event EventHandler<PerfRecordsLostEventArgs>? RecordsLost;
 
+    /// <inheritdoc/>
     public override int Consume(RecordHandler handler)
     {
         ArgumentNullException.ThrowIfNull(handler);

@@ -79,6 +79,7 @@ public sealed unsafe class RingBufferReader : BpfEventReader
         }
     }
 
+    /// <inheritdoc/>
     public override int Consume(RecordHandler handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
