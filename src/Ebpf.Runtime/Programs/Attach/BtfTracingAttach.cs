@@ -55,6 +55,7 @@ public sealed class TracingProgram
         AttachType = attachType;
     }
 
+    /// <summary>The loaded program this view attaches.</summary>
     public BpfProgram Program { get; }
 
     /// <summary>TraceRawTp (tp_btf), TraceFentry, TraceFexit or ModifyReturn.</summary>
@@ -76,10 +77,13 @@ public sealed class LsmProgram
 {
     internal LsmProgram(BpfProgram program) => Program = program;
 
+    /// <summary>The loaded program this view attaches.</summary>
     public BpfProgram Program { get; }
 
     /// <summary>The hook named in the section ("file_open"), or null.</summary>
     public string? Hook => Program.Spec?.Definition?.AttachTarget;
 
+    /// <summary>Attaches to the LSM hook named in the section, system-wide.</summary>
+    /// <param name="cookie">A value the program reads with <c>bpf_get_attach_cookie</c>.</param>
     public BpfLink Attach(ulong cookie = 0) => BtfTracingAttach.Attach(Program, BpfAttachType.LsmMac, cookie, BtfTracingAttach.Target(Program, "LSM hook"));
 }

@@ -14,11 +14,15 @@ public class CgroupProgram
         AttachType = attachType;
     }
 
+    /// <summary>The loaded program this view attaches.</summary>
     public BpfProgram Program { get; }
 
     /// <summary>The hook this program attaches to.</summary>
     public BpfAttachType AttachType { get; }
 
+    /// <summary>Attaches to <paramref name="cgroup"/> at <see cref="AttachType"/>; the program then runs for every process in it and its descendants.</summary>
+    /// <param name="cgroup">The cgroup (v2) to attach to.</param>
+    /// <param name="mode">How it coexists with programs already attached there (multi: a link; single or override: BPF_PROG_ATTACH).</param>
     public virtual BpfAttachment Attach(Cgroup cgroup, CgroupAttachMode mode = CgroupAttachMode.Multi) => AttachAt(cgroup, AttachType, mode);
 
     private protected BpfAttachment AttachAt(Cgroup cgroup, BpfAttachType attachType, CgroupAttachMode mode)
@@ -78,6 +82,11 @@ public sealed class CgroupSkbProgram : CgroupProgram
         return Attach(cgroup, direction, mode);
     }
 
+    /// <summary>Attaches to <paramref name="cgroup"/> for packets in <paramref name="direction"/>.</summary>
+    /// <param name="cgroup">The cgroup (v2) to attach to.</param>
+    /// <param name="direction">Ingress or egress; must agree with the section's, if it declares one.</param>
+    /// <param name="mode">How it coexists with programs already attached there.</param>
+    /// <exception cref="BpfException"><paramref name="direction"/> differs from the one the section declares.</exception>
     public BpfAttachment Attach(Cgroup cgroup, SkbDirection direction, CgroupAttachMode mode = CgroupAttachMode.Multi)
     {
         if (Declared is { } declared && declared != direction)

@@ -12,6 +12,7 @@ public sealed class ExtensionProgram
 {
     internal ExtensionProgram(BpfProgram program) => Program = program;
 
+    /// <summary>The loaded program this view attaches.</summary>
     public BpfProgram Program { get; }
 
     /// <summary>Replaces the function the program was loaded against (BPF_LINK_CREATE with no target, as libbpf does without one).</summary>

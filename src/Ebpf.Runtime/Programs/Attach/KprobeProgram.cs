@@ -15,6 +15,7 @@ public sealed partial class KprobeProgram
 {
     internal KprobeProgram(BpfProgram program) => Program = program;
 
+    /// <summary>The loaded program this view attaches.</summary>
     public BpfProgram Program { get; }
 
     private SectionDefinition? Definition => Program.Spec?.Definition;

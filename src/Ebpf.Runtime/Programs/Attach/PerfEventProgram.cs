@@ -10,6 +10,7 @@ public sealed class PerfEventProgram
 {
     internal PerfEventProgram(BpfProgram program) => Program = program;
 
+    /// <summary>The loaded program this view attaches.</summary>
     public BpfProgram Program { get; }
 
     /// <summary>Opens the event of <paramref name="spec"/> on each CPU (or thread) and attaches the program to each.</summary>
@@ -79,6 +80,7 @@ public sealed class PerfEventLinks : BpfAttachment
     /// <summary>One per CPU or thread: <see cref="BpfLink"/>s, or <see cref="PerfEventAttachment"/>s on kernels before 5.15.</summary>
     public IReadOnlyList<BpfAttachment> Attachments { get; }
 
+    /// <inheritdoc/>
     public override BpfProgram Program => _program;
 
     /// <summary>Pins each link as <paramref name="directory"/>/0, /1, ... on bpffs (the directory must exist).</summary>
@@ -89,6 +91,7 @@ public sealed class PerfEventLinks : BpfAttachment
                 .Pin(Path.Combine(directory, i.ToString()));
     }
 
+    /// <summary>Detaches the program from every CPU or thread.</summary>
     public override void Dispose()
     {
         foreach (var a in Attachments) a.Dispose();

@@ -16,9 +16,12 @@ public enum PerfEventKind : uint
 /// </summary>
 public sealed record PerfEventSpec
 {
+    /// <summary><see cref="Config"/> of the software CPU clock (PERF_COUNT_SW_CPU_CLOCK).</summary>
     public const ulong CpuClockConfig = 0;   // PERF_COUNT_SW_CPU_CLOCK
+    /// <summary><see cref="Config"/> of the software task clock (PERF_COUNT_SW_TASK_CLOCK).</summary>
     public const ulong TaskClockConfig = 1;  // PERF_COUNT_SW_TASK_CLOCK
 
+    /// <summary>perf_event_attr.type: software, hardware, ...; software by default.</summary>
     public PerfEventKind Kind { get; init; } = PerfEventKind.Software;
 
     /// <summary>perf_event_attr.config: PERF_COUNT_SW_* or PERF_COUNT_HW_*.</summary>
@@ -48,6 +51,7 @@ public sealed record PerfEventSpec
     /// <summary>This spec on <paramref name="cpus"/> only.</summary>
     public PerfEventSpec OnCpus(params int[] cpus) => this with { Cpus = cpus };
 
+    /// <summary>The event and its rate in words ("cpu-clock at 99 Hz"), for messages.</summary>
     public override string ToString() =>
         $"{(Kind == PerfEventKind.Software && Config == CpuClockConfig ? "cpu-clock" : $"{Kind.ToString().ToLowerInvariant()} event {Config}")} " +
         $"{(Frequency != 0 ? $"at {Frequency} Hz" : $"every {Period} events")}";

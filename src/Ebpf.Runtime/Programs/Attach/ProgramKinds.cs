@@ -3,6 +3,8 @@ namespace Ebpf;
 /// <summary>Views of a loaded program by kind, each with the Attach overloads that kind has.</summary>
 public static partial class ProgramKinds
 {
+    /// <summary>Views a cgroup skb program, for attaching to a cgroup's ingress or egress.</summary>
+    /// <exception cref="BpfException">The program is not a cgroup skb program.</exception>
     public static CgroupSkbProgram AsCgroupSkb(this BpfProgram program)
     {
         if (program.Type != BpfProgramType.CgroupSkb)

@@ -14,6 +14,7 @@ public sealed class RawTracepointProgram
         Name = program.Spec?.Definition?.AttachTarget is { Length: > 0 } t ? t : null;
     }
 
+    /// <summary>The loaded program this view attaches.</summary>
     public BpfProgram Program { get; }
 
     /// <summary>The tracepoint the section names ("sched_switch" in <c>raw_tp/sched_switch</c>), or null.</summary>

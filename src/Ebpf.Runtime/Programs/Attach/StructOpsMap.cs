@@ -13,6 +13,7 @@ public sealed class StructOpsMap
 {
     internal StructOpsMap(BpfMap map) => Map = map;
 
+    /// <summary>The struct_ops map.</summary>
     public BpfMap Map { get; }
 
     /// <summary>The kernel struct the map implements, e.g. "tcp_congestion_ops".</summary>
@@ -30,6 +31,7 @@ public sealed class StructOpsMap
         }
     }
 
+    /// <summary>Whether the map was created with BPF_F_LINK (section <c>.struct_ops.link</c>): registered through a link, and re-registrable.</summary>
     public bool IsLink => (Map.Flags & (BpfMapFlags)(1u << 13)) != 0;
 
     /// <summary>Registers the operations; Dispose of the result unregisters them.</summary>
@@ -78,11 +80,13 @@ public sealed class StructOpsRegistration : IDisposable
     /// <summary>The BPF_STRUCT_OPS link, for maps made with BPF_F_LINK; null for maps registered by their update.</summary>
     public BpfLinkFd? Link { get; }
 
+    /// <summary>The struct_ops map registered.</summary>
     public StructOpsMap Map => _map;
 
     /// <summary>Pins the link on bpffs, so the operations stay registered after this process exits.</summary>
     public void Pin(string path) => BpfSyscall.ObjPin(Link ?? throw new BpfException($"struct_ops map '{_map.Map.Name}' has no link to pin (it is not from .struct_ops.link)"), path);
 
+    /// <summary>Unregisters the operations (closing the link, or deleting the map's element).</summary>
     public void Dispose()
     {
         if (_disposed)

@@ -17,6 +17,7 @@ public sealed class TcxProgram
         Declared = declared;
     }
 
+    /// <summary>The loaded program this view attaches.</summary>
     public BpfProgram Program { get; }
 
     /// <summary>The direction of the program's section ("tcx/ingress", "tc/egress", ...), or null for "tc".</summary>
@@ -27,9 +28,19 @@ public sealed class TcxProgram
         Attach(target, Declared ?? throw new BpfException($"program '{Program.Name}' (section \"{Program.SectionName}\") declares no direction: " +
             "pass TcxDirection.Ingress or TcxDirection.Egress, e.g. Attach(iface, TcxDirection.Ingress), or declare it [Tcx(TrafficDirection.Ingress)] (section \"tcx/ingress\")"), order, expectedRevision);
 
+    /// <summary>Attaches to the interface called <paramref name="interfaceName"/> (in this thread's network namespace) on its <paramref name="direction"/> hook.</summary>
+    /// <param name="interfaceName">The interface's name, e.g. "eth0".</param>
+    /// <param name="direction">Ingress or egress.</param>
+    /// <param name="order">Where among the programs already there; null appends.</param>
+    /// <param name="expectedRevision">Fail unless the hook's revision is this one (0: no check), to attach only over a known state.</param>
     public BpfLink Attach(string interfaceName, TcxDirection direction, TcxOrder? order = null, ulong expectedRevision = 0) =>
         Attach(NetInterface.Get(interfaceName), direction, order, expectedRevision);
 
+    /// <summary>Attaches to the interface with index <paramref name="ifindex"/> on its <paramref name="direction"/> hook.</summary>
+    /// <param name="ifindex">The interface's index.</param>
+    /// <param name="direction">Ingress or egress.</param>
+    /// <param name="order">Where among the programs already there; null appends.</param>
+    /// <param name="expectedRevision">Fail unless the hook's revision is this one (0: no check).</param>
     public BpfLink Attach(int ifindex, TcxDirection direction, TcxOrder? order = null, ulong expectedRevision = 0) =>
         Attach(NetInterface.Get(ifindex), direction, order, expectedRevision);
 

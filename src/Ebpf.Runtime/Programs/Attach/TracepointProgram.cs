@@ -15,6 +15,7 @@ public sealed class TracepointProgram
         Name = program.Spec?.Definition?.TracepointName;
     }
 
+    /// <summary>The loaded program this view attaches.</summary>
     public BpfProgram Program { get; }
 
     /// <summary>The category the section names ("sched" in <c>tracepoint/sched/sched_process_exec</c>), or null.</summary>

@@ -13,6 +13,7 @@ public sealed class XdpProgram
 
     internal XdpProgram(BpfProgram program) => Program = program;
 
+    /// <summary>The loaded program this view attaches.</summary>
     public BpfProgram Program { get; }
 
     /// <summary>Attaches to the interface called <paramref name="interfaceName"/> in this thread's network namespace.</summary>
@@ -21,6 +22,7 @@ public sealed class XdpProgram
     /// <summary>Attaches to the interface with index <paramref name="ifindex"/> in this thread's network namespace.</summary>
     public BpfLink Attach(int ifindex, XdpMode mode = XdpMode.Default) => Attach(NetInterface.Get(ifindex), mode);
 
+    /// <summary>Attaches to <paramref name="networkInterface"/>, as .NET lists it.</summary>
     public BpfLink Attach(System.Net.NetworkInformation.NetworkInterface networkInterface, XdpMode mode = XdpMode.Default) =>
         Attach(NetInterface.Get(networkInterface), mode);
 

@@ -166,6 +166,7 @@ public sealed class Cgroup : IDisposable
         }
     }
 
+    /// <summary>The cgroup's path.</summary>
     public override string ToString() => Path;
 
     private static string FindMount()

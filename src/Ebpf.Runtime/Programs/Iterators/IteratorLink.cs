@@ -20,13 +20,16 @@ public sealed class IteratorLink : BpfAttachment
         Target = target;
     }
 
+    /// <summary>The iterator link's descriptor.</summary>
     public BpfLinkFd Fd { get; }
 
+    /// <inheritdoc/>
     public override BpfProgram Program => _program;
 
     /// <summary>What the iterator walks.</summary>
     public IteratorTarget Target { get; }
 
+    /// <summary>The kernel's description of the link; each read queries the kernel.</summary>
     public BpfLinkInfo Info => BpfSyscall.GetLinkInfo(Fd);
 
     /// <summary>A new run of the iterator as a stream of what the program prints (BPF_ITER_CREATE).</summary>
@@ -73,5 +76,6 @@ public sealed class IteratorLink : BpfAttachment
     /// <summary>Detaches now, even if the link is pinned elsewhere.</summary>
     public void Detach() => BpfSyscall.LinkDetach(Fd);
 
+    /// <summary>Closes the link's descriptor; streams already opened keep working until disposed.</summary>
     public override void Dispose() => Fd.Dispose();
 }

@@ -17,6 +17,7 @@ public sealed class IteratorProgram
         Kind = kind;
     }
 
+    /// <summary>The loaded program this view attaches.</summary>
     public BpfProgram Program { get; }
 
     /// <summary>The iterator kind from the section (<c>task</c> for <c>iter/task</c>), when the program came from an object.</summary>
@@ -28,6 +29,8 @@ public sealed class IteratorProgram
     /// <summary>Attaches over the elements of <paramref name="map"/> (iter/bpf_map_elem, iter/bpf_sk_storage_map, iter/sockmap).</summary>
     public IteratorLink Attach(BpfMap map) => Attach(IteratorTarget.Map(map));
 
+    /// <summary>Creates an iterator link over <paramref name="target"/>; each <c>Open</c> of the link runs the iterator once.</summary>
+    /// <exception cref="BpfException">The kernel refused the target for this iterator kind.</exception>
     public IteratorLink Attach(IteratorTarget target)
     {
         ArgumentNullException.ThrowIfNull(target);

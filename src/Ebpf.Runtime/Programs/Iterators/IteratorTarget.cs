@@ -51,6 +51,7 @@ public sealed class IteratorTarget
     public static IteratorTarget Cgroup(Cgroup cgroup, CgroupIteratorOrder order = CgroupIteratorOrder.Self) =>
         new(Kind.Cgroup, cgroup.Handle, (uint)order, 0, 0, $"cgroup {cgroup.Path}");
 
+    /// <summary>The target in words ("map 'x'", "cgroup /sys/fs/cgroup/a"), for messages.</summary>
     public string Description { get; }
 
     internal bool IsMap => _kind == Kind.Map;
@@ -80,5 +81,6 @@ public sealed class IteratorTarget
 
     internal SafeHandle? Handle => _fd;
 
+    /// <summary>The target's <see cref="Description"/>.</summary>
     public override string ToString() => Description;
 }

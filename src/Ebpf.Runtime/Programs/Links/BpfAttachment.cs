@@ -9,5 +9,6 @@ public abstract class BpfAttachment : IDisposable
     /// <summary>The program now attached.</summary>
     public abstract BpfProgram Program { get; }
 
+    /// <summary>Detaches the program (unless pinned) and closes the descriptors this attachment holds.</summary>
     public abstract void Dispose();
 }

@@ -16,10 +16,13 @@ public sealed class BpfLink : BpfAttachment
         _program = program;
     }
 
+    /// <summary>The link's descriptor; the program stays attached while it (or a pin) is open.</summary>
     public BpfLinkFd Fd { get; }
 
+    /// <inheritdoc/>
     public override BpfProgram Program => _program;
 
+    /// <summary>The kernel's description of the link (id, type, program id, target); each read queries the kernel.</summary>
     public BpfLinkInfo Info => BpfSyscall.GetLinkInfo(Fd);
 
     /// <summary>Pins the link on bpffs: the program stays attached after this process exits, until the pin file is removed.</summary>
@@ -38,5 +41,6 @@ public sealed class BpfLink : BpfAttachment
     /// <summary>Detaches now, even if the link is pinned elsewhere.</summary>
     public void Detach() => BpfSyscall.LinkDetach(Fd);
 
+    /// <summary>Closes the link's descriptor, which detaches the program unless the link is pinned.</summary>
     public override void Dispose() => Fd.Dispose();
 }

@@ -17,13 +17,16 @@ public sealed class PerfEventAttachment : BpfAttachment
         Target = target;
     }
 
+    /// <summary>The perf event (kprobe, uprobe, tracepoint or counter) the program is attached to.</summary>
     public PerfEventFd PerfEvent { get; }
 
     /// <summary>What the event is ("tracepoint sched/sched_process_exec", "CPU 1 cpu-clock").</summary>
     public string Target { get; }
 
+    /// <inheritdoc/>
     public override BpfProgram Program => _program;
 
+    /// <summary>Detaches the program and closes the perf event.</summary>
     public override void Dispose()
     {
         if (PerfEvent.IsClosed) return;

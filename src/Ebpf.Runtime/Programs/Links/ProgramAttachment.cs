@@ -18,6 +18,8 @@ public sealed class ProgramAttachment : BpfAttachment
     /// A descriptor of the target (a cgroup, a sockmap) that the attachment owns and closes: a duplicate, never the
     /// path opened again, so a cgroup removed and replaced at its path meanwhile is still the one detached from.
     /// </param>
+    /// <param name="program">The program attached.</param>
+    /// <param name="attachType">The attach type it was attached with.</param>
     internal ProgramAttachment(SafeHandle ownedTarget, BpfProgram program, BpfAttachType attachType)
     {
         // Hold our own descriptors: the attachment must be able to detach even after the caller disposed theirs.
@@ -27,10 +29,13 @@ public sealed class ProgramAttachment : BpfAttachment
         AttachType = attachType;
     }
 
+    /// <summary>The attach type the program was attached with.</summary>
     public BpfAttachType AttachType { get; }
 
+    /// <inheritdoc/>
     public override BpfProgram Program => _program;
 
+    /// <summary>Detaches the program with BPF_PROG_DETACH and closes the target's descriptor.</summary>
     public override void Dispose()
     {
         if (_detached)

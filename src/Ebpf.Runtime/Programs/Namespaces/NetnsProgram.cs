@@ -15,6 +15,7 @@ public sealed class NetnsProgram
         AttachType = attachType;
     }
 
+    /// <summary>The loaded program this view attaches.</summary>
     public BpfProgram Program { get; }
 
     /// <summary><see cref="BpfAttachType.SkLookup"/> or <see cref="BpfAttachType.FlowDissector"/>.</summary>

@@ -21,7 +21,9 @@ public enum NetfilterHook : uint
 /// </summary>
 public enum NetfilterFamily : uint
 {
+    /// <summary>NFPROTO_IPV4: IPv4 packets.</summary>
     IPv4 = 2,
+    /// <summary>NFPROTO_IPV6: IPv6 packets.</summary>
     IPv6 = 10,
 }
 
@@ -29,6 +31,7 @@ public enum NetfilterFamily : uint
 [Flags]
 public enum NetfilterLinkFlags : uint
 {
+    /// <summary>No flags.</summary>
     None = 0,
     /// <summary>BPF_F_NETFILTER_IP_DEFRAG: fragments are reassembled before the program sees them (6.6+).</summary>
     IpDefrag = 1,

@@ -11,6 +11,7 @@ public sealed class NetfilterProgram
 {
     internal NetfilterProgram(BpfProgram program) => Program = program;
 
+    /// <summary>The loaded program this view attaches.</summary>
     public BpfProgram Program { get; }
 
     /// <summary>

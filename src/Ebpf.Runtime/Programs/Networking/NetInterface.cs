@@ -13,6 +13,7 @@ public sealed class NetInterface
         Name = name; Index = index; Namespace = ns;
     }
 
+    /// <summary>The interface's name, e.g. "eth0".</summary>
     public string Name { get; }
 
     /// <summary>The ifindex (per namespace: the same number names different interfaces in different namespaces).</summary>
@@ -53,5 +54,6 @@ public sealed class NetInterface
 
     private static string Where(NetworkNamespace? ns) => ns is null ? "this network namespace" : ns.ToString();
 
+    /// <summary>The name and index, for messages.</summary>
     public override string ToString() => Namespace is null ? $"interface '{Name}' (index {Index})" : $"interface '{Name}' (index {Index}) in {Namespace}";
 }

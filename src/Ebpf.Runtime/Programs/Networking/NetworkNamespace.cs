@@ -22,6 +22,7 @@ public sealed class NetworkNamespace : IDisposable
     /// <summary>The namespace file, e.g. /var/run/netns/blue.</summary>
     public string Path { get; }
 
+    /// <summary>The open namespace file, owned by this object.</summary>
     public SafeFileHandle Handle { get; }
 
     /// <summary>Opens a namespace by its <c>ip netns</c> name or by the path of a namespace file.</summary>
@@ -61,7 +62,9 @@ public sealed class NetworkNamespace : IDisposable
         return result;
     }
 
+    /// <summary>The namespace's name or path, for messages.</summary>
     public override string ToString() => $"network namespace '{Name}'";
 
+    /// <summary>Closes the namespace file; the namespace lives on while processes or mounts hold it.</summary>
     public void Dispose() => Handle.Dispose();
 }

@@ -15,6 +15,7 @@ public sealed class SocketMapProgram
         AttachType = attachType;
     }
 
+    /// <summary>The loaded program this view attaches.</summary>
     public BpfProgram Program { get; }
 
     /// <summary>SkMsgVerdict, SkSkbStreamParser, SkSkbStreamVerdict or SkSkbVerdict.</summary>

@@ -29,10 +29,13 @@ public sealed class TcAttachment : BpfAttachment
         CreatedQdisc = createdQdisc;
     }
 
+    /// <inheritdoc/>
     public override BpfProgram Program { get; }
 
+    /// <summary>The interface the filter is on.</summary>
     public NetInterface Interface { get; }
 
+    /// <summary>The clsact hook the filter is on.</summary>
     public TcDirection Direction { get; }
 
     /// <summary>The filter's priority, as given or as the kernel chose it.</summary>
@@ -44,6 +47,7 @@ public sealed class TcAttachment : BpfAttachment
     /// <summary>True when attaching created the interface's clsact qdisc (it had none).</summary>
     public bool CreatedQdisc { get; }
 
+    /// <summary>Deletes the filter, and the clsact qdisc if attaching created it and no other filter remains.</summary>
     public override void Dispose()
     {
         lock (_lock)
@@ -79,6 +83,7 @@ public sealed class TcAttachment : BpfAttachment
         }
     }
 
+    /// <summary>The program, interface, hook, priority and handle, for messages.</summary>
     public override string ToString() =>
         $"program '{Program.Name}' on {Interface} at tc {Direction.ToString().ToLowerInvariant()} priority {Priority} handle 0x{Handle:x}";
 }

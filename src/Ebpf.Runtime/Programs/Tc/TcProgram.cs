@@ -14,11 +14,14 @@ public sealed class TcProgram
 {
     internal TcProgram(BpfProgram program) => Program = program;
 
+    /// <summary>The loaded program this view attaches.</summary>
     public BpfProgram Program { get; }
 
     /// <summary>Attaches to the interface called <paramref name="interfaceName"/> in this thread's network namespace.</summary>
     /// <param name="priority">The filter's priority (lower runs first); 0 lets the kernel choose one.</param>
     /// <param name="handle">The filter's handle within its priority; 0 lets the kernel choose one.</param>
+    /// <param name="interfaceName">The interface's name, e.g. "eth0".</param>
+    /// <param name="direction">Ingress or egress.</param>
     public TcAttachment Attach(string interfaceName, TcDirection direction, ushort priority = 0, uint handle = 0) =>
         Attach(Resolve(() => NetInterface.Get(interfaceName), direction), direction, priority, handle);
 

@@ -15,6 +15,8 @@ public static class BinaryLocator
         "/lib64", "/usr/lib64", "/lib", "/usr/lib", "/usr/local/lib",
     ];
 
+    /// <summary>The absolute path of <paramref name="binary"/>: a path, a library name or a program name.</summary>
+    /// <exception cref="BpfException">No such file; the message lists where it was searched.</exception>
     public static string Resolve(string binary)
     {
         ArgumentException.ThrowIfNullOrEmpty(binary);

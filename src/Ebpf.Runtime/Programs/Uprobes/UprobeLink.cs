@@ -23,6 +23,7 @@ public sealed class UprobeLink : BpfAttachment
         _events = events;
     }
 
+    /// <inheritdoc/>
     public override BpfProgram Program { get; }
 
     /// <summary>The binary probed, as the kernel was given it (an absolute path).</summary>
@@ -31,6 +32,7 @@ public sealed class UprobeLink : BpfAttachment
     /// <summary>The file offsets probed.</summary>
     public IReadOnlyList<ulong> Offsets { get; }
 
+    /// <summary>Whether the probes fire on return (uretprobe) rather than on entry.</summary>
     public bool IsReturnProbe { get; }
 
     /// <summary>The process probed, or -1 for every process that runs the binary.</summary>
@@ -52,6 +54,7 @@ public sealed class UprobeLink : BpfAttachment
         _links[0].Pin(path);
     }
 
+    /// <summary>Detaches the program from every probe.</summary>
     public override void Dispose()
     {
         if (_disposed) return;

@@ -16,6 +16,7 @@ public sealed class UprobeProgram
         DeclaredReturn = declaredReturn;
     }
 
+    /// <summary>The loaded program this view attaches.</summary>
     public BpfProgram Program { get; }
 
     /// <summary>True when the section makes a return probe (uretprobe...).</summary>
@@ -60,6 +61,8 @@ public sealed class UprobeProgram
         return AttachAt(path, offsets, cookies?.ToArray() ?? new ulong[symbols.Count], new ulong[symbols.Count], pid, retprobe ?? DeclaredReturn, string.Join(", ", symbols));
     }
 
+    /// <summary>Attaches to the functions <paramref name="symbols"/> of <paramref name="binary"/>, in every process that runs it.</summary>
+    /// <exception cref="BpfException">The binary or a symbol is not found.</exception>
     public UprobeLink AttachMany(string binary, params string[] symbols) => AttachMany(binary, symbols, pid: -1);
 
     /// <summary>

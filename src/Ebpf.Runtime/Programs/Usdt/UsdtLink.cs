@@ -22,10 +22,14 @@ public sealed class UsdtLink : BpfAttachment
         Name = name;
     }
 
+    /// <inheritdoc/>
     public override BpfProgram Program => _probes.Program;
 
+    /// <summary>The binary probed (an absolute path).</summary>
     public string BinaryPath => _probes.BinaryPath;
+    /// <summary>The USDT provider, e.g. "libc".</summary>
     public string Provider { get; }
+    /// <summary>The probe's name within its provider.</summary>
     public string Name { get; }
 
     /// <summary>The probe's sites as file offsets, one uprobe each.</summary>
@@ -34,6 +38,7 @@ public sealed class UsdtLink : BpfAttachment
     /// <summary>The uprobes' BPF links.</summary>
     public IReadOnlyList<BpfLink> Links => _probes.Links;
 
+    /// <summary>Detaches the program from every site of the probe.</summary>
     public override void Dispose()
     {
         if (_disposed) return;

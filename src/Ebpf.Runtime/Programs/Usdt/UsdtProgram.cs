@@ -14,6 +14,7 @@ public sealed class UsdtProgram
 {
     internal UsdtProgram(BpfProgram program) => Program = program;
 
+    /// <summary>The loaded program this view attaches.</summary>
     public BpfProgram Program { get; }
 
     /// <summary>

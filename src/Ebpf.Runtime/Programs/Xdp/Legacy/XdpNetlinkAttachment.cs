@@ -24,10 +24,13 @@ public sealed class XdpNetlinkAttachment : BpfAttachment
         Mode = mode;
     }
 
+    /// <inheritdoc/>
     public override BpfProgram Program => _program;
 
+    /// <summary>The interface the program is on.</summary>
     public NetInterface Interface { get; }
 
+    /// <summary>The mode it was attached in (generic, driver or offload).</summary>
     public XdpMode Mode { get; }
 
     /// <summary>Swaps in <paramref name="program"/> atomically, provided the interface still runs this attachment's program.</summary>
@@ -52,6 +55,7 @@ public sealed class XdpNetlinkAttachment : BpfAttachment
         }
     }
 
+    /// <summary>Removes the program from the interface, provided it still runs this attachment's program.</summary>
     public override void Dispose()
     {
         lock (_lock)
