@@ -7,6 +7,7 @@ namespace Ebpf.BtfSupport;
 [Flags]
 public enum BtfFeatures
 {
+    /// <summary>None of the optional kinds.</summary>
     None = 0,
     /// <summary>VAR and DATASEC (5.2).</summary>
     DataSections = 1 << 0,
@@ -22,6 +23,7 @@ public enum BtfFeatures
     TypeTag = 1 << 5,
     /// <summary>ENUM64 (6.0).</summary>
     Enum64 = 1 << 6,
+    /// <summary>Every kind listed here, as on 6.0 and later kernels.</summary>
     All = DataSections | Functions | GlobalFunctions | Float | DeclTag | TypeTag | Enum64,
 }
 
@@ -30,6 +32,7 @@ public static class KernelBtfFeatures
 {
     private static readonly Lazy<BtfFeatures> Probed = new(Probe);
 
+    /// <summary>The kinds the running kernel accepts; probed on first use, then cached for the process.</summary>
     public static BtfFeatures Current => Probed.Value;
 
     private static BtfFeatures Probe()

@@ -7,6 +7,7 @@ namespace Ebpf.CoRe;
 /// </summary>
 public sealed class BpfCoReException : BpfLoadException
 {
+    /// <summary>Creates the exception with a message naming the relocation and why it failed.</summary>
     public BpfCoReException(string message, Exception? inner = null) : base(message, inner) { }
 
     internal BpfCoReException(string program, int relocation, int instruction, string message, Exception? inner = null)

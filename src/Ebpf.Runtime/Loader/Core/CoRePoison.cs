@@ -17,12 +17,15 @@ public readonly record struct CoRePoisoned(int Slot, int Relocation, string Desc
 /// </summary>
 public static class CoRePoison
 {
+    /// <summary>The helper id a poisoned instruction calls (0xbad2310, libbpf's).</summary>
     public const int HelperId = 0xbad2310;
 
     private static readonly ConditionalWeakTable<LinkedProgram, IReadOnlyList<CoRePoisoned>> Poisoned = new();
 
+    /// <summary>The instruction that replaces an unresolved one: a call to helper <see cref="HelperId"/>.</summary>
     public static Instruction Instruction { get; } = new(OpCode.Call, Register.R0, Register.R0, 0, HelperId);
 
+    /// <summary>Whether <paramref name="ins"/> is a poisoned instruction.</summary>
     public static bool IsPoison(Instruction ins) => ins.IsHelperCall && ins.Imm == HelperId;
 
     /// <summary>The poisoned instructions of a program relocated by <see cref="CoReRelocator"/>.</summary>

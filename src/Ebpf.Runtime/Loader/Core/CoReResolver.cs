@@ -16,6 +16,9 @@ public sealed class CoReResolver
     // libbpf does: a type that matched once is the one meant, and a later, looser match cannot make it ambiguous.
     private readonly Dictionary<int, List<int>> _candidates = [];
 
+    /// <summary>A resolver for one program's records.</summary>
+    /// <param name="local">The object's own BTF, which the records refer to.</param>
+    /// <param name="target">The BTF to resolve against, normally the running kernel's (vmlinux and modules).</param>
     public CoReResolver(Btf local, Btf target)
     {
         _local = local;
@@ -26,6 +29,8 @@ public sealed class CoReResolver
     public static CoReResult Resolve(Btf local, Btf target, ProgramCoreRelocation relocation) =>
         new CoReResolver(local, target).Resolve(relocation);
 
+    /// <summary>Resolves <paramref name="relocation"/>, sharing candidate pruning with the records resolved before it.</summary>
+    /// <exception cref="BpfCoReException">The record is malformed, or candidates match it in disagreeing ways.</exception>
     public CoReResult Resolve(ProgramCoreRelocation relocation)
     {
         var kind = relocation.Kind;

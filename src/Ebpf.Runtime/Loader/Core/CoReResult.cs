@@ -9,6 +9,7 @@ namespace Ebpf.CoRe;
 /// </summary>
 public sealed record CoReResult
 {
+    /// <summary>What the relocation computes: a field offset or size, a type id, an enum value, an existence check...</summary>
     public required BtfCoreRelocationKind Kind { get; init; }
 
     /// <summary>The value the instruction holds as compiled, as the object's BTF gives it.</summary>
@@ -17,6 +18,7 @@ public sealed record CoReResult
     /// <summary>The value for the target kernel.</summary>
     public ulong NewValue { get; init; }
 
+    /// <summary>The kernel lacks what the instruction needs: the instruction is poisoned instead of patched.</summary>
     public bool Poison { get; init; }
 
     /// <summary>Whether the instruction's current value must equal <see cref="OriginalValue"/> (not for bitfields and type ids, which legitimately differ).</summary>
@@ -24,6 +26,7 @@ public sealed record CoReResult
 
     /// <summary>For field offsets: sizes of the local and the kernel field, to resize a load or store.</summary>
     public uint OriginalSize { get; init; }
+    /// <summary>For field offsets: the size of the kernel's field, in bytes.</summary>
     public uint NewSize { get; init; }
     internal int OriginalTypeId { get; init; }
     internal int NewTypeId { get; init; }

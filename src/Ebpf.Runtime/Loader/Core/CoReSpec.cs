@@ -5,6 +5,8 @@ namespace Ebpf.CoRe;
 
 /// <summary>One meaningful step of an access path: a named member (Index = member index) or an array index (Name null).</summary>
 /// <param name="TypeId">For a member, the struct/union holding it; for an array index, the element type.</param>
+/// <param name="Index">The member's index in its struct/union, or the array index.</param>
+/// <param name="Name">The member's name; null for an array index.</param>
 internal readonly record struct CoReAccessor(int TypeId, int Index, string? Name);
 
 /// <summary>
