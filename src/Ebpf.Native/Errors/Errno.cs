@@ -5,6 +5,7 @@ namespace Ebpf.Native;
 /// <summary>errno values the bpf(2) paths produce, with their symbolic names for messages.</summary>
 public static class SyscallErrno
 {
+    /// <summary>The errno numbers (Linux, all architectures this library runs on).</summary>
     public const int EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, ENXIO = 6, E2BIG = 7, ENOEXEC = 8,
         EBADF = 9, EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EBUSY = 16, EEXIST = 17, EXDEV = 18,
         ENODEV = 19, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, ENFILE = 23, EMFILE = 24, ENOTTY = 25, EFBIG = 27,
