@@ -7,6 +7,14 @@ namespace Ebpf.Native;
 /// </summary>
 public class BpfSyscallException : BpfException
 {
+    /// <summary>Creates the exception; the message is built from the parts.</summary>
+    /// <param name="command">The bpf(2) command, or null for another system call.</param>
+    /// <param name="operation">The command's or system call's name, as the message shows it.</param>
+    /// <param name="errno">The errno the call returned.</param>
+    /// <param name="objectDescription">What the call was about ("map 'traffic'"), or null.</param>
+    /// <param name="objectName">The object's name alone, or null.</param>
+    /// <param name="hint">What to do about it, when known.</param>
+    /// <param name="detail">More text for the message (e.g. the end of a verifier log).</param>
     public BpfSyscallException(BpfCommand? command, string operation, int errno, string? objectDescription, string? objectName, string? hint, string? detail = null)
         : base(Format(operation, errno, objectDescription, hint, detail))
     {
@@ -23,6 +31,7 @@ public class BpfSyscallException : BpfException
     /// <summary>The kernel's spelling of the command ("BPF_PROG_LOAD") or the system call ("mmap").</summary>
     public string Operation { get; }
 
+    /// <summary>The errno the call returned.</summary>
     public int Errno { get; }
 
     /// <summary>"EPERM", "ENOENT", ...</summary>
@@ -50,6 +59,12 @@ public class BpfSyscallException : BpfException
 /// <summary>EPERM: missing privileges (CAP_BPF, CAP_SYS_ADMIN, ...), or a write to a frozen or read-only map.</summary>
 public sealed class BpfPermissionException : BpfSyscallException
 {
+    /// <summary>Creates the exception for an EPERM from <paramref name="operation"/>.</summary>
+    /// <param name="command">The bpf(2) command, or null for another system call.</param>
+    /// <param name="operation">The command's or system call's name.</param>
+    /// <param name="objectDescription">What the call was about, or null.</param>
+    /// <param name="objectName">The object's name alone, or null.</param>
+    /// <param name="hint">What to do about it, when known.</param>
     public BpfPermissionException(BpfCommand? command, string operation, string? objectDescription, string? objectName, string? hint)
         : base(command, operation, Native.SyscallErrno.EPERM, objectDescription, objectName, hint) { }
 }
@@ -60,8 +75,17 @@ public sealed class BpfPermissionException : BpfSyscallException
 /// </summary>
 public sealed class BpfVerifierException : BpfSyscallException
 {
+    /// <summary>How many of the log's last lines the message carries.</summary>
     public const int MessageLogLines = 12;
 
+    /// <summary>Creates the exception with the verifier's <paramref name="log"/>.</summary>
+    /// <param name="command">BPF_PROG_LOAD or BPF_BTF_LOAD.</param>
+    /// <param name="errno">The errno the load returned.</param>
+    /// <param name="objectDescription">What was loaded ("program 'xdp_pass'"), or null.</param>
+    /// <param name="objectName">The object's name alone, or null.</param>
+    /// <param name="hint">What to do about it, when known.</param>
+    /// <param name="log">The verifier's log.</param>
+    /// <param name="truncated">Whether the log filled its buffer and was cut.</param>
     public BpfVerifierException(BpfCommand command, int errno, string? objectDescription, string? objectName, string? hint, string log, bool truncated)
         : base(command, command.KernelName(), errno, objectDescription, objectName, hint, LastLines(log, truncated))
     {

@@ -9,6 +9,10 @@ namespace Ebpf.Native;
 /// </summary>
 public ref struct LinkCreateRequest
 {
+    /// <summary>A request to attach <paramref name="program"/> to <paramref name="target"/> at <paramref name="attachType"/>.</summary>
+    /// <param name="program">The program to attach.</param>
+    /// <param name="target">The target's descriptor (cgroup, program, map...); null for targets given by index or none.</param>
+    /// <param name="attachType">attach_type.</param>
     public LinkCreateRequest(BpfProgramFd program, SafeHandle? target, BpfAttachType attachType)
     {
         Program = program;
@@ -16,6 +20,7 @@ public ref struct LinkCreateRequest
         AttachType = attachType;
     }
 
+    /// <summary>prog_fd: the program to attach.</summary>
     public BpfProgramFd Program { get; set; }
 
     /// <summary>target_fd; null for attach types that take <see cref="TargetIfindex"/> or no target.</summary>
@@ -24,7 +29,9 @@ public ref struct LinkCreateRequest
     /// <summary>target_ifindex, used when <see cref="Target"/> is null.</summary>
     public uint TargetIfindex { get; set; }
 
+    /// <summary>attach_type.</summary>
     public BpfAttachType AttachType { get; set; }
+    /// <summary>flags (<c>BPF_F_*</c> of the attach type).</summary>
     public uint Flags { get; set; }
 
     /// <summary>freplace and tracing: the target function's BTF id.</summary>
@@ -46,9 +53,13 @@ public ref struct LinkCreateRequest
     public ulong ExpectedRevision { get; set; }
 
     /// <summary>Netfilter: protocol family (NFPROTO_IPV4 2, NFPROTO_IPV6 10), hook number, priority and flags (BPF_F_NETFILTER_IP_DEFRAG 1).</summary>
+    /// <summary>netfilter.pf: NFPROTO_IPV4 or NFPROTO_IPV6.</summary>
     public uint NetfilterProtocolFamily { get; set; }
+    /// <summary>netfilter.hooknum: NF_INET_PRE_ROUTING, LOCAL_IN, ...</summary>
     public uint NetfilterHook { get; set; }
+    /// <summary>netfilter.priority: order among the hook's functions (lower first).</summary>
     public int NetfilterPriority { get; set; }
+    /// <summary>netfilter.flags.</summary>
     public uint NetfilterFlags { get; set; }
 }
 
