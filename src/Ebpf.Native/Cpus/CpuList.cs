@@ -6,6 +6,7 @@ namespace Ebpf.Native;
 /// <summary>CPU lists as sysfs writes them ("0-3,6"), the online CPUs, and the calling thread's CPU affinity.</summary>
 public static unsafe class CpuList
 {
+    /// <summary>The sysfs file listing the online CPUs.</summary>
     public const string OnlinePath = "/sys/devices/system/cpu/online";
 
     /// <summary>The CPUs of a list such as "0-3,6,8-9", in ascending order.</summary>

@@ -6,6 +6,7 @@ namespace Ebpf.Native;
 /// </summary>
 public static class PossibleCpus
 {
+    /// <summary>The sysfs file listing the possible CPUs.</summary>
     public const string Path = "/sys/devices/system/cpu/possible";
 
     private static readonly Lazy<int> LazyCount = new(() => Parse(File.ReadAllText(Path)));

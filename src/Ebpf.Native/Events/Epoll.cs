@@ -7,10 +7,15 @@ namespace Ebpf.Native;
 [Flags]
 public enum EpollEvents : uint
 {
+    /// <summary>Nothing.</summary>
     None = 0,
+    /// <summary>EPOLLIN: readable.</summary>
     In = 0x001,
+    /// <summary>EPOLLOUT: writable.</summary>
     Out = 0x004,
+    /// <summary>EPOLLERR: an error on the descriptor.</summary>
     Error = 0x008,
+    /// <summary>EPOLLHUP: the other end hung up.</summary>
     HangUp = 0x010,
 }
 
@@ -25,8 +30,11 @@ public sealed unsafe class EpollFd : SafeHandle
 {
     private EpollFd(int fd) : base(new IntPtr(-1), ownsHandle: true) => SetHandle(new IntPtr(fd));
 
+    /// <inheritdoc/>
     public override bool IsInvalid => handle.ToInt64() < 0;
 
+    /// <summary>Creates an epoll instance.</summary>
+    /// <exception cref="BpfSyscallException">epoll_create1 failed (e.g. the descriptor limit).</exception>
     public static EpollFd Create()
     {
         int fd = LibC.EpollCreate1(LibC.EPOLL_CLOEXEC);
@@ -36,6 +44,9 @@ public sealed unsafe class EpollFd : SafeHandle
 
     /// <summary>Watches <paramref name="fd"/> (level-triggered); <paramref name="data"/> comes back in each <see cref="EpollEvent"/>.</summary>
     /// <param name="what">Names the descriptor in an error ("ring buffer map 'events'").</param>
+    /// <param name="fd">The descriptor to watch.</param>
+    /// <param name="data">A number to tell the descriptor apart in the events.</param>
+    /// <param name="events">The readiness to wait for.</param>
     public void Add(SafeHandle fd, ulong data, EpollEvents events = EpollEvents.In, string? what = null)
     {
         using var self = new FdLease(this);
@@ -73,5 +84,6 @@ public sealed unsafe class EpollFd : SafeHandle
         return n;
     }
 
+    /// <inheritdoc/>
     protected override bool ReleaseHandle() => LibC.Close((int)handle) == 0;
 }

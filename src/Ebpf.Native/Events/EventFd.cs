@@ -11,8 +11,11 @@ public sealed unsafe class EventFd : SafeHandle
 {
     private EventFd(int fd) : base(new IntPtr(-1), ownsHandle: true) => SetHandle(new IntPtr(fd));
 
+    /// <inheritdoc/>
     public override bool IsInvalid => handle.ToInt64() < 0;
 
+    /// <summary>Creates a non-blocking eventfd with a count of 0.</summary>
+    /// <exception cref="BpfSyscallException">eventfd failed.</exception>
     public static EventFd Create()
     {
         int fd = LibC.EventFd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
@@ -52,5 +55,6 @@ public sealed unsafe class EventFd : SafeHandle
         return LibC.Read(lease.Fd, &value, 8) == 8;
     }
 
+    /// <inheritdoc/>
     protected override bool ReleaseHandle() => LibC.Close((int)handle) == 0;
 }

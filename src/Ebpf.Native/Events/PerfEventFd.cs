@@ -16,6 +16,7 @@ public sealed unsafe partial class PerfEventFd : SafeHandle
         Cpu = cpu;
     }
 
+    /// <inheritdoc/>
     public override bool IsInvalid => handle.ToInt64() < 0;
 
     /// <summary>The CPU the event counts on.</summary>
@@ -37,6 +38,9 @@ public sealed unsafe partial class PerfEventFd : SafeHandle
     /// above zero, once that many bytes are waiting.
     /// </summary>
     /// <param name="what">Names the owner in an error ("map 'events'").</param>
+    /// <param name="cpu">The CPU to open the event on.</param>
+    /// <param name="wakeupEvents">Samples between wake-ups.</param>
+    /// <param name="wakeupWatermark">Bytes waiting before a wake-up; 0 to count samples instead.</param>
     public static PerfEventFd OpenBpfOutput(int cpu, uint wakeupEvents = 1, uint wakeupWatermark = 0, string? what = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(cpu);
@@ -79,5 +83,6 @@ public sealed unsafe partial class PerfEventFd : SafeHandle
             throw BpfErrors.FromPosix($"ioctl({name})", Marshal.GetLastPInvokeError(), $"the perf event of CPU {Cpu}");
     }
 
+    /// <inheritdoc/>
     protected override bool ReleaseHandle() => LibC.Close((int)handle) == 0;
 }

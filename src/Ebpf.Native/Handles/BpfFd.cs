@@ -17,6 +17,7 @@ public class BpfFd : SafeHandle
         Name = name;
     }
 
+    /// <inheritdoc/>
     public override bool IsInvalid => handle.ToInt64() < 0;
 
     /// <summary>What the descriptor refers to.</summary>
@@ -49,6 +50,7 @@ public class BpfFd : SafeHandle
 
     private protected virtual BpfFd WrapSameKind(int fd) => new(fd, Kind, Name);
 
+    /// <inheritdoc/>
     protected override bool ReleaseHandle() => LibC.Close((int)handle) == 0;
 
     /// <summary>"map 'name'" / "program 'name'" / "fd 7", as error messages name the object.</summary>
@@ -65,5 +67,6 @@ public class BpfFd : SafeHandle
         return Name is null ? $"{kind} (fd {(IsClosed ? -1 : (int)handle)})" : $"{kind} '{Name}'";
     }
 
+    /// <summary>The kind and number of the descriptor, for messages.</summary>
     public override string ToString() => Describe();
 }

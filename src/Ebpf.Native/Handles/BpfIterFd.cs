@@ -18,6 +18,7 @@ public sealed class BpfIterFd : SafeHandle
     /// <summary>The iterator program's name, for error messages.</summary>
     public string? Name { get; }
 
+    /// <inheritdoc/>
     public override bool IsInvalid => handle.ToInt64() < 0;
 
     /// <summary>Reads the next bytes of the iterator's output; 0 at the end.</summary>
@@ -35,5 +36,6 @@ public sealed class BpfIterFd : SafeHandle
         }
     }
 
+    /// <inheritdoc/>
     protected override bool ReleaseHandle() => LibC.Close((int)handle) == 0;
 }

@@ -17,7 +17,9 @@ public sealed class BpfMapFd : BpfFd
         ElementValueSize = IsPerCpu(type) ? ((valueSize + 7) & ~7) * PossibleCpus.Count : valueSize;
     }
 
+    /// <summary>map_type as created.</summary>
     public BpfMapType Type { get; }
+    /// <summary>key_size as created, in bytes.</summary>
     public int KeySize { get; }
 
     /// <summary>value_size as created (for per-CPU maps: one CPU's value).</summary>
@@ -27,7 +29,9 @@ public sealed class BpfMapFd : BpfFd
     /// value_size rounded up to 8 times the number of possible CPUs.</summary>
     public int ElementValueSize { get; }
 
+    /// <summary>max_entries as created.</summary>
     public uint MaxEntries { get; }
+    /// <summary>map_flags as created.</summary>
     public BpfMapFlags Flags { get; }
 
     /// <summary>Maps whose user-space values hold one slot per possible CPU.</summary>

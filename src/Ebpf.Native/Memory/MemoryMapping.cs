@@ -23,8 +23,10 @@ public sealed unsafe class MemoryMapping : SafeHandle
     /// <summary>Bytes of map data: max_entries values of value_size rounded up to 8.</summary>
     public int Length { get; }
 
+    /// <summary>Whether the mapping may be written (false for frozen or read-only maps).</summary>
     public bool IsWritable { get; }
 
+    /// <inheritdoc/>
     public override bool IsInvalid => handle == IntPtr.Zero;
 
     /// <summary>The map's values; only for a writable mapping.</summary>
@@ -38,6 +40,7 @@ public sealed unsafe class MemoryMapping : SafeHandle
         }
     }
 
+    /// <summary>The map's values, read-only; for every mapping.</summary>
     public ReadOnlySpan<byte> ReadOnlySpan
     {
         get
@@ -77,5 +80,6 @@ public sealed unsafe class MemoryMapping : SafeHandle
         }
     }
 
+    /// <inheritdoc/>
     protected override bool ReleaseHandle() => LibC.Munmap(handle, _mappedLength) == 0;
 }

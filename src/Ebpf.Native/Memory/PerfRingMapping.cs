@@ -23,6 +23,7 @@ public sealed unsafe class PerfRingMapping : SafeHandle
         Size = dataSize;
     }
 
+    /// <inheritdoc/>
     public override bool IsInvalid => handle == IntPtr.Zero;
 
     /// <summary>data_head: where the kernel writes next; read with acquire semantics.</summary>
@@ -39,6 +40,8 @@ public sealed unsafe class PerfRingMapping : SafeHandle
 
     /// <summary>Maps the ring of <paramref name="perfEvent"/> with <paramref name="dataPages"/> data pages (a power of 2).</summary>
     /// <param name="what">Names the owner in an error ("map 'events'").</param>
+    /// <param name="perfEvent">The perf event whose ring to map.</param>
+    /// <param name="dataPages">Data pages, a power of 2.</param>
     public static PerfRingMapping Create(PerfEventFd perfEvent, int dataPages, string? what = null)
     {
         ArgumentNullException.ThrowIfNull(perfEvent);
@@ -65,5 +68,6 @@ public sealed unsafe class PerfRingMapping : SafeHandle
         return new PerfRingMapping(address, length, (int)offset, (int)size);
     }
 
+    /// <inheritdoc/>
     protected override bool ReleaseHandle() => LibC.Munmap(handle, _length) == 0;
 }

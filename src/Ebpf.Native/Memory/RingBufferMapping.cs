@@ -22,6 +22,7 @@ public sealed unsafe class RingBufferMapping : SafeHandle
         Size = size;
     }
 
+    /// <inheritdoc/>
     public override bool IsInvalid => handle == IntPtr.Zero;
 
     /// <summary>Bytes of the data area (the map's max_entries, a power of 2).</summary>
@@ -68,6 +69,7 @@ public sealed unsafe class RingBufferMapping : SafeHandle
             _ => null,
         });
 
+    /// <inheritdoc/>
     protected override bool ReleaseHandle()
     {
         bool ok = LibC.Munmap(_producerPage, _pageSize + 2 * (nuint)Size) == 0;

@@ -94,11 +94,15 @@ public sealed partial class NetlinkRouteSocket
 [Flags]
 public enum XdpNetlinkFlags : uint
 {
+    /// <summary>No flags: the kernel picks the mode.</summary>
     None = 0,
     /// <summary>Fail (EBUSY) if a program is attached already.</summary>
     UpdateIfNoExist = 1 << 0,
+    /// <summary>XDP_FLAGS_SKB_MODE: generic XDP, on socket buffers.</summary>
     SkbMode = 1 << 1,
+    /// <summary>XDP_FLAGS_DRV_MODE: native XDP, in the driver.</summary>
     DrvMode = 1 << 2,
+    /// <summary>XDP_FLAGS_HW_MODE: offloaded to the NIC.</summary>
     HwMode = 1 << 3,
     /// <summary>Replace only if IFLA_XDP_EXPECTED_FD is the program attached now (EEXIST otherwise).</summary>
     Replace = 1 << 4,
@@ -107,10 +111,15 @@ public enum XdpNetlinkFlags : uint
 /// <summary>IFLA_XDP_ATTACHED: XDP_ATTACHED_NONE, DRV, SKB, HW, MULTI.</summary>
 public enum XdpAttachedMode : byte
 {
+    /// <summary>XDP_ATTACHED_NONE: no program.</summary>
     None = 0,
+    /// <summary>XDP_ATTACHED_DRV: a native (driver) program.</summary>
     Native = 1,
+    /// <summary>XDP_ATTACHED_SKB: a generic program.</summary>
     Generic = 2,
+    /// <summary>XDP_ATTACHED_HW: an offloaded program.</summary>
     Offload = 3,
+    /// <summary>XDP_ATTACHED_MULTI: programs in more than one mode.</summary>
     Multiple = 4,
 }
 

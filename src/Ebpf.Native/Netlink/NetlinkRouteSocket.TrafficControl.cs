@@ -25,6 +25,8 @@ public sealed partial class NetlinkRouteSocket
         }
     }
 
+    /// <summary>Deletes the clsact qdisc of the interface, and with it every tc filter on it.</summary>
+    /// <exception cref="NetlinkException">The kernel refused (e.g. ENOENT: no clsact qdisc there).</exception>
     public void DeleteClsact(int interfaceIndex)
     {
         var message = ClsactMessage(Nl.RtmDelQdisc, Nl.Request | Nl.Ack, interfaceIndex);
@@ -32,6 +34,7 @@ public sealed partial class NetlinkRouteSocket
         Request(message, $"clsact qdisc on interface {interfaceIndex}");
     }
 
+    /// <summary>Whether the interface has a clsact qdisc.</summary>
     public bool HasClsact(int interfaceIndex)
     {
         var message = new NetlinkMessageWriter(Nl.RtmGetQdisc, Nl.Request | Nl.Dump);
@@ -71,6 +74,13 @@ public sealed partial class NetlinkRouteSocket
         return created ?? new TcFilterInfo(interfaceIndex, parent, priority, handle, BinaryPrimitives.ReverseEndianness(Nl.EthPAll), "bpf", 0, name, directAction);
     }
 
+    /// <summary>Deletes the tc filter at <paramref name="parent"/>, <paramref name="priority"/> and <paramref name="handle"/>.</summary>
+    /// <param name="interfaceIndex">The interface's index.</param>
+    /// <param name="parent">The clsact hook: ingress or egress parent handle.</param>
+    /// <param name="priority">The filter's priority.</param>
+    /// <param name="handle">The filter's handle.</param>
+    /// <param name="kind">The classifier, "bpf" for cls_bpf.</param>
+    /// <exception cref="NetlinkException">The kernel refused (e.g. ENOENT: no such filter).</exception>
     public void DeleteFilter(int interfaceIndex, uint parent, ushort priority, uint handle, string kind = "bpf")
     {
         var message = new NetlinkMessageWriter(Nl.RtmDelTFilter, Nl.Request | Nl.Ack);
@@ -137,6 +147,14 @@ public sealed partial class NetlinkRouteSocket
 }
 
 /// <summary>A tc filter as the kernel lists it; for cls_bpf also the program's id and name and whether it runs in direct-action mode.</summary>
+/// <param name="InterfaceIndex">The interface's index.</param>
+/// <param name="Parent">The parent handle (the clsact ingress or egress hook).</param>
+/// <param name="Priority">The filter's priority.</param>
+/// <param name="Handle">The filter's handle.</param>
 /// <param name="Protocol">The protocol in network byte order, as tcm_info holds it (ETH_P_ALL: 0x0300).</param>
+/// <param name="Kind">The classifier, e.g. "bpf".</param>
+/// <param name="ProgramId">For cls_bpf, the program's id; 0 otherwise.</param>
+/// <param name="ProgramName">For cls_bpf, the program's name as the filter reports it.</param>
+/// <param name="DirectAction">For cls_bpf, whether it runs in direct-action mode.</param>
 public sealed record TcFilterInfo(int InterfaceIndex, uint Parent, ushort Priority, uint Handle, ushort Protocol, string Kind,
     uint ProgramId, string? ProgramName, bool DirectAction);

@@ -20,6 +20,7 @@ public sealed unsafe partial class NetlinkRouteSocket : SafeHandle
 
     private NetlinkRouteSocket(int fd) : base(new IntPtr(-1), ownsHandle: true) => SetHandle(new IntPtr(fd));
 
+    /// <inheritdoc/>
     public override bool IsInvalid => handle.ToInt64() < 0;
 
     /// <summary>
@@ -160,5 +161,6 @@ public sealed unsafe partial class NetlinkRouteSocket : SafeHandle
         _ => $"netlink message {type}",
     };
 
+    /// <inheritdoc/>
     protected override bool ReleaseHandle() => LibC.Close((int)handle) == 0;
 }

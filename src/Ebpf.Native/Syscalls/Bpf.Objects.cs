@@ -100,9 +100,17 @@ public static unsafe partial class BpfSyscall
         return Wrap(r, kind, null);
     }
 
+    /// <summary>BPF_MAP_GET_FD_BY_ID: opens the map with kernel id <paramref name="id"/>.</summary>
+    /// <exception cref="BpfSyscallException">No such map (ENOENT) or no permission.</exception>
     public static BpfMapFd MapGetFdById(uint id) => (BpfMapFd)GetFdById(BpfObjectKind.Map, id);
+    /// <summary>BPF_PROG_GET_FD_BY_ID: opens the program with kernel id <paramref name="id"/>.</summary>
+    /// <exception cref="BpfSyscallException">No such program (ENOENT) or no permission.</exception>
     public static BpfProgramFd ProgGetFdById(uint id) => (BpfProgramFd)GetFdById(BpfObjectKind.Program, id);
+    /// <summary>BPF_LINK_GET_FD_BY_ID: opens the link with kernel id <paramref name="id"/>.</summary>
+    /// <exception cref="BpfSyscallException">No such link (ENOENT) or no permission.</exception>
     public static BpfLinkFd LinkGetFdById(uint id) => (BpfLinkFd)GetFdById(BpfObjectKind.Link, id);
+    /// <summary>BPF_BTF_GET_FD_BY_ID: opens the BTF object with kernel id <paramref name="id"/>.</summary>
+    /// <exception cref="BpfSyscallException">No such BTF object (ENOENT) or no permission.</exception>
     public static BpfBtfFd BtfGetFdById(uint id) => (BpfBtfFd)GetFdById(BpfObjectKind.Btf, id);
 
     /// <summary>BPF_ENABLE_STATS: run counts and times are collected while the returned descriptor is open.</summary>

@@ -13,6 +13,8 @@ public static unsafe partial class FileIdentity
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Statx(int dirfd, string path, int flags, uint mask, byte* buffer);
 
+    /// <summary>The inode number of <paramref name="path"/> (statx), following symbolic links.</summary>
+    /// <exception cref="BpfSyscallException">statx failed (e.g. no such file).</exception>
     public static ulong Inode(string path)
     {
         var buffer = stackalloc byte[256];

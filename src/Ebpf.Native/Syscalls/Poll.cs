@@ -21,6 +21,7 @@ public sealed class PollableFile : IDisposable
         Path = path; _file = file; _wake = wake;
     }
 
+    /// <summary>The file's path.</summary>
     public string Path { get; }
 
     /// <summary>Opens <paramref name="path"/> for reading without blocking.</summary>
