@@ -184,7 +184,9 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
 
     /// <summary>
     /// Pins a new map; when another loader pinned the path after our look (two services starting together), uses that
-    /// map instead, as if it had been there first. A pin that comes and goes meanwhile gets a few more tries.
+    /// map instead, as if it had been there first. A pin that comes and goes meanwhile gets more tries: each lost round
+    /// means the other side pinned and unpinned in between, so a bound of 50 only ends a path flapping without pause
+    /// (a CI run lost 5 rounds in a row to a test's tight pin/unpin loop on a loaded machine).
     /// </summary>
     private static BpfMap PinOrShare(MapSpec map, BpfMap created, string pinPath, uint maxEntries)
     {
@@ -196,7 +198,7 @@ internal sealed class ObjectLoader(BpfObjectFile spec, BpfLoadOptions options)
                 created.Pin(pinPath);
                 return created;
             }
-            catch (BpfSyscallException e) when (e.Errno == SyscallErrno.EEXIST && attempt < 5)
+            catch (BpfSyscallException e) when (e.Errno == SyscallErrno.EEXIST && attempt < 50)
             {
                 try { winner = OpenPinned(pinPath); }
                 catch { created.Dispose(); throw; }
