@@ -41,6 +41,13 @@ internal sealed class FunctionLowering
     /// <summary>Build-time lengths of the spans whose structs sit at these frame offsets (-1: not one known length).</summary>
     public Dictionary<short, int> SpanLengths { get; } = [];
 
+    /// <summary>
+    /// The length last written to each span slot and the block it was written in. Within one block IL order is execution
+    /// order, so that write is the one a read there sees, even when the slot held another length elsewhere (a Debug
+    /// build's IL reuses one temporary for every <c>stackalloc</c> span of a method before copying it to its local).
+    /// </summary>
+    public Dictionary<short, (Ir.Block Block, int Length)> SpanLastWrite { get; } = [];
+
     /// <summary>The program type being compiled (from its section), for the helpers it may call; null for a plain function.</summary>
     public Ebpf.BpfProgramType? ProgramType { get; init; }
 

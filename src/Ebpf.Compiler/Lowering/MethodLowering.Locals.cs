@@ -147,7 +147,7 @@ internal sealed partial class MethodLowering
         if (srcReg == baseReg && srcOffset == offset) return;
         _b.Copy(baseReg, offset, srcReg, srcOffset, size);
         if (IsSpan(type) && address.Kind == OperandKind.FrameAddress) // the copy has the length of what it copies
-            _owner.SpanLengths[address.Offset] = value.Kind == OperandKind.FrameAddress && _owner.SpanLengths.TryGetValue(value.Offset, out var length) ? length : -1;
+            RecordSpanLength(address.Offset, value.Kind == OperandKind.FrameAddress ? SpanLengthAt(value.Offset) : -1, merge: false);
     }
 
     /// <summary>A global variable's address: an LD_IMM64 the writer relocates against the variable in .data or .bss.</summary>

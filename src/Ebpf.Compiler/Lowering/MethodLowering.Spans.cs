@@ -42,7 +42,7 @@ internal sealed partial class MethodLowering
         _b.Store(8, baseReg, (short)(at + SpanPointer), args[1]);
         _b.Store(4, baseReg, (short)(at + SpanLength), args[2]);
         if (destination.Kind == OperandKind.FrameAddress)
-            _owner.SpanLengths[destination.Offset] = _owner.SpanLengths.TryGetValue(destination.Offset, out var known) && known != (int)args[2].Value ? -1 : (int)args[2].Value;
+            RecordSpanLength(destination.Offset, (int)args[2].Value, merge: true);
         if (inPlace is not null) _index++; // the store is done
         else Push(destination);
         return true;
@@ -51,9 +51,21 @@ internal sealed partial class MethodLowering
     /// <summary>The build-time length (in elements) of the span whose struct is at <paramref name="span"/>.</summary>
     private int KnownLength(Operand span)
     {
-        if (span.Kind == OperandKind.FrameAddress && _owner.SpanLengths.TryGetValue(span.Offset, out var length) && length >= 0)
+        if (span.Kind == OperandKind.FrameAddress && SpanLengthAt(span.Offset) is var length and >= 0)
             return length;
         throw Error("EBPF068", "this span's length is not known at build time; spans in BPF programs come from stackalloc of a constant size, held in one local");
+    }
+
+    /// <summary>The length of the span in the slot at <paramref name="offset"/> here: this block's last write, else the one length every write gave (-1: none known).</summary>
+    private int SpanLengthAt(short offset) =>
+        _owner.SpanLastWrite.TryGetValue(offset, out var last) && last.Block == _b.Current ? last.Length
+        : _owner.SpanLengths.TryGetValue(offset, out var length) ? length : -1;
+
+    /// <summary>A span of <paramref name="length"/> written to the slot at <paramref name="offset"/>; merged, a different length makes the slot's one length unknown.</summary>
+    private void RecordSpanLength(short offset, int length, bool merge)
+    {
+        _owner.SpanLengths[offset] = merge && _owner.SpanLengths.TryGetValue(offset, out var known) && known != length ? -1 : length;
+        _owner.SpanLastWrite[offset] = (_b.Current, length);
     }
 
     /// <summary>Span members: Length, the indexer, and the Span-to-ReadOnlySpan conversion.</summary>
