@@ -27,7 +27,7 @@ public static class ProgramEmbedder
         {
             try
             {
-                objects.Add(new EmbeddedObject(ResourceName(programs), ProgramCompiler.Compile(programs)));
+                objects.Add(new EmbeddedObject(EmbeddedObjects.ResourceName(programs), ProgramCompiler.Compile(programs)));
             }
             catch (CompilerException e)
             {
@@ -40,7 +40,4 @@ public static class ProgramEmbedder
             AssemblyResources.Embed(path, objects, referenceDirectories);
         return new EmbedResult(objects.Select(o => (o.Name, o.Bytes.Length)).ToList(), []);
     }
-
-    /// <summary>The resource name the runtime looks for.</summary>
-    public static string ResourceName(Type programs) => programs.FullName + ".bpf.o";
 }

@@ -19,7 +19,7 @@ public static class EmbeddedObjects
     {
         ArgumentNullException.ThrowIfNull(programs);
         return Objects.GetOrAdd(programs, static t => Find(t) ?? compiler?.Invoke(t) ?? throw new BpfException(
-            $"No BPF object was built for '{t.FullName}': the resource '{t.FullName}.bpf.o' is not in {t.Assembly.GetName().Name} and " +
+            $"No BPF object was built for '{t.FullName}': the resource '{ResourceName(t)}' is not in {t.Assembly.GetName().Name} and " +
             "no such file is beside it. Reference the Ebpf.Kernel package (its build step compiles and embeds every class with " +
             "program methods on `dotnet build`; EbpfCompile must not be false), or call Ebpf.Build's RuntimeCompilation.Enable() " +
             "to compile at run time."));
@@ -32,7 +32,7 @@ public static class EmbeddedObjects
     public static byte[]? Find(Type programs)
     {
         ArgumentNullException.ThrowIfNull(programs);
-        var name = programs.FullName + ".bpf.o";
+        var name = ResourceName(programs);
         using (var stream = programs.Assembly.GetManifestResourceStream(name))
             if (stream is not null)
             {
@@ -53,6 +53,9 @@ public static class EmbeddedObjects
             return null; // GetLastWriteTimeUtc of a missing file is 1601, so only a file removed meanwhile gets here
         }
     }
+
+    /// <summary>The resource (and file) name of a class's object: "&lt;full type name&gt;.bpf.o", as the build step embeds it.</summary>
+    public static string ResourceName(Type programs) => programs.FullName + ".bpf.o";
 
     /// <summary>
     /// Opts in to compiling at run time the classes whose build embedded no object (the compiler lives in the tool chain, so the
