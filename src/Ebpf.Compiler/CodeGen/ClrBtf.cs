@@ -34,6 +34,22 @@ internal sealed class ClrBtf(BtfBuilder btf)
         return btf.Add(new BtfFuncProto { ReturnType = returns, Parameters = parameters });
     }
 
+    /// <summary>
+    /// A kfunc's prototype as clang writes it for an extern declaration, so libbpf can check it against the kernel's:
+    /// a pointer to a kernel type points at the struct itself (libbpf refuses a forward where the kernel has a struct),
+    /// ref/in/out parameters are pointers, integers keep their sizes.
+    /// </summary>
+    public int KfuncPrototype(MethodInfo method)
+    {
+        var parameters = method.GetParameters().Select(p => new BtfParam(CName(p.Name ?? "arg"), KfuncType(p.ParameterType))).ToList();
+        var returns = method.ReturnType == typeof(void) ? 0 : KfuncType(method.ReturnType);
+        return btf.Add(new BtfFuncProto { ReturnType = returns, Parameters = parameters });
+    }
+
+    private int KfuncType(Type type) => type.IsPointer || type.IsByRef
+        ? btf.Add(new BtfPointer { Type = type.GetElementType() is { } e && e != typeof(void) ? Of(e) : 0 })
+        : Of(type);
+
     private int ParameterType(Type type)
     {
         if (type.GetCustomAttribute<Ebpf.Kernel.KernelStructAttribute>() is { } kernel)

@@ -17,6 +17,9 @@ internal sealed record CompiledFunction(string Name, Instruction[] Instructions,
     /// <summary>Instructions (by index) whose offset or immediate the loader sets from the kernel's BTF (CO-RE).</summary>
     public IReadOnlyList<(int Index, Ir.CoreRelocation Relocation)> CoreRelocations { get; init; } = [];
 
+    /// <summary>Calls of [Kfunc] methods, and LD_IMM64 of their symbols (Kfunc.Exists), by instruction index.</summary>
+    public IReadOnlyList<(int Index, System.Reflection.MethodInfo Kfunc)> KfuncRelocations { get; init; } = [];
+
     /// <summary>The function's log lines (Log.Information($"...")), for the object's .ebpf.logs section.</summary>
     public IReadOnlyList<Ebpf.Object.Logs.LogSite> LogSites { get; init; } = [];
 }

@@ -21,6 +21,7 @@ internal static class Emitter
         var constants = new List<(int Index, byte[] Data)>();
         var globals = new List<(int Index, string Field)>();
         var cores = new List<(int Index, CoreRelocation Relocation)>();
+        var kfuncs = new List<(int Index, System.Reflection.MethodInfo Kfunc)>();
         var jumps = new List<(int Index, Block Target)>();
         var start = new Dictionary<Block, int>();
         for (var i = 0; i < layout.Count; i++)
@@ -62,6 +63,7 @@ internal static class Emitter
                 if (ins.ConstantData is { } data) constants.Add((code.Count, data));
                 if (ins.GlobalVariable is { } global) globals.Add((code.Count, global));
                 if (ins.Core is { } core) cores.Add((code.Count, core));
+                if (ins.Kfunc is { } kfunc) kfuncs.Add((code.Count, kfunc));
                 Add(template, ins.Location);
             }
             if (!block.EndsControl && block.Next is { } fall && fall != following)
@@ -91,7 +93,7 @@ internal static class Emitter
             }
         if (lines.Count > 0 && lines[0].Item1 != 0)
             lines.Insert(0, (0, lines[0].Item2));
-        return new CompiledFunction(function.Name, instructions, stackBytes, lines) { MapRelocations = relocations, DataRelocations = constants, GlobalRelocations = globals, CoreRelocations = cores };
+        return new CompiledFunction(function.Name, instructions, stackBytes, lines) { MapRelocations = relocations, DataRelocations = constants, GlobalRelocations = globals, CoreRelocations = cores, KfuncRelocations = kfuncs };
 
         void Add(Instruction instruction, SourceLocation? location)
         {

@@ -46,6 +46,7 @@ public static class ProgramCompiler
         }
         AddGlobals(programs, builder, types);
         var count = 0;
+        var kfuncs = new HashSet<string>(StringComparer.Ordinal);
         var sources = new SourceFiles();
         var logs = new LogLines();
         foreach (var method in programs.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic))
@@ -54,12 +55,15 @@ public static class ProgramCompiler
                 continue;
             var compiled = FunctionCompiler.Compile(input, method, maps, DirectPacketAccess(program.Section), program.ReturnType,
                 Ebpf.Object.Sections.SectionTable.TryResolve(program.Section, out var section, out _) ? section!.ProgramType : null, logs, program.Section);
+            DeclareKfuncs(compiled, builder, types, kfuncs);
             builder.AddProgram(program.Section, new FunctionDefinition(method.Name, compiled.Instructions)
             {
                 ProtoTypeId = types.Prototype(method),
                 Relocations = compiled.MapRelocations.Select(r => CodeRelocation.Map(r.Index, r.Map))
                     .Concat(compiled.DataRelocations.Select(r => CodeRelocation.Variable(r.Index, constants.NameOf(r.Data))))
-                    .Concat(compiled.GlobalRelocations.Select(r => CodeRelocation.Variable(r.Index, r.Field))).ToList(),
+                    .Concat(compiled.GlobalRelocations.Select(r => CodeRelocation.Variable(r.Index, r.Field)))
+                    .Concat(compiled.KfuncRelocations.Select(r => compiled.Instructions[r.Index].IsCall
+                        ? CodeRelocation.Kfunc(r.Index, MethodLowering.KfuncName(r.Kfunc)) : CodeRelocation.KfuncAddress(r.Index, MethodLowering.KfuncName(r.Kfunc)))).ToList(),
                 // line_info with the C# text, so the verifier's log and our refusals point at C# lines.
                 Lines = compiled.Lines.Select(l => new SourceLine(l.Index, l.Location.File, sources.Line(l.Location), l.Location.Line, l.Location.Column)).ToList(),
                 CoreRelocations = CoreRelocations.Of(compiled, types),
@@ -70,6 +74,20 @@ public static class ProgramCompiler
             throw new CompilerException($"{programs.FullName} has no method with a program attribute such as [CgroupSkb(CgroupSkbDirection.Egress)]");
         AddLogs(logs, builder, types);
         return builder.Build();
+    }
+
+    /// <summary>
+    /// The kfuncs a program calls, each declared once per object by its kernel name: extern FUNC with the method's
+    /// prototype in .ksyms and an undefined symbol, weak when any declaration of it is.
+    /// </summary>
+    private static void DeclareKfuncs(CompiledFunction compiled, BpfObjectBuilder builder, ClrBtf types, HashSet<string> declared)
+    {
+        foreach (var group in compiled.KfuncRelocations.Select(r => r.Kfunc).GroupBy(MethodLowering.KfuncName))
+        {
+            if (!declared.Add(group.Key)) continue;
+            var weak = group.Any(m => m.GetCustomAttribute<KfuncAttribute>()!.Weak);
+            builder.AddKfunc(group.Key, types.KfuncPrototype(group.First()), weak);
+        }
     }
 
     /// <summary>Every global variable of the class with its initial value, in .data, .bss or .rodata as clang places C globals.</summary>

@@ -34,8 +34,8 @@ internal sealed class CallChecks(AssemblyInput input, MethodBodies bodies)
                 throw new CompilerException(input.LocationOf(method, ins.Offset), DiagnosticCodes.VirtualCall,
                     $"the call to {target} is a virtual, interface or instance call (callvirt); BPF has no objects or virtual dispatch, so a " +
                     $"program calls only static methods and the kernel-side library: make it a static method that takes what it needs as arguments (in {input.MethodName(method)})");
-            if (target.User is not { } callee)
-                continue;
+            if (target.User is not { } callee || IsKfunc(callee))
+                continue; // a kfunc's body, if any, runs in managed runs only
             var at = _path.IndexOf(callee);
             if (at >= 0)
                 throw new CompilerException(input.LocationOf(method, ins.Offset), DiagnosticCodes.Recursion,
@@ -45,6 +45,9 @@ internal sealed class CallChecks(AssemblyInput input, MethodBodies bodies)
         }
         _path.RemoveAt(_path.Count - 1);
     }
+
+    private bool IsKfunc(MethodDefinitionHandle method) =>
+        input.Resolve(method).IsDefined(typeof(Ebpf.Kernel.KfuncAttribute), false);
 
     /// <summary>"Count -> Walk -> Count", with type names only where the cycle crosses types.</summary>
     private string Cycle(List<MethodDefinitionHandle> cycle)

@@ -26,4 +26,10 @@ internal static class DiagnosticCodes
 
     /// <summary>Two program attributes on one method.</summary>
     public const string SeveralProgramAttributes = "EBPF046";
+
+    /// <summary>A [Kfunc] method the kernel cannot call as declared: not static, generic, over five parameters, or a parameter or result that does not fit a register.</summary>
+    public const string KfuncDeclaration = "EBPF100";
+
+    /// <summary>Kfunc.Exists without a literal name, naming no declared kfunc, or naming one that is not weak.</summary>
+    public const string KfuncExists = "EBPF101";
 }

@@ -35,6 +35,9 @@ internal sealed class MachineInstr
     /// <summary>A CO-RE relocation of this instruction's offset or immediate (a kernel type's field offset, size, existence...).</summary>
     public CoreRelocation? Core { get; init; }
 
+    /// <summary>A [Kfunc] method this call calls, or whose symbol this LD_IMM64 loads (Kfunc.Exists): relocated against its undefined symbol.</summary>
+    public System.Reflection.MethodInfo? Kfunc { get; init; }
+
     /// <summary>Constant bytes this LD_IMM64 addresses (a printk format, a u8 literal): the writer puts them in .rodata.</summary>
     public byte[]? ConstantData { get; init; }
 

@@ -300,6 +300,13 @@ internal sealed class EscapeAnalysis
             var parameters = callee.GetParameters();
             var offset = callee.IsStatic ? 0 : 1;
             var args = PopArguments(callee);
+            if (callee.IsDefined(typeof(KfuncAttribute), false))
+            {
+                for (var i = 0; i < parameters.Length; i++)
+                    if (parameters[i].ParameterType.IsByRef) Escape(args[i + offset]); // passed as an address the kernel reads or writes
+                PushResult(callee); // never inlined: its body is for managed runs only
+                return;
+            }
             if (type?.Assembly == typeof(BpfContext).Assembly)
             {
                 if (MethodLowering.Marked<IntrinsicAttribute>(callee) is { } intrinsic)

@@ -14,6 +14,8 @@ internal sealed partial class MethodLowering
 
     private void Call(MethodBase callee, bool virtualCall)
     {
+        if (KfuncCall(callee))
+            return;
         var type = callee.DeclaringType;
         if (type?.Assembly == KernelAssembly)
         {

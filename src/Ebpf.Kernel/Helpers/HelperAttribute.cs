@@ -44,6 +44,8 @@ public enum IntrinsicKind
     Log,
     /// <summary>A CO-RE question (<see cref="Core"/>): one instruction whose constant the loader sets from the kernel's BTF (.BTF.ext core_relo).</summary>
     Core,
+    /// <summary><see cref="Kfunc.Exists(string)"/>: LD_IMM64 of the kfunc's symbol (relocated by the loader to its BTF id, or 0 when a weak kfunc is missing), compared with 0.</summary>
+    KfuncExists,
 }
 
 /// <summary>Marks a member the compiler lowers to a fixed instruction sequence, described by <see cref="Kind"/>.</summary>

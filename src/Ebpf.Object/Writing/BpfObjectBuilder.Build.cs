@@ -109,6 +109,8 @@ public sealed partial class BpfObjectBuilder
             plan.AddSymbol(new SymbolPlan("LICENSE", SymbolBinding.Global, SymbolType.Object, plan.SectionIndex("license"), 0, (ulong)Utf8Z(License).Length));
         if (KernelVersion is not null)
             plan.AddSymbol(new SymbolPlan("_version", SymbolBinding.Global, SymbolType.Object, plan.SectionIndex("version"), 0, 4));
+        foreach (var (name, _, weak) in _kfuncs)
+            plan.AddSymbol(new SymbolPlan(name, weak ? SymbolBinding.Weak : SymbolBinding.Global, SymbolType.NoType, SymbolPlan.Undefined, 0, 0));
 
         SymbolPlan Function(FunctionLayout f) => new(f.Name, f.IsLocal ? SymbolBinding.Local : SymbolBinding.Global, SymbolType.Func,
             plan.SectionIndex(f.Section), (ulong)f.ByteOffset, (ulong)f.ByteSize);
@@ -134,10 +136,14 @@ public sealed partial class BpfObjectBuilder
             var var = Btf.Add(new BtfVar { Name = "_version", Type = _types.UnsignedInt, Linkage = BtfLinkage.Global });
             Datasec("version", 4, [new BtfDatasecVar(var, 0, 4)]);
         }
+        if (_kfuncs.Count > 0)
+            Datasec(ExternSpecSection, 0, _kfuncs.Select(k => new BtfDatasecVar(k.FuncId, 0, 0)));
 
         void Datasec(string name, int size, IEnumerable<BtfDatasecVar> vars) =>
             Btf.Add(new BtfDatasec { Name = name, Size = (uint)size, Variables = vars.OrderBy(v => v.Offset).ToList() });
     }
+
+    private const string ExternSpecSection = Externs.ExternSpec.KsymsSection;
 
     /// <summary>func_info for every function and line_info for its lines, per code section; strings go into .BTF.</summary>
     private BtfExt BuildExt(IEnumerable<(string Section, List<FunctionLayout> Functions)> code)

@@ -54,6 +54,15 @@ public sealed partial class BpfObjectBuilder
                 section.Relocations.Add((offset, BpfRelocationType.Bpf64_32, symbol));
                 return ins.WithSrc((Register)CallKind.Pseudo).WithImm(target.IsLocal ? target.ByteOffset / 8 - 1 : -1);
             }
+            case CodeRelocationKind.Kfunc or CodeRelocationKind.KfuncAddress:
+            {
+                if (!_kfuncs.Any(k => k.Name == r.Target))
+                    throw new ObjectBuildException($"{where} refers to kfunc '{r.Target}', which was not declared; declare it with AddKfunc or use one of: {List(_kfuncs.Select(k => k.Name))}");
+                var call = r.Kind == CodeRelocationKind.Kfunc;
+                section.Relocations.Add((offset, call ? BpfRelocationType.Bpf64_32 : BpfRelocationType.Bpf64_64, plan.SymbolIndex(r.Target)));
+                // As clang: a call to an extern function is a pseudo call to -1, the loader makes it BPF_PSEUDO_KFUNC_CALL.
+                return call ? ins.WithSrc((Register)CallKind.Pseudo).WithImm(-1) : ins.WithPseudoSource(LdImm64Source.None).WithConstant(0);
+            }
             default:
             {
                 var target = Subprogram(r, where);

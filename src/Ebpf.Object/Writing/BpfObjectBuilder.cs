@@ -22,6 +22,7 @@ public sealed partial class BpfObjectBuilder
     private readonly List<MapLayout> _maps = [];
     private readonly List<DataSectionLayout> _dataSections = [];
     private readonly Dictionary<string, VariableLayout> _variables = new(StringComparer.Ordinal);
+    private readonly List<(string Name, int FuncId, bool Weak)> _kfuncs = [];
     private readonly Dictionary<string, string> _symbolKinds = new(StringComparer.Ordinal);
     private int _mapsSize;
     private byte[]? _built;
@@ -104,6 +105,22 @@ public sealed partial class BpfObjectBuilder
         _variables.Add(name, variable);
     }
 
+    /// <summary>
+    /// Declares a kernel function the programs call (a kfunc), as clang declares <c>extern ... __ksym</c>: a BTF FUNC with
+    /// extern linkage and the prototype <paramref name="protoTypeId"/> in the DATASEC <c>.ksyms</c>, and an undefined symbol
+    /// (weak when <paramref name="weak"/>: the object then loads on kernels without it). Calls refer to it with
+    /// <see cref="CodeRelocation.Kfunc"/>, existence checks with <see cref="CodeRelocation.KfuncAddress"/>.
+    /// </summary>
+    public void AddKfunc(string name, int protoTypeId, bool weak = false)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        CheckOpen();
+        CheckTypeId(protoTypeId, $"kfunc '{name}': prototype");
+        ClaimName(name, "kfunc");
+        var funcId = Btf.Add(new BtfFunc { Name = name, Type = protoTypeId, Linkage = BtfLinkage.Extern });
+        _kfuncs.Add((name, funcId, weak));
+    }
+
     private void AddFunction(FunctionDefinition f, string section, bool isProgram)
     {
         var what = isProgram ? $"program '{f.Name}' ({section})" : $"subprogram '{f.Name}'";
@@ -140,9 +157,10 @@ public sealed partial class BpfObjectBuilder
             if (r.Addend != 0 && r.Kind != CodeRelocationKind.Variable)
                 throw new ObjectBuildException($"{what}: the relocation to '{r.Target}' at instruction {r.InstructionIndex} has offset {r.Addend}; only variable references take one");
             var ins = f.Instructions[r.InstructionIndex];
-            var ok = r.Kind == CodeRelocationKind.Call ? ins.IsCall : ins.IsLoadImm64;
+            var call = r.Kind is CodeRelocationKind.Call or CodeRelocationKind.Kfunc;
+            var ok = call ? ins.IsCall : ins.IsLoadImm64;
             if (!ok)
-                throw new ObjectBuildException($"{what}: the relocation to '{r.Target}' ({r.Kind}) is at instruction {r.InstructionIndex} '{ins}', which is not {(r.Kind == CodeRelocationKind.Call ? "a call" : "a 64-bit immediate load (LD_IMM64)")}");
+                throw new ObjectBuildException($"{what}: the relocation to '{r.Target}' ({r.Kind}) is at instruction {r.InstructionIndex} '{ins}', which is not {(call ? "a call" : "a 64-bit immediate load (LD_IMM64)")}");
         }
     }
 

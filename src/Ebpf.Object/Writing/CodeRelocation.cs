@@ -11,6 +11,10 @@ public enum CodeRelocationKind
     Call,
     /// <summary>LD_IMM64 of a subprogram's address (callbacks for bpf_loop and friends): R_BPF_64_64 against .text.</summary>
     FunctionAddress,
+    /// <summary>A call to a kfunc (<see cref="BpfObjectBuilder.AddKfunc"/>): R_BPF_64_32 against its undefined symbol, as clang writes a call to an extern function.</summary>
+    Kfunc,
+    /// <summary>LD_IMM64 of a kfunc's address (<c>bpf_ksym_exists</c>): R_BPF_64_64 against its undefined symbol; the loader writes its BTF id, or 0 when a weak one is missing.</summary>
+    KfuncAddress,
 }
 
 /// <summary>
@@ -27,6 +31,12 @@ public sealed record CodeRelocation(int InstructionIndex, CodeRelocationKind Kin
         new(instructionIndex, CodeRelocationKind.Variable, variableName, offset);
 
     public static CodeRelocation Call(int instructionIndex, string subprogramName) => new(instructionIndex, CodeRelocationKind.Call, subprogramName);
+
+    /// <summary>A call to the kfunc <paramref name="kfuncName"/>, declared with <see cref="BpfObjectBuilder.AddKfunc"/>.</summary>
+    public static CodeRelocation Kfunc(int instructionIndex, string kfuncName) => new(instructionIndex, CodeRelocationKind.Kfunc, kfuncName);
+
+    /// <summary>LD_IMM64 of the kfunc <paramref name="kfuncName"/>'s address: non-zero when the kernel has it.</summary>
+    public static CodeRelocation KfuncAddress(int instructionIndex, string kfuncName) => new(instructionIndex, CodeRelocationKind.KfuncAddress, kfuncName);
 
     public static CodeRelocation FunctionAddress(int instructionIndex, string subprogramName) =>
         new(instructionIndex, CodeRelocationKind.FunctionAddress, subprogramName);

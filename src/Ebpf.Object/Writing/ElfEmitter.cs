@@ -53,7 +53,7 @@ internal static class ElfEmitter
                 Name = sym.Name,
                 Bind = (ElfSymbolBind)sym.Binding,
                 Type = (ElfSymbolType)sym.Type,
-                SectionLink = sym.Section < 0 ? ElfSectionLink.SectionAbsolute : new ElfSectionLink(written[sym.Section]),
+                SectionLink = sym.Section == SymbolPlan.Undefined ? new ElfSectionLink(ElfConstants.SectionIndexUndefined) : sym.Section < 0 ? ElfSectionLink.SectionAbsolute : new ElfSectionLink(written[sym.Section]),
                 Value = sym.Value,
                 Size = sym.Size,
             });

@@ -17,8 +17,12 @@ internal sealed class SectionPlan(string name, uint type, ulong flags, uint alig
     public List<(ulong Offset, BpfRelocationType Type, int Symbol)> Relocations { get; } = [];
 }
 
-/// <summary>A symbol to write. Section is an index into the plan's sections, or -1 for SHN_ABS (the FILE symbol).</summary>
-internal sealed record SymbolPlan(string Name, SymbolBinding Binding, SymbolType Type, int Section, ulong Value, ulong Size);
+/// <summary>A symbol to write. Section is an index into the plan's sections, -1 for SHN_ABS (the FILE symbol), or <see cref="Undefined"/> (an extern).</summary>
+internal sealed record SymbolPlan(string Name, SymbolBinding Binding, SymbolType Type, int Section, ulong Value, ulong Size)
+{
+    /// <summary>SHN_UNDEF: a symbol the object uses and does not define (a kfunc).</summary>
+    public const int Undefined = -2;
+}
 
 /// <summary>Sections in file order and symbols with locals first, ready for <see cref="ElfEmitter"/>.</summary>
 internal sealed class ElfPlan

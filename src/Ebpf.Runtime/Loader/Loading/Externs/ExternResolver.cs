@@ -100,7 +100,9 @@ internal sealed class ExternResolver(BpfObjectFile spec) : IDisposable
             _ => "kernel symbol (__ksym)",
         };
         throw new BpfLoadException($"program '{program}' uses the {what} '{extern_.Name}', which this kernel does not provide: {why}. " +
-            $"Declare it __weak to load without it (it then reads as 0{(extern_.Kind == ExternKind.Kfunc ? "; guard calls with bpf_ksym_exists" : "")}).");
+            (extern_.Kind == ExternKind.Kfunc
+                ? "Declare it weak to load without it (C: __weak; C#: [Kfunc(Weak = true)]) and guard its calls with bpf_ksym_exists (C#: Kfunc.Exists), or run on a kernel that has it."
+                : "Declare it __weak to load without it (it then reads as 0)."));
     }
 
     public void Dispose()
