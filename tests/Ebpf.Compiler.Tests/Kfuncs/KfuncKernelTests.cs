@@ -68,4 +68,12 @@ public sealed class KfuncKernelTests
         Assert.Contains("does not provide", e.Message);
         Assert.Contains("Weak = true", e.Message);
     }
+
+    [KernelFact]
+    public void An_unguarded_call_of_a_missing_weak_kfunc_is_refused_with_the_guard_to_add()
+    {
+        var e = Assert.ThrowsAny<BpfException>(() => BpfObject.Load(ProgramCompiler.Compile(typeof(KfuncUnguardedProgram))));
+        Assert.Contains("ebpf_dotnet_no_such_kfunc", e.Message);
+        Assert.Contains("Kfunc.Exists(\"ebpf_dotnet_no_such_kfunc\")", e.Message);
+    }
 }

@@ -104,3 +104,18 @@ public static class KfuncMissingProgram
         return 0;
     }
 }
+
+/// <summary>A weak kfunc this kernel lacks, called without <see cref="Kfunc.Exists"/>: the verifier reaches the poisoned call.</summary>
+[License("GPL")]
+public static class KfuncUnguardedProgram
+{
+    [Kfunc("ebpf_dotnet_no_such_kfunc", Weak = true)]
+    private static extern void NoSuchKfunc();
+
+    [TpBtf("sys_enter")]
+    public static int Calls(ulong regs, long id)
+    {
+        NoSuchKfunc();
+        return 0;
+    }
+}

@@ -142,7 +142,7 @@ internal sealed partial class ProgramLoader(BpfObjectFile spec, ObjectPlan plan,
         if (at < 0 || !long.TryParse(reason.AsSpan(at + 8).TrimEnd(), out var id))
             return null;
         if (id - Externs.ExternPatch.PoisonBase is >= 0 and var e && e < spec.Externs.Count)
-            return $"the program reaches a call to kfunc '{spec.Externs[(int)e].Name}', which this kernel does not have (it is __weak, so the object loads only if that call is dead code): guard it with if (bpf_ksym_exists({spec.Externs[(int)e].Name}))";
+            return $"the program reaches a call to kfunc '{spec.Externs[(int)e].Name}', which this kernel does not have (it is __weak, so the object loads only if that call is dead code): guard it with if (bpf_ksym_exists({spec.Externs[(int)e].Name})), in C# if (Kfunc.Exists(\"{spec.Externs[(int)e].Name}\"))";
         if (id - MapPoisonBase is >= 0 and var m && m < spec.Maps.Count)
             return $"the program reaches an instruction that uses map '{spec.Maps[(int)m].Name}', which was not created (options.Map(\"{spec.Maps[(int)m].Name}\").AutoCreate = false): only code the verifier can prune may use it";
         return null;
