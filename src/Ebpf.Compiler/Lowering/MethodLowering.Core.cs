@@ -12,8 +12,12 @@ namespace Ebpf.Compiler.Lowering;
 /// A place inside a kernel type reached through a pointer: the pointer (<paramref name="Base"/>), the type it points to
 /// (<paramref name="Root"/>), the member indexes of the path as the object's BTF lists them ("0:12:3"), and where the path
 /// ends in the layout the program was compiled against (<paramref name="Bits"/> from the root, of <paramref name="Type"/>).
+/// An array index is one of the indexes (clang's "0:rlim:7:0"); after a variable one (<paramref name="VariableIndex"/>)
+/// the path goes on as if through element 0, and <paramref name="Base"/> already holds the index times the kernel's
+/// element size.
 /// </summary>
-internal sealed record CoreAccess(int Base, Type Root, IReadOnlyList<int> Indexes, long Bits, Type Type)
+/// <paramref name="AtArray"/>: the path ends at a [KernelArray] member itself, so a member read next is one of element 0.
+internal sealed record CoreAccess(int Base, Type Root, IReadOnlyList<int> Indexes, long Bits, Type Type, bool VariableIndex = false, bool AtArray = false)
 {
     public string AccessString => string.Join(':', Indexes);
     public short ByteOffset => (short)(Bits / 8);
@@ -31,6 +35,12 @@ internal sealed partial class MethodLowering
     /// <summary>Fields of BTF-typed pointers are loaded directly (a faulting load gives 0, as the kernel fixes it up).</summary>
     private bool DirectKernelLoads => _owner.ProgramType is Ebpf.BpfProgramType.Tracing or Ebpf.BpfProgramType.Lsm;
 
+    /// <summary>
+    /// Direct loads for this access: not past a variable array index, where the verifier refuses a BTF pointer with a
+    /// variable offset (a probe read of the computed address is allowed in every tracing program).
+    /// </summary>
+    private bool DirectLoad(CoreAccess access) => DirectKernelLoads && !access.VariableIndex;
+
     /// <summary>ldfld, ldflda or stfld of a kernel type's field through a pointer: true when handled here.</summary>
     private bool KernelField(ILOpCode op, FieldInfo field)
     {
@@ -45,7 +55,21 @@ internal sealed partial class MethodLowering
             throw Error("EBPF090", $"{field.DeclaringType!.Name}.{field.Name} is kernel memory, which programs read but do not write; copy the value to a local or a map");
         Pop();
         var access = fixedElement ? obj.Access! with { Type = field.FieldType } : Step(obj, field, field.FieldType);
-        Push(op == ILOpCode.Ldflda ? AccessOrAddress(access) : ReadKernel(access, field.FieldType));
+        if (op == ILOpCode.Ldflda && NextTakesIn() && Layout.IsScalar(field.FieldType))
+        {
+            // Map.Update(key, task->tgid): C# passes the field by reference to an `in` parameter; a helper reads only
+            // the frame, so the value is read (relocated) and stored there.
+            var slot = _b.AllocateFrame(8);
+            _b.Store(Layout.SizeOf(field.FieldType), Vreg.Frame, slot, ReadKernel(access, field.FieldType));
+            Push(Operand.Frame(slot, field.FieldType));
+        }
+        else if (op == ILOpCode.Ldflda)
+        {
+            var address = AccessOrAddress(access);
+            Push(field.IsDefined(typeof(KernelArrayAttribute), false) ? address.WithArray(access) : address);
+        }
+        else
+            Push(ReadKernel(access, field.FieldType));
         return true;
     }
 
@@ -70,9 +94,12 @@ internal sealed partial class MethodLowering
         var declaring = source.DeclaringType!;
         member ??= KernelTypes.MembersOf(declaring).FirstOrDefault(m => m.Source.MetadataToken == source.MetadataToken && m.Source.Module == source.Module)
             ?? throw Error("EBPF091", $"{declaring.Name}.{source.Name} is not a member the kernel type describes (a static or compiler-generated field)");
+        var atArray = IsStructArray(member);
+        // A member of a [KernelArray] member's element without an index (p->rlim.rlim_cur) is one of element 0: BTF
+        // has an array there, so the access string needs the index ("0:rlim:0:0", not "0:rlim:0", which is element 0 itself).
         if (obj.Access is { } a)
-            return new CoreAccess(a.Base, a.Root, [.. a.Indexes, member.Index], a.Bits + member.BitOffset, type);
-        return new CoreAccess(_b.Materialize(obj), declaring, [0, member.Index], member.BitOffset, type);
+            return a with { Indexes = a.AtArray ? [.. a.Indexes, 0, member.Index] : [.. a.Indexes, member.Index], Bits = a.Bits + member.BitOffset, Type = type, AtArray = atArray };
+        return new CoreAccess(_b.Materialize(obj), declaring, [0, member.Index], member.BitOffset, type, AtArray: atArray);
     }
 
     /// <summary>
@@ -84,6 +111,28 @@ internal sealed partial class MethodLowering
         if (NextUsesAccess())
             return Operand.OfKernel(access.Base, access.Type, access.ByteOffset, access);
         return Operand.InRegister(RelocatedAddress(access), access.Type.MakePointerType(), true, temporary: true);
+    }
+
+    /// <summary>
+    /// A call into the kernel-side library takes this address as an <c>in</c> parameter: the call follows, after only
+    /// constants for the parameters behind it (Update's flags).
+    /// </summary>
+    private bool NextTakesIn()
+    {
+        var next = _index + 1;
+        var constants = 0;
+        for (; next < _il.Count && !_labels.ContainsKey(_il[next].Offset); next++)
+        {
+            if (_il[next].OpCode is >= ILOpCode.Ldc_i4_m1 and <= ILOpCode.Ldc_i8) constants++;
+            else if (_il[next].OpCode is not (ILOpCode.Conv_i8 or ILOpCode.Conv_u8 or ILOpCode.Conv_i or ILOpCode.Conv_u)) break;
+        }
+        if (next >= _il.Count || _il[next].OpCode is not (ILOpCode.Call or ILOpCode.Callvirt) || _labels.ContainsKey(_il[next].Offset)) return false;
+        var callee = _owner.ResolveMethod(_method, _il[next].Token);
+        var parameters = callee.GetParameters();
+        var at = parameters.Length - 1 - constants;
+        return callee.DeclaringType?.Assembly == KernelAssembly && callee.DeclaringType != typeof(Core) && at >= 0
+            && parameters[at] is { IsOut: false, ParameterType.IsByRef: true } p
+            && (p.IsIn || p.CustomAttributes.Any(a => a.AttributeType.FullName == "System.Runtime.CompilerServices.IsReadOnlyAttribute"));
     }
 
     private bool NextUsesAccess()
@@ -129,7 +178,7 @@ internal sealed partial class MethodLowering
             return Operand.Frame(copy, type);
         }
         Operand value;
-        if (DirectKernelLoads)
+        if (DirectLoad(access))
         {
             var reg = _b.NewVreg();
             _b.Emit(new MachineInstr(Instruction.LoadMem(FunctionBuilder.SizeOf(Layout.SizeOf(type)), 0, 0, access.ByteOffset), reg, access.Base) { Core = offset });
@@ -163,7 +212,7 @@ internal sealed partial class MethodLowering
         var type = member.Type;
         var load = KernelTypes.BitfieldLoad((uint)access.Bits, (uint)member.BitfieldSize, (uint)KernelTypes.SizeOf(type));
         var reg = _b.NewVreg();
-        if (DirectKernelLoads)
+        if (DirectLoad(access))
             _b.Emit(new MachineInstr(Instruction.LoadMem(FunctionBuilder.SizeOf((int)load.Size), 0, 0, (short)load.ByteOffset), reg, access.Base) { Core = FieldOffsetRelocation(access) });
         else
         {
@@ -222,7 +271,8 @@ internal sealed partial class MethodLowering
         else
         {
             access = args[0].Access ?? throw Error("EBPF091", $"Core.{callee.Name} takes a field of a kernel type reached through a pointer: Core.{callee.Name}(ref task->pid)");
-            member = MemberAt(access);
+            member = MemberAt(access, out var element);
+            if (element) member = member with { ArrayCount = -1 }; // the relocation's answer is one element's
         }
         var size = (uint)KernelTypes.SizeOf(member.Type, member);
         var load = member.IsBitfield ? KernelTypes.BitfieldLoad((uint)access.Bits, (uint)member.BitfieldSize, size) : KernelTypes.BitfieldLoad((uint)access.Bits, size * 8, Math.Max(1, size));
@@ -237,18 +287,32 @@ internal sealed partial class MethodLowering
         };
     }
 
-    /// <summary>The member an access path ends at.</summary>
-    private static KernelTypes.Member MemberAt(CoreAccess access)
+    /// <summary>The member an access path ends at (for a path ending at an array element, the array member).</summary>
+    private static KernelTypes.Member MemberAt(CoreAccess access) => MemberAt(access, out _);
+
+    /// <summary>The member an access path ends at; <paramref name="element"/> when the path goes on to one of its elements.</summary>
+    private static KernelTypes.Member MemberAt(CoreAccess access, out bool element)
     {
         var type = access.Root;
         KernelTypes.Member? member = null;
+        var indexed = false;
         foreach (var index in access.Indexes.Skip(1))
         {
+            if (member is not null && IsStructArray(member) && !indexed)
+            {
+                indexed = true; // the array index that follows a [KernelArray] member
+                continue;
+            }
             if (member is not null) type = member.Type;
             member = KernelTypes.MembersOf(type)[index];
+            indexed = false;
         }
+        element = indexed;
         return member!;
     }
+
+    /// <summary>An array of structs, held by C# as its first element ([KernelArray]): an array index follows it in access strings.</summary>
+    private static bool IsStructArray(KernelTypes.Member member) => member.ArrayCount > 0 && member.Source.IsDefined(typeof(KernelArrayAttribute), false);
 
     private (CoreRelocation, long) TypeQuestion(string name, Type type)
     {

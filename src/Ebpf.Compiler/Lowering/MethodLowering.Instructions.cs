@@ -165,6 +165,7 @@ internal sealed partial class MethodLowering
                 return;
             }
             case ILOpCode.Ldobj:
+                if (KernelCopy(_owner.ResolveType(_method, ins.Token))) return;
                 Push(LoadFrom(Address(Pop()), _owner.ResolveType(_method, ins.Token)));
                 return;
             case ILOpCode.Stobj:

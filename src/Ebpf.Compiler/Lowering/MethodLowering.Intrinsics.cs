@@ -361,7 +361,7 @@ internal sealed partial class MethodLowering
     /// <summary>BCL members with a BPF form. Returns false for anything else.</summary>
     private bool Bcl(MethodBase callee)
     {
-        if (SpanMember(callee) || AsPointer(callee))
+        if (SpanMember(callee) || AsPointer(callee) || KernelArrayElement(callee))
             return true;
         var type = callee.DeclaringType;
         if (type == typeof(Unsafe) && callee.Name == "IsNullRef")

@@ -99,6 +99,16 @@ internal sealed class Operand
     /// <summary>A member of a kernel type reached through the pointer in <see cref="Reg"/> (CO-RE), until the next instruction reads it.</summary>
     internal CoreAccess? Access { get; private init; }
 
+    /// <summary>
+    /// The address of a kernel type's [KernelArray] member (its first element, as C# holds it): the access that reached
+    /// it, kept so that <c>Unsafe.Add(ref p-&gt;array, i)</c> can index the kernel's array with relocations.
+    /// </summary>
+    internal CoreAccess? ArrayOf { get; private init; }
+
+    /// <summary>The same operand, marked as the address of the array member <paramref name="array"/> reaches.</summary>
+    internal Operand WithArray(CoreAccess array) =>
+        new() { Kind = Kind, Reg = Reg, Type = Type, Wide = Wide, Temporary = Temporary, Pointer = Pointer, Offset = Offset, Access = Access, ArrayOf = array };
+
     internal static Operand OfKernel(int baseReg, Type type, short offset, CoreAccess access) =>
         new() { Kind = OperandKind.Register, Reg = baseReg, Type = type, Wide = true, Pointer = PointerKind.MapValue, Offset = offset, Access = access };
 
