@@ -178,4 +178,12 @@ public static class BadPrograms
             return 0;
         }
     }
+
+    [License("GPL")]
+    public static class FuncIpInTpBtf
+    {
+        [TpBtf("sched_switch")]
+        public static int Run() =>
+            Bpf.GetFuncIp() == 0 ? 0 : 1; // line 187: tp_btf has no traced function; fentry/fexit and probes do
+    }
 }

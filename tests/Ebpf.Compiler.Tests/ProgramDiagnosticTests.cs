@@ -26,6 +26,7 @@ public class ProgramDiagnosticTests
     [InlineData(typeof(BadPrograms.ForgottenDecrement), "EBPF045", "its exit condition reads only 'n', which nothing in the loop changes", 143)]
     [InlineData(typeof(BadPrograms.LogsAStruct), "EBPF076", "a log value of type IPv6Address cannot be sent; log integers, bool, char and enums", 177)]
     [InlineData(typeof(BadPrograms.HelperNotAllowed), "EBPF074", "helper bpf_skb_cgroup_id (#79) is not available to SocketFilter programs", 167)]
+    [InlineData(typeof(BadPrograms.FuncIpInTpBtf), "EBPF074", "helper bpf_get_func_ip (#173) is not available to 'tp_btf' programs", 187)]
     [InlineData(typeof(BadPrograms.VerdictFromLength), "EBPF073", "may return a value the compiler cannot bound, which is not a SkbVerdict; return one of SkbVerdict.Drop, SkbVerdict.Pass", 157)]
     public void Refused_with_code_file_line_and_fix(Type programs, string code, string fragment, int line)
     {

@@ -31,11 +31,17 @@ internal static class SignatureCheck
             problems.Add($"takes ({string.Join(", ", parameters.Select(p => TypeNames.CSharp(p.ParameterType)))})");
         if (returns is not null ? method.ReturnType != returns : !Integers.Contains(method.ReturnType))
             problems.Add($"returns {TypeNames.CSharp(method.ReturnType)}");
+        string? traced = null;
+        if (problems.Count == 0 && TracedFunctions.Check(attribute, method) is var (problem, signature))
+        {
+            problems.Add(problem);
+            traced = signature;
+        }
         if (problems.Count == 0)
             return;
 
         var parameterName = parameters is [{ Name: { Length: > 0 } name }] ? name : "ctx";
-        var expected = TracingSignatures.Expected(attribute, method.Name) ?? $"static {(returns is null ? "int" : returns.Name)} {method.Name}({(context is null ? "" : $"{context.Name} {parameterName}")})";
+        var expected = traced ?? TracingSignatures.Expected(attribute, method.Name) ?? $"static {(returns is null ? "int" : returns.Name)} {method.Name}({(context is null ? "" : $"{context.Name} {parameterName}")})";
         var notes = new List<string>();
         if (returns is null)
             notes.Add("uint, long or ulong may be returned instead of int");

@@ -102,8 +102,8 @@ internal sealed partial class MethodLowering
     {
         if (arguments.Count > MaxArguments)
             throw Error("EBPF011", $"helper {id} takes more than {MaxArguments} arguments");
-        if (_owner.ProgramType is { } type && !Diagnostics.HelperAvailability.Allows(type, id))
-            throw Error("EBPF074", $"helper {HelperName(id)} (#{id}) is not available to {type} programs: the kernel refuses the program; use another program type, or another way to the same information");
+        if (_owner.ProgramType is { } type && !Diagnostics.HelperAvailability.AllowsInSection(type, _owner.Section, id))
+            throw Error("EBPF074", $"helper {HelperName(id)} (#{id}) is not available to {Diagnostics.HelperAvailability.KindName(type, _owner.Section)} programs: the kernel refuses the program; use another program type, or another way to the same information");
         if (!KernelHelpers.PacketSafe.Contains(id)) _owner.PacketPointersInvalidated = true;
         // Conditions become plain registers first: materialising them later could clobber r1-r5.
         var ready = arguments.Select(a => a.Kind == OperandKind.Condition ? Operand.InRegister(_b.SetCondition(a), typeof(bool), false, true) : a).ToList();

@@ -64,7 +64,7 @@ public sealed class TrampolinePrograms
     public static int ModRet(ulong file) => 0;
 
     [Lsm("file_open")]
-    public static int Lsm(ulong file) => Bpf.GetFuncIp() == 0 ? -1 : 0;
+    public static int Lsm(ulong file) => Bpf.GetAttachCookie() == 1 ? -1 : 0; // get_func_ip would be refused: LSM hooks have no function address
 
     [Lsm("file_open", Sleepable = true)]
     public static int SleepableLsm(ulong file)
