@@ -56,6 +56,7 @@ internal static class FunctionCompiler
             ZeroLiveIns(function);
             MarkLoops(function);
             var frame = RegisterAllocator.Allocate(function, message => new CompilerException(input.LocationOf(Handle(method), 0), "EBPF013", $"{message} (in {name})"));
+            ExitMerging.Run(function);
             logs?.Sites.AddRange(lowering.LogSites);
             return Emitter.Emit(function, frame) with { LogSites = lowering.LogSites };
         }

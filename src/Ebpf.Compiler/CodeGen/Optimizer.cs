@@ -20,6 +20,8 @@ internal static class Optimizer
             changed |= ThreadKnownBranches(function);
             changed |= RemoveDeadCode(function);
             changed |= RemoveUnusedFallbacks(function);
+            changed |= KnownBits.Simplify(function);
+            changed |= FrameStores.Run(function);
             if (!changed) return;
         }
     }
