@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 
 namespace Ebpf;
@@ -15,8 +16,11 @@ namespace Ebpf;
 /// </summary>
 public abstract class BpfEventReader : IDisposable
 {
-    /// <summary>Events ReadAllAsync copies out of the rings per batch before it yields them one by one.</summary>
+    /// <summary>Events ReadAllAsync copies out of the rings per batch before it yields them one by one (at most).</summary>
     private const int BatchSize = 256;
+
+    /// <summary>Bytes of a batch at most: a batch of large events is shorter.</summary>
+    private const int BatchBytes = 16384;
 
     private protected BpfEventReader(string description)
     {
@@ -31,13 +35,19 @@ public abstract class BpfEventReader : IDisposable
 
     private protected bool IsDisposed => Waiter.IsDisposed;
 
-    // The lock-free read protocol of TryRead and ReadAllAsync's direct path, which take no reference on a mapping per
-    // record (two interlocked operations cost more than reading the record): the consumer raises _inFastRead, then
+    // The lock-free read protocol of TryRead and ReadAllAsync's in-place path, which take no reference on a mapping
+    // per record (two interlocked operations cost more than reading the record): the consumer raises _inFastRead, then
     // checks _disposeStarted; Dispose raises _disposeStarted, issues a process-wide barrier (membarrier), then waits
     // for _inFastRead to fall before it unmaps. The barrier makes the consumer's store visible (or the consumer see
     // Dispose's), so no record is read from a ring that is being unmapped. No user code runs while _inFastRead is up.
+    // A stream reads the records it holds in place in Current, under the protocol; before unmapping, Dispose copies
+    // the held records out (Detach), and a Current that finds Dispose started reads that copy.
     private volatile bool _inFastRead;
     private volatile bool _disposeStarted;
+    private volatile bool _detached;
+    private int _disposeCalls;
+    private byte[]? _detachedCopy;
+    private unsafe byte* _detachedStart;
 
     /// <summary>Starts a read of ring memory without a mapping reference; false when the reader is being disposed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -132,26 +142,37 @@ public abstract class BpfEventReader : IDisposable
 
     /// <summary>
     /// Written by hand rather than as an async iterator: a compiler-generated MoveNextAsync costs a state machine
-    /// step per item, this one returns a completed ValueTask while records are there. A ring buffer reader with one
-    /// ring reads each record straight into <see cref="Current"/> (no batch); otherwise, and for whatever the direct
-    /// path leaves (discarded, busy or short records), records are copied out in batches.
+    /// step per item, this one returns a completed ValueTask while records are there. On a ring buffer reader with one
+    /// ring the records are read where they lie: the reader holds a short run of records of one length (the kernel
+    /// does not reuse their space until the stream moves past them), MoveNextAsync steps a pointer through it and
+    /// Current reads the record under the read protocol, so nothing is copied twice and the ring is read once per
+    /// run only. Otherwise, and for what a run cannot take (busy or short records), records are copied out in batches
+    /// into a pinned buffer that Current reads the same way.
     /// </summary>
     private sealed class EventEnumerator<TEvent> : IAsyncEnumerator<TEvent> where TEvent : unmanaged
     {
         private readonly BpfEventReader _reader;
         private readonly RingBufferReader? _ring;
-        private TEvent[]? _buffer;
+        private readonly TEvent[] _buffer;
+        private readonly unsafe byte* _bufferStart, _bufferEnd;
         private readonly CancellationTokenSource? _linked;
         private readonly CancellationToken _token;
-        private TEvent _current;
-        private int _index, _count;
+        private unsafe byte* _current; // the current record's TEvent: in the ring (a run) or in _buffer (a batch)
+        private nint _stride;
+        private int _left; // records of the run or batch from the current one on
+        private bool _inRun;
         private BpfException? _afterBatch; // a short record found behind good ones: thrown once they are out
         private bool _ended;
 
-        public EventEnumerator(BpfEventReader reader, CancellationToken first, CancellationToken second)
+        public unsafe EventEnumerator(BpfEventReader reader, CancellationToken first, CancellationToken second)
         {
             _reader = reader;
             _ring = reader as RingBufferReader;
+            // Pinned, so Current reads a batch item through a pointer as it reads a record in the ring.
+            _buffer = GC.AllocateUninitializedArray<TEvent>(Math.Clamp(BatchBytes / sizeof(TEvent), 1, BatchSize), pinned: true);
+            _bufferStart = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_buffer));
+            _bufferEnd = _bufferStart + (nint)_buffer.Length * sizeof(TEvent);
+            _current = _bufferStart;
             if (first.CanBeCanceled && second.CanBeCanceled && first != second)
             {
                 _linked = CancellationTokenSource.CreateLinkedTokenSource(first, second);
@@ -160,32 +181,70 @@ public abstract class BpfEventReader : IDisposable
             else _token = first.CanBeCanceled ? first : second;
         }
 
-        public TEvent Current => _current;
-
-        public ValueTask<bool> MoveNextAsync()
+        public unsafe TEvent Current
         {
-            if (_index < _count)
+            get
             {
-                _current = _buffer![_index++];
-                return new ValueTask<bool>(true);
+                var reader = _reader;
+                reader._inFastRead = true;
+                if (!reader._disposeStarted)
+                {
+                    var value = Unsafe.ReadUnaligned<TEvent>(_current);
+                    reader._inFastRead = false;
+                    return value;
+                }
+                reader._inFastRead = false;
+                return CurrentAfterDispose();
             }
-            if (_ring is { } ring && _afterBatch is null && !_ended && !_token.IsCancellationRequested && ring.TryReadEvent(out _current))
-                return new ValueTask<bool>(true);
-            return MoveNextSlow();
         }
 
-        private ValueTask<bool> MoveNextSlow()
+        /// <summary>Current once Dispose started: a batch item as it is, a ring record from the copy Dispose made.</summary>
+        private unsafe TEvent CurrentAfterDispose()
         {
-            if (TryFill())
+            byte* p = _current;
+            if (p >= _bufferStart && p < _bufferEnd) return Unsafe.ReadUnaligned<TEvent>(p);
+            var reader = _reader;
+            var spin = new SpinWait();
+            while (!reader._detached) spin.SpinOnce(); // Dispose is copying the held records out (it waits for nobody)
+            var copy = reader._detachedCopy;
+            long offset = p - reader._detachedStart;
+            return copy is not null && offset >= 0 && offset + sizeof(TEvent) <= copy.Length
+                ? Unsafe.ReadUnaligned<TEvent>(ref copy[(int)offset])
+                : default;
+        }
+
+        public unsafe ValueTask<bool> MoveNextAsync()
+        {
+            if (--_left > 0 && !_token.IsCancellationRequested)
             {
-                _current = _buffer![_index++];
+                _current += _stride;
                 return new ValueTask<bool>(true);
             }
+            if (TryNext()) return new ValueTask<bool>(true);
             return _ended ? new ValueTask<bool>(false) : new ValueTask<bool>(WaitAndFillAsync());
         }
 
+        /// <summary>The next run or batch; false when the rings hold nothing to hand out now, or the stream ended.</summary>
+        private unsafe bool TryNext()
+        {
+            // Cancelled inside a run: the records not handed out stay in the ring.
+            if (_inRun && _left > 0) _ring!.EndRun(_current, _stride);
+            _inRun = false;
+            _left = 0;
+            if (_ring is { } ring && _afterBatch is null && !_ended && !_token.IsCancellationRequested &&
+                ring.TryStartRun<TEvent>(out var first, out var stride, out int count))
+            {
+                _current = first;
+                _stride = stride;
+                _left = count;
+                _inRun = true;
+                return true;
+            }
+            return TryFill();
+        }
+
         /// <summary>Copies the next batch out of the rings; false when they are empty or the reader is disposed (then _ended).</summary>
-        private bool TryFill()
+        private unsafe bool TryFill()
         {
             if (_afterBatch is { } pending)
             {
@@ -198,26 +257,27 @@ public abstract class BpfEventReader : IDisposable
                 _ended = true;
                 return false;
             }
-            var buffer = _buffer ??= new TEvent[BatchSize];
-            var copier = new EventCopier<TEvent>(buffer);
+            var copier = new EventCopier<TEvent>(_buffer);
             try
             {
-                _reader.Drain(ref copier, buffer.Length);
+                _reader.Drain(ref copier, _buffer.Length);
             }
             catch (ObjectDisposedException) when (_reader.IsDisposed)
             {
                 _ended = true;
                 return false;
             }
-            _count = copier.Count;
-            _index = 0;
             if (copier.ShortLength >= 0)
             {
                 var error = _reader.ShortRecord<TEvent>(copier.ShortLength, copier.ShortSource);
-                if (_count == 0) throw error;
+                if (copier.Count == 0) throw error;
                 _afterBatch = error;
             }
-            return _count > 0;
+            if (copier.Count == 0) return false;
+            _current = _bufferStart;
+            _stride = sizeof(TEvent);
+            _left = copier.Count;
+            return true;
         }
 
         private async Task<bool> WaitAndFillAsync()
@@ -239,17 +299,17 @@ public abstract class BpfEventReader : IDisposable
                     _ended = true;
                     return false;
                 }
-                if (TryFill())
-                {
-                    _current = _buffer![_index++];
-                    return true;
-                }
+                if (TryNext()) return true;
                 if (_ended) return false;
             }
         }
 
-        public ValueTask DisposeAsync()
+        public unsafe ValueTask DisposeAsync()
         {
+            // A stream that stops inside a run consumes what it handed out, no more.
+            if (_inRun) _ring!.EndRun(_current, _stride);
+            _inRun = false;
+            _left = 0;
             _ended = true;
             _linked?.Dispose();
             return default;
@@ -306,12 +366,43 @@ public abstract class BpfEventReader : IDisposable
     /// <summary>Stops waits (they end as documented above), then removes every descriptor and mapping of the reader.</summary>
     public void Dispose()
     {
+        bool first = Interlocked.Exchange(ref _disposeCalls, 1) == 0;
         _disposeStarted = true;
         Waiter.Dispose();
         Interlocked.MemoryBarrierProcessWide();
         var spin = new SpinWait();
         while (_inFastRead) spin.SpinOnce(sleep1Threshold: -1);
+        if (first)
+        {
+            try
+            {
+                Detach();
+            }
+            finally
+            {
+                _detached = true;
+            }
+        }
+        else
+        {
+            while (!_detached) spin.SpinOnce(sleep1Threshold: -1); // the first Dispose is copying from the rings
+        }
         Close();
+    }
+
+    /// <summary>
+    /// Copies the records a stream holds in place out of the rings (with <see cref="DetachRegion"/>), so its Current
+    /// reads them on once the rings are unmapped; called by the first Dispose, after the read protocol's wait.
+    /// </summary>
+    private protected virtual void Detach()
+    {
+    }
+
+    /// <summary>Keeps a copy of ring bytes a stream may still read: <paramref name="length"/> bytes from <paramref name="start"/>.</summary>
+    private protected unsafe void DetachRegion(byte* start, int length)
+    {
+        _detachedCopy = new ReadOnlySpan<byte>(start, length).ToArray();
+        _detachedStart = start;
     }
 
     /// <summary>Releases the rings; called after the waiter is stopped.</summary>

@@ -227,46 +227,112 @@ public sealed unsafe class RingBufferReader : BpfEventReader
         return false;
     }
 
+    /// <summary>Records of one length a run hands out at most: reading further ahead in one go was slower (measured).</summary>
+    private const int RunLength = 8;
+
     /// <summary>
-    /// ReadAllAsync's direct path: copies the next record of a single ring into <paramref name="value"/> and
-    /// publishes the consumer position past it. False (nothing consumed) whenever the general path must decide: no
-    /// record, a busy, discarded or short record, several rings, a record TryRead still holds, or Dispose under way.
+    /// ReadAllAsync's in-place path on a single ring: publishes the consumer position past what was held (the
+    /// previous run), skips discarded records, and holds a run of up to <see cref="RunLength"/> consecutive records
+    /// of the same length, each holding a TEvent, for the stream to read where they lie. The run is released (the
+    /// kernel may reuse it) on the next call, or by <see cref="EndRun"/>, or by any other reading call. False
+    /// (nothing held) whenever the general path must decide: no record, a busy or short record, several rings, or
+    /// Dispose under way.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal bool TryReadEvent<TEvent>(out TEvent value) where TEvent : unmanaged
+    /// <param name="first">The first record's data in the ring.</param>
+    /// <param name="stride">Bytes from one record's data to the next one's.</param>
+    /// <param name="count">Records in the run.</param>
+    internal bool TryStartRun<TEvent>(out byte* first, out nint stride, out int count) where TEvent : unmanaged
     {
         var rings = _rings;
-        if (rings.Length == 1 && _heldRing < 0 && EnterFastRead())
+        if (rings.Length == 1 && EnterFastRead())
         {
             var ring = rings[0];
             ulong consumer = ring.Consumer;
-            if (consumer < ring.Limit || consumer < (ring.Limit = Volatile.Read(ref *ring.ProducerPosition)))
+            if (_heldRing >= 0)
+            {
+                consumer = _heldEnd;
+                _heldRing = -1;
+                ring.Consumer = consumer;
+                Volatile.Write(ref *ring.ConsumerPosition, consumer); // release: the kernel may reuse the run now
+            }
+            while (consumer < ring.Limit || consumer < (ring.Limit = Volatile.Read(ref *ring.ProducerPosition)))
             {
                 uint* header = (uint*)(ring.Data + (consumer & ring.Mask));
-                uint length = Volatile.Read(ref *header);
-                // BUSY and DISCARD are the top bits: a clear length below 2^30 that holds TEvent is a record to read.
-                if (length - (uint)sizeof(TEvent) < RingBufferRing.DiscardBit - (uint)sizeof(TEvent))
+                uint length = Volatile.Read(ref *header); // acquire: the record's bytes are complete once BUSY is clear
+                if ((length & (RingBufferRing.BusyBit | RingBufferRing.DiscardBit)) == RingBufferRing.DiscardBit)
                 {
-                    value = Unsafe.ReadUnaligned<TEvent>(header + 2);
-                    consumer += (length + RingBufferRing.HeaderSize + 7) & ~7u;
-                    // Discarded records right behind it go too, as a batch would take them: a stream that stops
-                    // after its last record leaves nothing in the ring.
-                    while (consumer < ring.Limit)
-                    {
-                        uint next = Volatile.Read(ref *(uint*)(ring.Data + (consumer & ring.Mask)));
-                        if ((next & (RingBufferRing.BusyBit | RingBufferRing.DiscardBit)) != RingBufferRing.DiscardBit) break;
-                        consumer += RingBufferRing.Advance(next);
-                    }
+                    consumer += RingBufferRing.Advance(length);
                     ring.Consumer = consumer;
                     Volatile.Write(ref *ring.ConsumerPosition, consumer);
-                    ExitFastRead();
-                    return true;
+                    continue;
                 }
+                // BUSY and DISCARD are the top bits: a clear length below 2^30 that holds TEvent starts a run.
+                if (length - (uint)sizeof(TEvent) >= RingBufferRing.DiscardBit - (uint)sizeof(TEvent)) break;
+                ulong step = RingBufferRing.Advance(length), end = consumer + step;
+                int n = 1;
+                // Records behind it with the same header word (same length, committed) join the run.
+                while (n < RunLength && end < ring.Limit && Volatile.Read(ref *(uint*)(ring.Data + (end & ring.Mask))) == length)
+                {
+                    end += step;
+                    n++;
+                }
+                _heldRing = 0;
+                _heldEnd = end;
+                first = (byte*)(header + 2);
+                stride = (nint)step;
+                count = n;
+                ExitFastRead();
+                return true;
             }
             ExitFastRead();
         }
-        Unsafe.SkipInit(out value);
+        first = null;
+        stride = 0;
+        count = 0;
         return false;
+    }
+
+    /// <summary>
+    /// Ends a run the stream stops in: publishes the consumer position past the records handed out (the last one's
+    /// data at <paramref name="last"/>, <paramref name="stride"/> bytes of ring each) and past discarded records right behind them,
+    /// so a stream that stops after its last record leaves nothing in the ring, and one that stops early leaves the
+    /// records it did not hand out. Nothing when the reader is being disposed or the run was released already.
+    /// </summary>
+    internal void EndRun(byte* last, nint stride)
+    {
+        var rings = _rings;
+        if (rings.Length != 1 || !EnterFastRead()) return;
+        var ring = rings[0];
+        if (_heldRing == 0)
+        {
+            byte* start = ring.Data + (ring.Consumer & ring.Mask);
+            long handed = last - RingBufferRing.HeaderSize + stride - start;
+            if (handed > 0 && (ulong)handed <= _heldEnd - ring.Consumer)
+            {
+                ulong consumer = ring.Consumer + (ulong)handed;
+                _heldRing = -1;
+                while (consumer < ring.Limit)
+                {
+                    uint next = Volatile.Read(ref *(uint*)(ring.Data + (consumer & ring.Mask)));
+                    if ((next & (RingBufferRing.BusyBit | RingBufferRing.DiscardBit)) != RingBufferRing.DiscardBit) break;
+                    consumer += RingBufferRing.Advance(next);
+                }
+                ring.Consumer = consumer;
+                Volatile.Write(ref *ring.ConsumerPosition, consumer);
+            }
+        }
+        ExitFastRead();
+    }
+
+    /// <remarks>The held records (a TryRead record or a stream's run) are copied out, so a stream reads them on.</remarks>
+    private protected override void Detach()
+    {
+        int held = _heldRing;
+        if (held < 0 || held >= _rings.Length) return;
+        var ring = _rings[held];
+        ulong length = _heldEnd - ring.Consumer;
+        if (length == 0 || length > ring.Mask + 1) return; // not a consistent hold: nothing a stream reads
+        DetachRegion(ring.Data + (ring.Consumer & ring.Mask), (int)length); // the double mapping keeps it contiguous
     }
 
     private protected override bool ReleaseAndCheck()
