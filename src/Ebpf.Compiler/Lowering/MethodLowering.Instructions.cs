@@ -38,7 +38,7 @@ internal sealed partial class MethodLowering
                 return;
             }
             case ILOpCode.Pop: Pop(); return;
-            case ILOpCode.Add: Binary(AluOp.Add); return;
+            case ILOpCode.Add: RefuseStructArrayArithmetic(); Binary(AluOp.Add); return;
             case ILOpCode.Sub: Binary(AluOp.Sub); return;
             case ILOpCode.Mul: Binary(AluOp.Mul); return;
             case ILOpCode.And: Binary(AluOp.And); return;
@@ -59,7 +59,7 @@ internal sealed partial class MethodLowering
             case ILOpCode.Conv_u2: Convert(typeof(ushort)); return;
             case ILOpCode.Conv_i4 or ILOpCode.Conv_u4: Convert(typeof(int)); return;
             case ILOpCode.Conv_i8 or ILOpCode.Conv_i: Convert(typeof(long)); return;
-            case ILOpCode.Conv_u8 or ILOpCode.Conv_u: Convert(typeof(ulong)); return;
+            case ILOpCode.Conv_u8 or ILOpCode.Conv_u: ConvertKeepingArray(typeof(ulong)); return;
             case ILOpCode.Ceq: Compare(JumpOp.Jeq); return;
             case ILOpCode.Cgt: Compare(JumpOp.Jsgt); return;
             case ILOpCode.Cgt_un: Compare(JumpOp.Jgt); return;

@@ -110,6 +110,26 @@ internal sealed partial class MethodLowering
         _ => null,
     };
 
+    /// <summary>A conversion of <c>&amp;p-&gt;array</c> to a pointer keeps the mark, so that indexing it by pointer arithmetic is refused.</summary>
+    private void ConvertKeepingArray(Type type)
+    {
+        var array = _stack.Count > 0 ? Peek(0).ArrayOf : null;
+        Convert(type);
+        if (array is not null) Push(Pop().WithArray(array));
+    }
+
+    /// <summary>
+    /// <c>(&amp;p-&gt;array)[i]</c>: C# scales i by the compiled element size, which CO-RE cannot relocate, so it is an
+    /// error that names the form that is relocated.
+    /// </summary>
+    private void RefuseStructArrayArithmetic()
+    {
+        if (_stack.Count < 2 || (Peek(0).ArrayOf ?? Peek(1).ArrayOf) is not { } array) return;
+        var member = MemberAt(array);
+        var name = $"{member.Source.DeclaringType!.Name}.{member.Source.Name}";
+        throw Error("EBPF092", $"pointer arithmetic on the address of {name}, an array of {member.ArrayCount} {member.Type.Name}, uses the element size this program was compiled with, not the kernel's; index it as Unsafe.Add(ref p->{member.Source.Name}, i)");
+    }
+
     /// <summary>ldobj of a kernel struct reached by an access (a whole array element): its bytes copied to the frame.</summary>
     private bool KernelCopy(Type type)
     {

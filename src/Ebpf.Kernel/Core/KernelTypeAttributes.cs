@@ -31,7 +31,9 @@ public sealed class KernelBitFieldAttribute(int bitOffset, int bits) : Attribute
 
 /// <summary>
 /// A kernel array member whose elements C# cannot hold in a <c>fixed</c> buffer (structs, or more than one dimension):
-/// the field is the first element, the struct's explicit layout reserves the rest, and BTF describes the array.
+/// the field is the first element, the struct's explicit layout reserves the rest, and BTF describes the array. Element
+/// i is <c>Unsafe.Add(ref p-&gt;member, i)</c>, read with CO-RE relocations: a constant index must be below
+/// <see cref="Count"/>, a variable one written with its bound (<c>i &amp; 15</c>, <c>(uint)i % 16</c>).
 /// </summary>
 [AttributeUsage(AttributeTargets.Field, AllowMultiple = false, Inherited = false)]
 public sealed class KernelArrayAttribute(int count) : Attribute

@@ -22,7 +22,7 @@ public sealed class CoreArrayTests
     private const int RlimitNofile = 7;
     private const int RlimitStack = 3;
 
-    private static readonly string[] Mistakes = ["IndexPastTheEnd", "UnboundedIndex", "MaskPastTheEnd"];
+    private static readonly string[] Mistakes = ["IndexPastTheEnd", "UnboundedIndex", "MaskPastTheEnd", "PointerIndexing"];
 
     /// <summary>The assembly, the object of ArrayReads, and what compiling each class of mistakes threw (the assembly's files exist only while building).</summary>
     private static readonly Lazy<(Assembly Assembly, byte[] Object, Dictionary<string, Exception> Errors)> Built = new(() =>
@@ -188,6 +188,7 @@ public sealed class CoreArrayTests
     [InlineData("IndexPastTheEnd", "EBPF092", "Unsafe.Add(ref task->signal->rlim, 16)")]
     [InlineData("UnboundedIndex", "EBPF093", "Unsafe.Add(ref task->signal->rlim, (int)id)")]
     [InlineData("MaskPastTheEnd", "EBPF093", "(int)id & 31")]
+    [InlineData("PointerIndexing", "EBPF092", "(&task->signal->rlim)[7]")]
     public void IndexesOutsideTheArrayAreBuildErrorsWithTheLine(string programs, string code, string text)
     {
         var e = Assert.IsType<CompilerException>(Built.Value.Errors[programs]);

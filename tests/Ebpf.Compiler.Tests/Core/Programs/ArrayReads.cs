@@ -95,3 +95,18 @@ public static unsafe class MaskPastTheEnd
         return 0;
     }
 }
+
+/// <summary>C-style pointer indexing scales by the compiled element size: refused, naming Unsafe.Add.</summary>
+[License("GPL")]
+public static unsafe class PointerIndexing
+{
+    [Map] public static readonly ArrayMap<ulong> Out = new(maxEntries: 1);
+
+    [RawTracePoint("sys_enter")]
+    public static int Program(ulong regs, long id)
+    {
+        var task = (task_struct*)Bpf.GetCurrentTask();
+        Out.Update(0, (&task->signal->rlim)[7].rlim_cur);
+        return 0;
+    }
+}
