@@ -18,7 +18,8 @@ internal sealed class BtfHeader
     // Absolute positions in the input (not written back: recomputed from the model).
     public int TypeStart, TypeLength, StringStart, StringLength;
 
-    public static BtfHeader Read(ReadOnlySpan<byte> data)
+    /// <summary>Reads and checks the header; split BTF (<paramref name="split"/>) may have an empty string table that does not start with the empty string (offset 0 is its base's).</summary>
+    public static BtfHeader Read(ReadOnlySpan<byte> data, bool split = false)
     {
         if (data.Length < BtfLayout.HeaderSize)
             throw new BtfException($"BTF is truncated: {data.Length} bytes is shorter than the {BtfLayout.HeaderSize}-byte header.");
@@ -43,7 +44,7 @@ internal sealed class BtfHeader
             throw new BtfException($"BTF type section [{typeOff}, {(long)typeOff + typeLen}) overlaps or follows the string section at {strOff}.");
         if ((long)strOff + strLen > meta)
             throw new BtfException($"BTF string section [{strOff}, {(long)strOff + strLen}) runs past the end of the data ({meta} bytes after the header).");
-        if (strLen == 0) throw new BtfException("BTF string section is empty; it must hold at least the empty string.");
+        if (strLen == 0 && !split) throw new BtfException("BTF string section is empty; it must hold at least the empty string.");
 
         int start = (int)hdrLen;
         h.TypeStart = start + (int)typeOff;
@@ -51,8 +52,8 @@ internal sealed class BtfHeader
         h.StringStart = start + (int)strOff;
         h.StringLength = (int)strLen;
         var strings = data.Slice(h.StringStart, h.StringLength);
-        if (strings[0] != 0) throw new BtfException("BTF string section does not start with the empty string (byte 0 is not NUL).");
-        if (strings[^1] != 0) throw new BtfException($"BTF string section of {strLen} bytes does not end with a NUL byte.");
+        if (!split && strings[0] != 0) throw new BtfException("BTF string section does not start with the empty string (byte 0 is not NUL).");
+        if (strLen > 0 && strings[^1] != 0) throw new BtfException($"BTF string section of {strLen} bytes does not end with a NUL byte.");
 
         if (hdrLen > BtfLayout.HeaderSize) h.HeaderExtra = data[BtfLayout.HeaderSize..start].ToArray();
         if (typeOff > 0) h.BeforeTypes = data[start..h.TypeStart].ToArray();

@@ -64,30 +64,10 @@ public sealed partial class Btf
         return new Btf(merged) { BaseCount = @base.Count };
     }
 
-    /// <summary>
-    /// The type and string sections of split BTF. Its header is standalone BTF's, but its string table may be empty and
-    /// need not start with the empty string (offset 0 is the base's), so BtfHeader's checks for those do not apply.
-    /// </summary>
+    /// <summary>The type and string sections of split BTF, its header checked as standalone BTF's but for the string table (see <see cref="BtfHeader.Read"/>).</summary>
     private static (Range Types, Range Strings) Sections(ReadOnlySpan<byte> data)
     {
-        if (data.Length < BtfLayout.HeaderSize)
-            throw new BtfException($"BTF is truncated: {data.Length} bytes is shorter than the {BtfLayout.HeaderSize}-byte header.");
-        if (BinaryPrimitives.ReadUInt16LittleEndian(data) != BtfLayout.Magic)
-            throw new BtfException($"Bad BTF magic 0x{BinaryPrimitives.ReadUInt16LittleEndian(data):x4}, expected 0xeb9f.");
-        if (data[2] != 1) throw new BtfException($"Unsupported BTF version {data[2]}, expected 1.");
-        uint hdrLen = BinaryPrimitives.ReadUInt32LittleEndian(data[4..]);
-        uint typeOff = BinaryPrimitives.ReadUInt32LittleEndian(data[8..]);
-        uint typeLen = BinaryPrimitives.ReadUInt32LittleEndian(data[12..]);
-        uint strOff = BinaryPrimitives.ReadUInt32LittleEndian(data[16..]);
-        uint strLen = BinaryPrimitives.ReadUInt32LittleEndian(data[20..]);
-        if (hdrLen < BtfLayout.HeaderSize || hdrLen > (uint)data.Length)
-            throw new BtfException($"BTF header length {hdrLen} is invalid: it must be at least {BtfLayout.HeaderSize} and within the {data.Length}-byte blob.");
-        long body = data.Length - hdrLen;
-        if ((long)typeOff + typeLen > body || (long)strOff + strLen > body)
-            throw new BtfException($"BTF sections (types [{typeOff}, +{typeLen}), strings [{strOff}, +{strLen})) run past the {body} bytes after the header.");
-        int types = (int)(hdrLen + typeOff), strings = (int)(hdrLen + strOff);
-        if (strLen > 0 && data[strings + (int)strLen - 1] != 0)
-            throw new BtfException($"BTF string section of {strLen} bytes does not end with a NUL byte.");
-        return (types..(types + (int)typeLen), strings..(strings + (int)strLen));
+        var h = BtfHeader.Read(data, split: true);
+        return (h.TypeStart..(h.TypeStart + h.TypeLength), h.StringStart..(h.StringStart + h.StringLength));
     }
 }
