@@ -127,9 +127,12 @@ public abstract class BpfEventReader : IDisposable
     /// <summary>
     /// The records as a stream of <typeparamref name="TEvent"/> (each record's first sizeof(TEvent) bytes; a shorter
     /// record throws a <see cref="BpfException"/> naming the map and both sizes). Records already in the ring are
-    /// copied out in batches without awaiting, and MoveNextAsync completes synchronously while a batch lasts; the
-    /// stream awaits only when the rings are empty. Ends when the reader is disposed (at once when it already is);
-    /// OperationCanceledException on cancellation.
+    /// handed out without awaiting (MoveNextAsync completes synchronously): on a ring buffer reader with one ring they
+    /// are read where they lie, a run of up to 16 at a time that the kernel reuses once the stream moves past it;
+    /// otherwise they are copied out in batches. The stream awaits only when the rings are empty. A stream that stops
+    /// (or is cancelled) inside a run leaves the records it did not hand out in the ring. Ends when the reader is disposed (at once when
+    /// it already is; a Dispose while the stream holds records in place unmaps the ring anyway, and the stream hands
+    /// out the held records from a copy before it ends); OperationCanceledException on cancellation.
     /// </summary>
     public IAsyncEnumerable<TEvent> ReadAllAsync<TEvent>(CancellationToken cancellationToken = default) where TEvent : unmanaged =>
         new EventStream<TEvent>(this, cancellationToken); // no disposed check here: a stream racing Dispose just ends
@@ -225,6 +228,7 @@ public abstract class BpfEventReader : IDisposable
         }
 
         /// <summary>The next run or batch; false when the rings hold nothing to hand out now, or the stream ended.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // as RingBufferReader.TryStartRun, which it calls
         private unsafe bool TryNext()
         {
             // Cancelled inside a run: the records not handed out stay in the ring.
