@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Reflection.Metadata;
 using System.Runtime.CompilerServices;
 using Ebpf.Asm;
+using Ebpf.Compiler.IL;
 using Ebpf.Compiler.Ir;
 using Ebpf.Kernel;
 using Ebpf.Object.Btf;
@@ -73,8 +74,8 @@ internal sealed partial class MethodLowering
             && KernelTypes.IsKernelType(_owner.ResolveType(_method, _il[_index + 1].Token));
 
     /// <summary>
-    /// A variable index must be below the array's length where the call is, as the program writes it: <c>i &amp; 15</c>
-    /// or <c>(uint)i % 16</c> as the argument itself (an index past the end would read the kernel's next field, in the
+    /// A variable index must be below the array's length where the call is, as the program writes it: <c>i &amp; 15</c>,
+    /// <c>(uint)i % 16</c> or <c>Math.Min(u, 15u)</c> as the argument itself (an index past the end would read the kernel's next field, in the
     /// kernel and in managed runs alike, so the program states the bound and both sides keep it).
     /// </summary>
     private void RequireBoundedIndex(string name, int count)
@@ -84,13 +85,19 @@ internal sealed partial class MethodLowering
         {
             ILOpCode.And => ILConstant(SkipConversions(at - 1)),
             ILOpCode.Rem_un => ILConstant(SkipConversions(at - 1)) - 1,
+            ILOpCode.Call when UnsignedMin(_il[at]) => ILConstant(SkipConversions(at - 1)),
             _ => null,
         } : null;
         if (bound is >= 0 && bound < count) return;
         var mask = (count & (count - 1)) == 0 ? $"i & {count - 1} or " : "";
-        throw Error("EBPF093", $"the index into {name} ({count} elements) is not known to be below {count}; write the bound into the argument: Unsafe.Add(ref ..., {mask}(uint)i % {count}), or a constant index"
+        throw Error("EBPF093", $"the index into {name} ({count} elements) is not known to be below {count}; write the bound into the argument: Unsafe.Add(ref ..., {mask}(uint)i % {count}), (int)Math.Min((uint)i, {count - 1}u), or a constant index"
             + (bound is { } b ? $" (the bound written, {b}, is past the end)" : ""));
     }
+
+    /// <summary>Math.Min of two unsigned values: the result is at most the constant pushed last.</summary>
+    private bool UnsignedMin(ILInstruction call) =>
+        _owner.ResolveMethod(_method, call.Token) is { Name: "Min" } m && m.DeclaringType == typeof(Math)
+        && m.GetParameters() is [{ ParameterType: var p }, _] && (p == typeof(uint) || p == typeof(ulong) || p == typeof(nuint) || p == typeof(ushort) || p == typeof(byte));
 
     /// <summary>The first instruction at or before <paramref name="i"/> that is not a conversion nor the target of a branch past it.</summary>
     private int SkipConversions(int i)

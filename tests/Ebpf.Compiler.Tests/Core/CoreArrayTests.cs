@@ -141,6 +141,7 @@ public sealed class CoreArrayTests
                 Assert.Equal(stack.Current, limits[pid | (slot + 2)]);   // the variable index, 3
                 Assert.Equal(distinctive, limits[pid | (slot + 3)]);     // the element copied whole
                 Assert.Equal(cpu.Max, limits[pid | (slot + 4)]);         // element 0, named without an index
+                Assert.Equal(stack.Max, limits[pid | (slot + 5)]);       // the variable index clamped by Math.Min
             }
         }
         finally
@@ -181,6 +182,7 @@ public sealed class CoreArrayTests
             Assert.Equal(1003UL, limits.Lookup(key + 2));    // the variable index, 3
             Assert.Equal(1007UL, limits.Lookup(key + 3));
             Assert.Equal(2000UL, limits.Lookup(key + 4));
+            Assert.Equal(2003UL, limits.Lookup(key + 5));
         }
     }
 

@@ -1,5 +1,6 @@
 // Compiled by the CO-RE array tests with Roslyn together with the kernel types `ebpf generate btf` writes for this kernel
 // (task_struct, signal_struct and the struct rlimit rlim[16] it holds; not part of the test assembly).
+using System;
 using System.Runtime.CompilerServices;
 using Ebpf.Kernel;
 using Kernel.Generated;
@@ -36,7 +37,8 @@ public static unsafe class ArrayReads
 
     /// <summary>
     /// slot +0: rlim[RLIMIT_NOFILE].rlim_cur (a constant index); +1: its rlim_max; +2: rlim[Which].rlim_cur (a variable
-    /// index, masked); +3: rlim[RLIMIT_NOFILE] copied whole, its rlim_cur; +4: rlim_max of element 0, named without an index.
+    /// index, masked); +3: rlim[RLIMIT_NOFILE] copied whole, its rlim_cur; +4: rlim_max of element 0, named without an
+    /// index; +5: rlim[Which].rlim_max, the index clamped with Math.Min.
     /// </summary>
     private static void Read(task_struct* task, ulong slot)
     {
@@ -44,7 +46,10 @@ public static unsafe class ArrayReads
         Limits.Update(key, Unsafe.Add(ref task->signal->rlim, RlimitNofile).rlim_cur);
         Limits.Update(key + 1, Unsafe.Add(ref task->signal->rlim, RlimitNofile).rlim_max);
         if (Which.TryGetValue(0, out var which))
+        {
             Limits.Update(key + 2, Unsafe.Add(ref task->signal->rlim, (int)(which & 15)).rlim_cur);
+            Limits.Update(key + 5, Unsafe.Add(ref task->signal->rlim, (int)Math.Min(which, 15u)).rlim_max);
+        }
         var copy = Unsafe.Add(ref task->signal->rlim, RlimitNofile);
         Limits.Update(key + 3, copy.rlim_cur);
         Limits.Update(key + 4, task->signal->rlim.rlim_max);
