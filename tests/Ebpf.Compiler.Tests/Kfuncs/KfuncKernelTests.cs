@@ -76,4 +76,31 @@ public sealed class KfuncKernelTests
         Assert.Contains("ebpf_dotnet_no_such_kfunc", e.Message);
         Assert.Contains("Kfunc.Exists(\"ebpf_dotnet_no_such_kfunc\")", e.Message);
     }
+
+    [KernelFact]
+    public void A_reference_never_released_is_refused_naming_the_line_that_took_it_and_the_fix()
+    {
+        var e = Assert.ThrowsAny<BpfException>(() => BpfObject.Load(ProgramCompiler.Compile(typeof(KfuncVerifierMistakes.Leak))));
+        Assert.Contains("Unreleased reference", e.Message);
+        Assert.Contains("KfuncPrograms.cs:" + LineOf("var task = Kfuncs.TaskFromPid(1);", 0) + ": var task = Kfuncs.TaskFromPid(1);", e.Message);
+        Assert.Contains("release it on every path", e.Message);
+    }
+
+    [KernelFact]
+    public void A_pointer_used_before_its_null_check_is_refused_with_the_check_to_add()
+    {
+        var e = Assert.ThrowsAny<BpfException>(() => BpfObject.Load(ProgramCompiler.Compile(typeof(KfuncVerifierMistakes.Unchecked))));
+        Assert.Contains("KfuncPrograms.cs:" + LineOf("var tgid = task->Tgid;", 0), e.Message);
+        Assert.Contains("compare it with null", e.Message);
+    }
+
+    /// <summary>The line of the <paramref name="skip"/>+1-th occurrence of <paramref name="text"/> in KfuncPrograms.cs from the Leak program on.</summary>
+    private static int LineOf(string text, int skip)
+    {
+        var lines = File.ReadAllLines(Path.Combine(SourceDirectory(), "KfuncPrograms.cs"));
+        var from = Array.FindIndex(lines, l => l.Contains("class KfuncVerifierMistakes", StringComparison.Ordinal));
+        return Enumerable.Range(from, lines.Length - from).Where(i => lines[i].Contains(text, StringComparison.Ordinal)).Skip(skip).First() + 1;
+    }
+
+    private static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
 }

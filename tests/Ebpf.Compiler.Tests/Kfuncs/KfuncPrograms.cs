@@ -119,3 +119,33 @@ public static class KfuncUnguardedProgram
         return 0;
     }
 }
+
+/// <summary>Mistakes only the verifier sees: a reference never released, a pointer used before its null check.</summary>
+public static unsafe class KfuncVerifierMistakes
+{
+    [License("GPL")]
+    public static class Leak
+    {
+        [TpBtf("sys_enter")]
+        public static int Run(ulong regs, long id)
+        {
+            var task = Kfuncs.TaskFromPid(1);
+            if (task == null)
+                return 0;
+            return task->Tgid == 1 ? 1 : 0;
+        }
+    }
+
+    [License("GPL")]
+    public static class Unchecked
+    {
+        [TpBtf("sys_enter")]
+        public static int Run(ulong regs, long id)
+        {
+            var task = Kfuncs.TaskFromPid(1);
+            var tgid = task->Tgid;
+            Kfuncs.TaskRelease(task);
+            return tgid == 1 ? 1 : 0;
+        }
+    }
+}

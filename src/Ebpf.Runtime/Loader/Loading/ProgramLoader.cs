@@ -151,24 +151,50 @@ internal sealed partial class ProgramLoader(BpfObjectFile spec, ObjectPlan plan,
     [GeneratedRegex(@"^(\d+): \(", RegexOptions.Multiline)]
     private static partial Regex InstructionLine();
 
+    [GeneratedRegex(@"Unreleased reference id=\d+ alloc_insn=(\d+)")]
+    private static partial Regex UnreleasedReference();
+
+    /// <summary>"File.cs:12: the line's text" of the source line that instruction <paramref name="slot"/> belongs to; null without line info.</summary>
+    private static string? SourceOf(LinkedProgram linked, int slot)
+    {
+        var line = linked.LineInfos.Where(l => l.InstructionOffset <= slot && l.Line != 0).OrderBy(l => l.InstructionOffset).LastOrDefault();
+        return line.FileName is null ? null : $"{Path.GetFileName(line.FileName)}:{line.Line}: {line.LineText.Trim()}";
+    }
+
+    /// <summary>
+    /// What the program did wrong with a kernel object it holds (a kfunc's KF_ACQUIRE result, a map value): a reference not
+    /// released on the path to an exit, named by the line that took it; a possibly-null pointer used before its check.
+    /// Null for other reasons.
+    /// </summary>
+    private static string? ReferenceReason(LinkedProgram linked, string log, string reason)
+    {
+        if (UnreleasedReference().Match(log) is { Success: true } leak)
+        {
+            var taken = int.Parse(leak.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            var where = SourceOf(linked, taken) is { } line ? $" ({line})" : "";
+            return $"the reference taken at instruction {taken}{where} is still held when the program returns; release it on every path " +
+                "with the kfunc that releases it (bpf_task_release, bpf_cgroup_release, ...; in C# Kfuncs.TaskRelease, Kfuncs.CgroupRelease, ...)";
+        }
+        if (reason.Contains("invalid mem access", StringComparison.Ordinal) && reason.Contains("or_null", StringComparison.Ordinal))
+            return "the pointer may be null (a map lookup, or a kfunc such as bpf_task_from_pid, returns null when it finds nothing); " +
+                "compare it with null and use it only where it is not (if (task == null) return 0;)";
+        return null;
+    }
+
     /// <summary>The verifier's log names each instruction it walks; the last one is where it gave up.</summary>
     private BpfProgramRejectedException Rejected(ProgramSpec program, LinkedProgram linked, BpfVerifierException e)
     {
         int? slot = null;
         foreach (Match m in InstructionLine().Matches(e.Log))
             slot = int.Parse(m.Groups[1].Value);
-        string? source = null;
-        if (slot is { } s)
-        {
-            var line = linked.LineInfos.Where(l => l.InstructionOffset <= s && l.Line != 0).OrderBy(l => l.InstructionOffset).LastOrDefault();
-            if (line.FileName is not null)
-                source = $"{Path.GetFileName(line.FileName)}:{line.Line}: {line.LineText.Trim()}";
-        }
+        var source = slot is { } s ? SourceOf(linked, s) : null;
         var reason = e.Log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .LastOrDefault(l => !l.StartsWith("processed ", StringComparison.Ordinal) && !l.StartsWith("verification time", StringComparison.Ordinal) && !l.StartsWith("stack depth", StringComparison.Ordinal)) ?? "no log";
         reason = CoRe.CoRePoison.Explain(linked, slot, reason); // a reached instruction whose CO-RE relocation failed says so
         if (PoisonReason(reason) is { } poisoned)
             reason = $"{reason}: {poisoned}";
+        else if (ReferenceReason(linked, e.Log, reason) is { } reference)
+            reason = $"{reason}: {reference}";
         var where = slot is null ? "" : $" at instruction {slot}" + (source is null ? "" : $" ({source})");
         var message = $"program '{program.Name}' (section \"{program.SectionName}\") was refused by the verifier{where}: {reason}{Environment.NewLine}{e.Message}";
         return new BpfProgramRejectedException(program.Name, message, e.Log, slot, source, e);
