@@ -22,9 +22,12 @@ public static unsafe class KfuncPrograms
     [Kfunc("ebpf_dotnet_no_such_kfunc", Weak = true)]
     private static extern int NoSuchKfunc(int value);
 
-    /// <summary>The user's own declaration of a kfunc, with the library's kernel types.</summary>
+    /// <summary>
+    /// The user's own declaration of a kfunc, with the library's kernel types and a body: what managed runs do (the
+    /// compiler never compiles it; programs call the kernel's bpf_task_from_pid).
+    /// </summary>
     [Kfunc("bpf_task_from_pid")]
-    private static extern KernelTask* FindTask(int pid);
+    private static KernelTask* FindTask(int pid) => Kfuncs.TaskFromPid(pid);
 
     private static bool Watched(out int thread)
     {

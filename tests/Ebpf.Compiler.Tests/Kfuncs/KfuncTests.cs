@@ -120,6 +120,21 @@ public sealed unsafe class KfuncTests
     }
 
     [Fact]
+    public void A_kfunc_with_a_body_runs_it_in_managed_runs_and_Exists_answers_from_the_managed_kernel()
+    {
+        var kernel = new ManagedKernel { Pid = 700, Tgid = 700 };
+        using var _ = ManagedKernel.Use(kernel);
+        kernel.AddTask(701, tgid: 700);
+        kernel.MissingKfuncs.Add("NoSuchKfunc"); // as the kernel here: the weak kfunc is absent, so its call is skipped
+        KfuncPrograms.Target.Update(0, 700);
+        KfuncPrograms.Target.Update(1, 701);
+        KfuncPrograms.Results.Clear();
+        Assert.Equal(0, KfuncPrograms.GuardedMissing(0, 0));
+        Assert.Equal(99L, KfuncPrograms.Results.ToArray()[3]); // the same answer as in the kernel
+        Assert.Equal(0, kernel.HeldReferences);
+    }
+
+    [Fact]
     public void Managed_kfuncs_refuse_what_the_verifier_refuses()
     {
         var kernel = new ManagedKernel();
