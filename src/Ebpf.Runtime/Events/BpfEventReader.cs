@@ -372,7 +372,7 @@ public abstract class BpfEventReader : IDisposable
     {
         bool first = Interlocked.Exchange(ref _disposeCalls, 1) == 0;
         _disposeStarted = true;
-        Waiter.Dispose();
+        // The waiter is stopped after the copy: a stream's Current that found Dispose started waits for the copy only.
         Interlocked.MemoryBarrierProcessWide();
         var spin = new SpinWait();
         while (_inFastRead) spin.SpinOnce(sleep1Threshold: -1);
@@ -391,6 +391,7 @@ public abstract class BpfEventReader : IDisposable
         {
             while (!_detached) spin.SpinOnce(sleep1Threshold: -1); // the first Dispose is copying from the rings
         }
+        Waiter.Dispose();
         Close();
     }
 
