@@ -10,7 +10,8 @@ namespace Ebpf.Compiler.Tests;
 
 /// <summary>
 /// The optimizer's clean-ups on optimized (Release) IL, as users ship it, compiled in-process: redundant shift-count
-/// masks and zero extensions, span structs that only carried a pointer to a helper, and repeated `return 0;` blocks.
+/// masks and zero extensions, span structs that only carried a pointer to a helper, zeroing that stores overwrite, and
+/// repeated `return 0;` blocks.
 /// Each program's shape is checked, and each must load and give the verdicts of its .NET run.
 /// </summary>
 public sealed class OptimizerTests(OptimizerTests.Compiled compiled) : IClassFixture<OptimizerTests.Compiled>
@@ -19,10 +20,28 @@ public sealed class OptimizerTests(OptimizerTests.Compiled compiled) : IClassFix
         using System;
         using Ebpf.Kernel;
 
+        public struct Pair
+        {
+            public ulong A;
+            public uint B;
+        }
+
         [License("GPL")]
         public static class Optimized
         {
             [Map] public static readonly ArrayMap<ulong> Counts = new(maxEntries: 2);
+            [Map] public static readonly ArrayMap<Pair> Pairs = new(maxEntries: 1);
+
+            // A local struct, zeroed as the method starts (localsinit), then set field by field: the zeroing of A goes.
+            [CgroupSkb(CgroupSkbDirection.Egress)]
+            public static SkbVerdict FieldByField(SkBuffContext skb)
+            {
+                Pair p;
+                p.A = skb.Length;
+                p.B = skb.Mark;
+                Pairs.Update(0, p);
+                return p.A > 100 ? SkbVerdict.Pass : SkbVerdict.Drop;
+            }
 
             // Halving steps: each shift count is a comparison's 0/1 shifted left, already below 32.
             [CgroupSkb(CgroupSkbDirection.Egress)]
@@ -124,12 +143,23 @@ public sealed class OptimizerTests(OptimizerTests.Compiled compiled) : IClassFix
         Assert.Single(Code("EarlyReturn"), i => i.IsExit);
     }
 
+    [Fact]
+    public void A_frame_store_that_later_stores_overwrite_unread_goes()
+    {
+        var code = Code("FieldByField");
+        static bool ToFrame(Instruction i, InstructionClass cls) => i.Class == cls && i.Dst == Register.R10 && (i.OpCode & 0xe0) == (byte)MemoryMode.Mem;
+        static bool Wide(Instruction i) => (i.OpCode & 0x18) == (byte)MemorySize.DW;
+        var written = code.Where(i => ToFrame(i, InstructionClass.Stx) && Wide(i)).Select(i => i.Offset).ToHashSet();
+        Assert.NotEmpty(written);
+        Assert.DoesNotContain(code, i => ToFrame(i, InstructionClass.St) && Wide(i) && written.Contains(i.Offset)); // zeroing of all 8 bytes, then p.A
+    }
+
     [KernelFact]
     public void The_optimized_programs_load_and_agree_with_dotnet()
     {
         using var bpf = BpfObject.Load(_elf);
         var lengths = new[] { 20, 60, 99, 100, 200, 255, 256, 1000, 1400 };
-        foreach (var name in new[] { "ShiftCounts", "HighHalf", "CommSpan", "EarlyReturn" })
+        foreach (var name in new[] { "ShiftCounts", "HighHalf", "CommSpan", "EarlyReturn", "FieldByField" })
         {
             var program = bpf.Programs[name];
             var method = _programs.GetMethod(name, BindingFlags.Public | BindingFlags.Static)!;

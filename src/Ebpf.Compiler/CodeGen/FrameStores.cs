@@ -17,7 +17,64 @@ internal static class FrameStores
     {
         var changed = false;
         foreach (var block in function.Blocks) changed |= Forward(block);
+        // Backwards through the layout: what a block's successors overwrite first is known before the block.
+        var overwritten = new Dictionary<Block, HashSet<int>>();
+        for (var i = function.Blocks.Count - 1; i >= 0; i--)
+        {
+            var block = function.Blocks[i];
+            var after = block.Successors().Select(s => overwritten.GetValueOrDefault(s)).ToList();
+            var covered = after.Count == 0 || after.Any(c => c is null) ? [] : after.Skip(1).Aggregate(new HashSet<int>(after[0]!), (all, c) => { all.IntersectWith(c!); return all; });
+            changed |= RemoveOverwritten(block, covered, entry: i == 0);
+            overwritten[block] = covered;
+        }
         return changed | RemoveDeadStores(function);
+    }
+
+    /// <summary>
+    /// A store to frame bytes that later stores of the same block all overwrite before anything can read them (a
+    /// struct zeroed for `.locals init`, then each field set), or that every successor overwrites first
+    /// (<paramref name="covered"/>, which becomes what this block overwrites first; a loop's back edge counts as none).
+    /// </summary>
+    private static bool RemoveOverwritten(Block block, HashSet<int> covered, bool entry)
+    {
+        var changed = false;
+        // r1 as the program starts is the context, never the frame, and so are its copies: loads through them read no stack byte.
+        var readsContext = new bool[block.Code.Count];
+        if (entry)
+        {
+            var context = new HashSet<int> { 1 };
+            var defs = new List<int>();
+            for (var k = 0; k < block.Code.Count; k++)
+            {
+                var ins = block.Code[k];
+                readsContext[k] = ins.Template.Class == InstructionClass.Ldx && context.Contains(ins.Src);
+                ins.Defs(defs);
+                if (ins.IsCopy && context.Contains(ins.Src)) context.Add(ins.Dst);
+                else context.ExceptWith(defs);
+            }
+        }
+        for (var i = block.Code.Count - 1; i >= 0; i--)
+        {
+            var ins = block.Code[i];
+            var t = ins.Template;
+            if ((IsFrameAccess(ins, InstructionClass.Stx) || IsFrameAccess(ins, InstructionClass.St)) && (t.OpCode & 0xe0) == (byte)MemoryMode.Mem)
+            {
+                var bytes = Enumerable.Range(t.Offset, SizeOf(t)).ToList();
+                if (bytes.All(covered.Contains))
+                {
+                    block.Code.RemoveAt(i);
+                    changed = true;
+                }
+                else covered.UnionWith(bytes);
+            }
+            else if (IsFrameAccess(ins, InstructionClass.Ldx))
+                covered.ExceptWith(Enumerable.Range(t.Offset, SizeOf(t)));
+            else if (readsContext[i])
+                continue;
+            else if (ins.IsCall || t.Class is InstructionClass.Ldx or InstructionClass.Ld or InstructionClass.St or InstructionClass.Stx)
+                covered.Clear(); // a helper, a load through a pointer or an atomic may read the frame
+        }
+        return changed;
     }
 
     private sealed record Stored(short Offset, int Size, int Reg, int? Imm);
