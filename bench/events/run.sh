@@ -7,6 +7,8 @@
 #                  await foreach over ReadAllAsync<Event64> vs ring_buffer__consume  (goal >= 0.8)
 #                  TryRead and Consume(RecordHandler) too; allocations per record on the span paths (goal 0)
 #            perf: Consume<THandler> vs perf_buffer__consume                         (goal >= 1.0)
+#   drain mixed: as drain, records of 64 and 72 bytes in turn (produce_ring_mixed), ReadAllAsync<Event64> reading the
+#            first 64 bytes of each, vs ring_buffer__consume                         (goal >= 0.8)
 #   stream:  producer and consumer at once, the consumer busy-polling: records consumed per second (the slower side sets it)
 #   latency: one record a millisecond; bpf_ktime_get_ns() in the record vs CLOCK_MONOTONIC in the callback, consumer
 #            blocked in epoll (ring_buffer__poll / perf_buffer__poll vs reader.Poll, and ReadAllAsync): median and p99
@@ -35,6 +37,8 @@ ratio "ring drain, Consume<THandler>:" "$(num "ring drain" "$cs_out")" "$(num "r
 ratio "ring drain, TryRead:" "$(num "ring drain TryRead" "$cs_out")" "$(num "ring drain" "$c_out")" "(goal >= 1.0)"
 ratio "ring drain, Consume(RecordHandler):" "$(num "ring drain delegate" "$cs_out")" "$(num "ring drain" "$c_out")" ""
 ratio "ring drain, ReadAllAsync<Event64>:" "$(num "ring drain ReadAllAsync" "$cs_out")" "$(num "ring drain" "$c_out")" "(goal >= 0.8)"
+ratio "ring drain mixed, Consume<THandler>:" "$(num "ring drain mixed Consume" "$cs_out")" "$(num "ring drain mixed" "$c_out")" ""
+ratio "ring drain mixed, ReadAllAsync<Event64>:" "$(num "ring drain mixed ReadAllAsync" "$cs_out")" "$(num "ring drain mixed" "$c_out")" "(goal >= 0.8)"
 ratio "ring stream, Consume<THandler>:" "$(num "ring stream" "$cs_out")" "$(num "ring stream" "$c_out")" ""
 ratio "perf drain, Consume<THandler>:" "$(num "perf drain" "$cs_out")" "$(num "perf drain" "$c_out")" "(goal >= 1.0)"
 ratio "perf drain, TryRead:" "$(num "perf drain TryRead" "$cs_out")" "$(num "perf drain" "$c_out")" ""

@@ -3,6 +3,8 @@
  * test packet, at most 64), stamped with bpf_ktime_get_ns() (CLOCK_MONOTONIC) and a sequence number.
  *   produce_ring: bpf_ringbuf_reserve + bpf_ringbuf_submit into "ring" (flags 0: the kernel's adaptive wake-up)
  *   produce_perf: bpf_perf_event_output into "perf" on the current CPU (the reader's wakeup_events decides wake-ups)
+ *   produce_ring_mixed: as produce_ring, records of 64 and 72 bytes in turn (the first 64 bytes as above), so a
+ *                 reader meets records of different lengths back to back
  * stats[0] counts records emitted and records the kernel refused (ring full). */
 #include <linux/types.h>
 #include <linux/bpf.h>
@@ -58,6 +60,42 @@ int produce_ring(struct xdp_md *ctx)
 		return XDP_ABORTED;
 	for (__u32 i = 0; i < MAX_BATCH && i < n; i++) {
 		struct event *e = bpf_ringbuf_reserve(&ring, sizeof(*e), 0);
+		if (!e) {
+			s->dropped++;
+			continue;
+		}
+		e->seq = s->sent++;
+		for (int k = 0; k < 6; k++)
+			e->payload[k] = i + k;
+		e->ts = bpf_ktime_get_ns();
+		bpf_ringbuf_submit(e, 0);
+	}
+	return XDP_PASS;
+}
+
+struct event72 {
+	struct event e;
+	__u64 extra;
+};
+
+SEC("xdp")
+int produce_ring_mixed(struct xdp_md *ctx)
+{
+	__u32 zero = 0, n = batch(ctx);
+	struct stats *s = bpf_map_lookup_elem(&stats, &zero);
+	if (!s)
+		return XDP_ABORTED;
+	for (__u32 i = 0; i < MAX_BATCH && i < n; i++) {
+		/* The reserved size must be a constant: one path per length. */
+		struct event *e;
+		if (i & 1) {
+			struct event72 *x = bpf_ringbuf_reserve(&ring, sizeof(*x), 0);
+			if (x)
+				x->extra = i;
+			e = (struct event *)x;
+		} else {
+			e = bpf_ringbuf_reserve(&ring, sizeof(*e), 0);
+		}
 		if (!e) {
 			s->dropped++;
 			continue;
