@@ -4,7 +4,7 @@ using static Ebpf.Events.Tests.EventsProgram;
 namespace Ebpf.Events.Tests;
 
 /// <summary>
-/// ReadAllAsync on one ring reads records where they lie: runs of records of one length held in the ring until the
+/// ReadAllAsync on one ring reads records where they lie: runs of records (of one length or several) held in the ring until the
 /// stream moves past them. Order, bytes, wrap-around, stopping or cancelling inside a run, and Dispose while a run
 /// is held.
 /// </summary>
@@ -156,6 +156,86 @@ public class InPlaceStreamTests
             Assert.InRange(got, (ulong)disposeAfter, (ulong)records);
             Assert.Equal(mappings, ReaderMappingLines());
         }
+    }
+
+    /// <summary>Records of several lengths (each holding a Patterned), so runs hold records of different lengths.</summary>
+    private static readonly uint[] MixedSizes = [48, 56, 64, 48, 120, 72, 49, 48, 200, 56, 88, 48, 52, 64, 64, 136];
+
+    private static long RingSpace(IEnumerable<uint> sizes) => sizes.Sum(size => (long)((8 + size + 7) & ~7u));
+
+    [KernelFact]
+    public async Task A_run_of_records_of_different_lengths_hands_them_out_in_order_and_stopping_inside_it_consumes_exactly_what_was_handed_out()
+    {
+        using var program = new EventsProgram(1 << 20);
+        using var reader = program.Ring.AsRingBuffer();
+        const int records = 40;
+        var sizes = Enumerable.Range(0, records).Select(i => MixedSizes[i % MixedSizes.Length]).ToArray();
+        RunPinned(0, () =>
+        {
+            foreach (uint size in sizes) Assert.Equal(ResultSubmitted, program.Produce(size));
+        });
+        Assert.Equal(RingSpace(sizes), reader.AvailableBytes);
+
+        // Stops after 5 records, inside the first run (16 records of any length).
+        var got = new List<(ulong Seq, uint Size)>();
+        await foreach (var e in reader.ReadAllAsync<Patterned>())
+        {
+            CheckPattern(e);
+            got.Add((e.Header.Seq, e.Header.Size));
+            if (got.Count == 5) break;
+        }
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => ((ulong)i, sizes[i])), got);
+        Assert.Equal(RingSpace(sizes.Skip(5)), reader.AvailableBytes);
+
+        // Cancelled after 3 more, inside the next run.
+        using var cts = new CancellationTokenSource();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var e in reader.ReadAllAsync<Patterned>(cts.Token))
+            {
+                CheckPattern(e);
+                got.Add((e.Header.Seq, e.Header.Size));
+                if (got.Count == 8) cts.Cancel();
+            }
+        });
+        Assert.Equal(Enumerable.Range(0, 8).Select(i => ((ulong)i, sizes[i])), got);
+        Assert.Equal(RingSpace(sizes.Skip(8)), reader.AvailableBytes);
+
+        // The rest through a stream that stops after the last record: runs cross from one length to another.
+        await foreach (var e in reader.ReadAllAsync<Patterned>())
+        {
+            CheckPattern(e);
+            got.Add((e.Header.Seq, e.Header.Size));
+            if (got.Count == records) break;
+        }
+        Assert.Equal(Enumerable.Range(0, records).Select(i => ((ulong)i, sizes[i])), got);
+        Assert.Equal(0, reader.AvailableBytes);
+    }
+
+    [KernelFact]
+    public async Task Dispose_while_a_run_of_different_lengths_is_held_hands_out_the_whole_run_from_the_copy()
+    {
+        using var program = new EventsProgram(1 << 20);
+        var reader = program.Ring.AsRingBuffer();
+        RunPinned(0, () =>
+        {
+            for (int i = 0; i < 64; i++) Assert.Equal(ResultSubmitted, program.Produce(MixedSizes[i % MixedSizes.Length]));
+        });
+        await using var stream = reader.ReadAllAsync<Patterned>().GetAsyncEnumerator();
+        Assert.True(await stream.MoveNextAsync());
+        Assert.Equal(0UL, stream.Current.Header.Seq);
+        reader.Dispose();
+        ulong expected = 0;
+        do
+        {
+            var e = stream.Current; // from the copy Dispose made: it covers every record of the run, whatever its length
+            Assert.Equal(expected, e.Header.Seq);
+            Assert.Equal(MixedSizes[expected % (ulong)MixedSizes.Length], e.Header.Size);
+            CheckPattern(e);
+            expected++;
+        }
+        while (await stream.MoveNextAsync());
+        Assert.Equal(16UL, expected); // the whole run the stream held, no record behind it
     }
 
     /// <summary>Mappings of BPF maps: the rings' (the runtime maps memory of its own meanwhile).</summary>

@@ -128,7 +128,7 @@ public abstract class BpfEventReader : IDisposable
     /// The records as a stream of <typeparamref name="TEvent"/> (each record's first sizeof(TEvent) bytes; a shorter
     /// record throws a <see cref="BpfException"/> naming the map and both sizes). Records already in the ring are
     /// handed out without awaiting (MoveNextAsync completes synchronously): on a ring buffer reader with one ring they
-    /// are read where they lie, a run of up to 16 at a time that the kernel reuses once the stream moves past it;
+    /// are read where they lie, a run of up to 16 (of any lengths) at a time that the kernel reuses once the stream moves past it;
     /// otherwise they are copied out in batches. The stream awaits only when the rings are empty. A stream that stops
     /// (or is cancelled) inside a run leaves the records it did not hand out in the ring. Ends when the reader is disposed (at once when
     /// it already is; a Dispose while the stream holds records in place unmaps the ring anyway, and the stream hands
@@ -146,8 +146,9 @@ public abstract class BpfEventReader : IDisposable
     /// <summary>
     /// Written by hand rather than as an async iterator: a compiler-generated MoveNextAsync costs a state machine
     /// step per item, this one returns a completed ValueTask while records are there. On a ring buffer reader with one
-    /// ring the records are read where they lie: the reader holds a short run of records of one length (the kernel
-    /// does not reuse their space until the stream moves past them), MoveNextAsync steps a pointer through it and
+    /// ring the records are read where they lie: the reader holds a short run of records (the kernel does not reuse
+    /// their space until the stream moves past them), MoveNextAsync steps a pointer through it by each record's ring
+    /// space (a table the run fills, so records of different lengths share a run; a batch's table holds one size) and
     /// Current reads the record under the read protocol, so nothing is copied twice and the ring is read once per
     /// run only. Otherwise, and for what a run cannot take (busy or short records), records are copied out in batches
     /// into a pinned buffer that Current reads the same way.
@@ -161,7 +162,16 @@ public abstract class BpfEventReader : IDisposable
         private readonly CancellationTokenSource? _linked;
         private readonly CancellationToken _token;
         private unsafe byte* _current; // the current record's TEvent: in the ring (a run) or in _buffer (a batch)
+        // Bytes from the current record to the next: one stride for a batch or a run of one length, which
+        // MoveNextAsync steps by. A run of several lengths has its strides in _strides (pinned,
+        // RingBufferReader.RunLength entries) and is stepped by TryNext: _stride is 0, _left 1, _tableLeft the records
+        // behind the current one, and the current record's stride is _strideLast[-_tableLeft] (_strideLast points at the
+        // run's last record's). Reading a table in MoveNextAsync for every run measured slower on runs of one length.
         private nint _stride;
+        private readonly nint[] _strides;
+        private readonly unsafe nint* _runStrides;
+        private unsafe nint* _strideLast;
+        private int _tableLeft;
         private int _left; // records of the run or batch from the current one on
         private bool _inRun;
         private BpfException? _afterBatch; // a short record found behind good ones: thrown once they are out
@@ -176,6 +186,9 @@ public abstract class BpfEventReader : IDisposable
             _bufferStart = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_buffer));
             _bufferEnd = _bufferStart + (nint)_buffer.Length * sizeof(TEvent);
             _current = _bufferStart;
+            _strides = GC.AllocateUninitializedArray<nint>(RingBufferReader.RunLength, pinned: true);
+            _runStrides = (nint*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_strides));
+            _strideLast = _runStrides;
             if (first.CanBeCanceled && second.CanBeCanceled && first != second)
             {
                 _linked = CancellationTokenSource.CreateLinkedTokenSource(first, second);
@@ -227,20 +240,38 @@ public abstract class BpfEventReader : IDisposable
             return _ended ? new ValueTask<bool>(false) : new ValueTask<bool>(WaitAndFillAsync());
         }
 
+        /// <summary>The current record's stride (its ring space, in a run).</summary>
+        private unsafe nint StrideOfCurrent() => _stride != 0 ? _stride : _strideLast[-_tableLeft];
+
         /// <summary>The next run or batch; false when the rings hold nothing to hand out now, or the stream ended.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // as RingBufferReader.TryStartRun, which it calls
         private unsafe bool TryNext()
         {
             // Cancelled inside a run: the records not handed out stay in the ring.
-            if (_inRun && _left > 0) _ring!.EndRun(_current, _stride);
+            if (_tableLeft > 0)
+            {
+                if (!_token.IsCancellationRequested)
+                {
+                    // The next record of a run of several lengths: no ring access.
+                    _current += _strideLast[-_tableLeft];
+                    _tableLeft--;
+                    _left = 1;
+                    return true;
+                }
+                _left = 1; // cancelled: the run ends at the current record
+            }
+            if (_inRun && _left > 0) _ring!.EndRun(_current, StrideOfCurrent());
             _inRun = false;
             _left = 0;
+            _tableLeft = 0;
             if (_ring is { } ring && _afterBatch is null && !_ended && !_token.IsCancellationRequested &&
-                ring.TryStartRun<TEvent>(out var first, out var stride, out int count))
+                ring.TryStartRun<TEvent>(out var first, out var stride, _runStrides, out int count))
             {
                 _current = first;
                 _stride = stride;
-                _left = count;
+                _strideLast = _runStrides + (count - 1);
+                _left = stride != 0 ? count : 1;
+                _tableLeft = stride != 0 ? 0 : count - 1;
                 _inRun = true;
                 return true;
             }
@@ -311,9 +342,10 @@ public abstract class BpfEventReader : IDisposable
         public unsafe ValueTask DisposeAsync()
         {
             // A stream that stops inside a run consumes what it handed out, no more.
-            if (_inRun) _ring!.EndRun(_current, _stride);
+            if (_inRun) _ring!.EndRun(_current, StrideOfCurrent());
             _inRun = false;
             _left = 0;
+            _tableLeft = 0;
             _ended = true;
             _linked?.Dispose();
             return default;

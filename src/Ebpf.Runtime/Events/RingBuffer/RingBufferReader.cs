@@ -8,7 +8,7 @@ namespace Ebpf;
 /// as libbpf's ring_buffer does: the rings are mapped into this process and records are read where the kernel wrote
 /// them. Busy records (still being written) stop a ring's consumer until they are committed; discarded ones are
 /// skipped. The consumer position is published (release) after each record, so the kernel can reuse its space
-/// (ReadAllAsync publishes it after each run of up to 16 records it reads in place).
+/// (ReadAllAsync publishes it after each run of up to 16 records, of any lengths, it reads in place).
 /// <para>
 /// Paths: <see cref="Consume{THandler}(ref THandler)"/> with a struct handler allocates nothing and can be inlined;
 /// <see cref="Consume(RecordHandler)"/> takes a delegate; <see cref="BpfEventReader.TryRead"/> hands out one record
@@ -229,26 +229,33 @@ public sealed unsafe class RingBufferReader : BpfEventReader
     }
 
     /// <summary>
-    /// Records of one length a run holds at most: 16 measured a little faster than 8, 32 much slower (reading that
-    /// many headers ahead in one go stalls the reads that follow).
+    /// Records a run holds at most: 16 measured a little faster than 8, 32 much slower (reading that many headers
+    /// ahead in one go stalls the reads that follow).
     /// </summary>
-    private const int RunLength = 16;
+    internal const int RunLength = 16;
 
     /// <summary>
     /// ReadAllAsync's in-place path on a single ring: publishes the consumer position past what was held (the
-    /// previous run), skips discarded records, and holds a run of up to <see cref="RunLength"/> consecutive records
-    /// of the same length, each holding a TEvent, for the stream to read where they lie. The run is released (the
-    /// kernel may reuse it) on the next call, or by <see cref="EndRun"/>, or by any other reading call. False
-    /// (nothing held) whenever the general path must decide: no record, a busy or short record, several rings, or
-    /// Dispose under way.
+    /// previous run), skips discarded records, and holds a run of up to <see cref="RunLength"/> consecutive committed
+    /// records, each holding a TEvent (their lengths may differ), for the stream to read where they lie. The run is
+    /// released (the kernel may reuse it) on the next call, or by <see cref="EndRun"/>, or by any other reading call.
+    /// False (nothing held) whenever the general path must decide: no record, a busy or short record, several rings,
+    /// or Dispose under way.
     /// </summary>
     /// <param name="first">The first record's data in the ring.</param>
-    /// <param name="stride">Bytes from one record's data to the next one's.</param>
+    /// <param name="stride">
+    /// Bytes from one record's data to the next one's when the records of the run have one length (the common case:
+    /// one event type); 0 when they differ, and then <paramref name="strides"/> holds each record's.
+    /// </param>
+    /// <param name="strides">
+    /// <see cref="RunLength"/> entries: each record's ring space (bytes from its data to the next record's data),
+    /// filled only when <paramref name="stride"/> is 0.
+    /// </param>
     /// <param name="count">Records in the run.</param>
     // Fully optimized at once: called once per run, it would otherwise run unoptimized until tiering promotes it,
     // which on a busy machine took longer than a whole drain of the ring (measured: 0.16x libbpf instead of 0.9x).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal bool TryStartRun<TEvent>(out byte* first, out nint stride, out int count) where TEvent : unmanaged
+    internal bool TryStartRun<TEvent>(out byte* first, out nint stride, nint* strides, out int count) where TEvent : unmanaged
     {
         var rings = _rings;
         if (rings.Length == 1 && EnterFastRead())
@@ -277,16 +284,34 @@ public sealed unsafe class RingBufferReader : BpfEventReader
                 if (length - (uint)sizeof(TEvent) >= RingBufferRing.DiscardBit - (uint)sizeof(TEvent)) break;
                 ulong step = RingBufferRing.Advance(length), end = consumer + step;
                 int n = 1;
-                // Records behind it with the same header word (same length, committed) join the run.
+                // Records behind it with the same header word (same length, committed) join the run: one stride.
                 while (n < RunLength && end < ring.Limit && Volatile.Read(ref *(uint*)(ring.Data + (end & ring.Mask))) == length)
                 {
                     end += step;
                     n++;
                 }
+                stride = (nint)step;
+                if (n < RunLength && end < ring.Limit)
+                {
+                    // Another length follows: committed records that hold a TEvent join too, each with its stride.
+                    uint next = Volatile.Read(ref *(uint*)(ring.Data + (end & ring.Mask)));
+                    if (next - (uint)sizeof(TEvent) < RingBufferRing.DiscardBit - (uint)sizeof(TEvent))
+                    {
+                        for (int i = 0; i < n; i++) strides[i] = (nint)step;
+                        stride = 0;
+                        do
+                        {
+                            step = RingBufferRing.Advance(next);
+                            strides[n++] = (nint)step;
+                            end += step;
+                        }
+                        while (n < RunLength && end < ring.Limit &&
+                               (next = Volatile.Read(ref *(uint*)(ring.Data + (end & ring.Mask)))) - (uint)sizeof(TEvent) < RingBufferRing.DiscardBit - (uint)sizeof(TEvent));
+                    }
+                }
                 _heldRing = 0;
                 _heldEnd = end;
                 first = (byte*)(header + 2);
-                stride = (nint)step;
                 count = n;
                 ExitFastRead();
                 return true;
@@ -301,7 +326,7 @@ public sealed unsafe class RingBufferReader : BpfEventReader
 
     /// <summary>
     /// Ends a run the stream stops in: publishes the consumer position past the records handed out (the last one's
-    /// data at <paramref name="last"/>, <paramref name="stride"/> bytes of ring each) and past discarded records right behind them,
+    /// data at <paramref name="last"/>, <paramref name="stride"/> bytes of ring) and past discarded records right behind them,
     /// so a stream that stops after its last record leaves nothing in the ring, and one that stops early leaves the
     /// records it did not hand out. Nothing when the reader is being disposed or the run was released already.
     /// </summary>
