@@ -44,7 +44,7 @@ public class ContainerImageTests
 
     private static string RepositoryRoot([CallerFilePath] string file = "") => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, "..", ".."));
 
-    private static string Docker(params string[] args) => TrafficLab.Run("docker", args);
+    private static string Docker(params string[] args) => Command.Run("docker", args);
 
     [DockerFact]
     public async Task The_image_builds_and_its_agent_serves_a_cgroups_traffic_on_loopback()

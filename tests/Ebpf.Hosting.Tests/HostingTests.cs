@@ -163,7 +163,7 @@ public class HostingTests
         Assert.Equal(HealthStatus.Healthy, (await Health(host)).Status);
 
         for (var i = 0; i < 5; i++)
-            TrafficLab.Run("true");
+            Command.Run("true");
         Assert.InRange(bpf.Maps["execs"].AsArray<ulong>()[0], 5UL, ulong.MaxValue); // every exec of the machine: ours and others'
 
         await host.StopAsync();

@@ -14,8 +14,8 @@ internal sealed class TrafficLab : IDisposable
     public TrafficLab()
     {
         Namespace = "ebpf-test-" + Guid.NewGuid().ToString("n")[..8];
-        Run("ip", "netns", "add", Namespace);
-        Run("ip", "netns", "exec", Namespace, "ip", "link", "set", "lo", "up");
+        Command.Run("ip", "netns", "add", Namespace);
+        Command.Run("ip", "netns", "exec", Namespace, "ip", "link", "set", "lo", "up");
         Cgroup = Ebpf.Cgroup.Create(Namespace);
     }
 
@@ -24,10 +24,10 @@ internal sealed class TrafficLab : IDisposable
     public Cgroup Cgroup { get; }
 
     /// <summary>Adds an address to the namespace's loopback (IPv6 has only ::1 there by default).</summary>
-    public void AddLoopbackAddress(string cidr) => Run("ip", "netns", "exec", Namespace, "ip", "addr", "add", cidr, "dev", "lo");
+    public void AddLoopbackAddress(string cidr) => Command.Run("ip", "netns", "exec", Namespace, "ip", "addr", "add", cidr, "dev", "lo");
 
     /// <summary>Packets loopback has sent in the namespace: every packet between two local sockets, once.</summary>
-    public long LoopbackPackets() => long.Parse(Run("ip", "netns", "exec", Namespace, "cat", "/sys/class/net/lo/statistics/tx_packets").Trim());
+    public long LoopbackPackets() => long.Parse(Command.Run("ip", "netns", "exec", Namespace, "cat", "/sys/class/net/lo/statistics/tx_packets").Trim());
 
     /// <summary>Starts a Python program in the namespace (outside the cgroup) and waits until it prints "ready".</summary>
     public Process StartServer(string script)
@@ -48,22 +48,7 @@ internal sealed class TrafficLab : IDisposable
     {
         // Join the cgroup before entering the namespace: `ip netns exec` remounts /sys, hiding cgroupfs.
         var enter = inCgroup ? $"echo $$ > {Cgroup.Path}/cgroup.procs && " : "";
-        return Run("sh", "-c", enter + $"exec ip netns exec {Namespace} python3 -u -c \"$0\"", script);
-    }
-
-    public static string Run(string file, params string[] args)
-    {
-        using var p = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var error = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(60_000))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish in 60 s");
-        }
-        if (p.ExitCode != 0)
-            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({p.ExitCode}): {error.Result}{output.Result}");
-        return output.Result;
+        return Command.Run("sh", "-c", enter + $"exec ip netns exec {Namespace} python3 -u -c \"$0\"", script);
     }
 
     public void Dispose()
@@ -75,7 +60,7 @@ internal sealed class TrafficLab : IDisposable
             server.Dispose();
         }
         Cgroup.Dispose();
-        try { Run("ip", "netns", "delete", Namespace); } catch (InvalidOperationException) { }
+        try { Command.Run("ip", "netns", "delete", Namespace); } catch (InvalidOperationException) { }
     }
 }
 
