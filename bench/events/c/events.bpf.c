@@ -51,6 +51,15 @@ static __always_inline __u32 batch(struct xdp_md *ctx)
 	return n > MAX_BATCH ? MAX_BATCH : n;
 }
 
+/* What every producer writes into a record: its sequence number, a payload, the time. */
+static __always_inline void fill(struct event *e, __u64 seq, __u32 i)
+{
+	e->seq = seq;
+	for (int k = 0; k < 6; k++)
+		e->payload[k] = i + k;
+	e->ts = bpf_ktime_get_ns();
+}
+
 SEC("xdp")
 int produce_ring(struct xdp_md *ctx)
 {
@@ -64,10 +73,7 @@ int produce_ring(struct xdp_md *ctx)
 			s->dropped++;
 			continue;
 		}
-		e->seq = s->sent++;
-		for (int k = 0; k < 6; k++)
-			e->payload[k] = i + k;
-		e->ts = bpf_ktime_get_ns();
+		fill(e, s->sent++, i);
 		bpf_ringbuf_submit(e, 0);
 	}
 	return XDP_PASS;
@@ -100,10 +106,7 @@ int produce_ring_mixed(struct xdp_md *ctx)
 			s->dropped++;
 			continue;
 		}
-		e->seq = s->sent++;
-		for (int k = 0; k < 6; k++)
-			e->payload[k] = i + k;
-		e->ts = bpf_ktime_get_ns();
+		fill(e, s->sent++, i);
 		bpf_ringbuf_submit(e, 0);
 	}
 	return XDP_PASS;
@@ -118,10 +121,7 @@ int produce_perf(struct xdp_md *ctx)
 		return XDP_ABORTED;
 	for (__u32 i = 0; i < MAX_BATCH && i < n; i++) {
 		struct event e;
-		e.seq = s->sent;
-		for (int k = 0; k < 6; k++)
-			e.payload[k] = i + k;
-		e.ts = bpf_ktime_get_ns();
+		fill(&e, s->sent, i);
 		if (bpf_perf_event_output(ctx, &perf, BPF_F_CURRENT_CPU, &e, sizeof(e)))
 			s->dropped++;
 		else

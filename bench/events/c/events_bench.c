@@ -153,6 +153,31 @@ static void print_latency(const char *name, uint64_t *lat, long n)
 	printf("%s: %.1f us median, %.1f us p99 (%ld samples)\n", name, lat[n / 2] / 1e3, lat[(n * 99) / 100] / 1e3, n);
 }
 
+/* A drain: the producer fills the buffer first, then the consumer alone is timed until it has read n records. Best of
+ * rounds, after a warm-up round; seconds, or -1 when the producer dropped records or consuming failed. */
+static double drain(const char *name, int prog, long n, int rounds, struct consumer *c, int (*consume)(void *), void *buffer)
+{
+	struct producer p;
+	double best = 1e30;
+	for (int r = 0; r <= rounds; r++) {
+		reset_stats();
+		start(&p, prog, n, 1000, 0);
+		pthread_join(p.thread, NULL);
+		struct stats s = read_stats();
+		if (s.dropped) { fprintf(stderr, "%s: %llu dropped\n", name, (unsigned long long)s.dropped); return -1; }
+		c->count = 0;
+		uint64_t t = now_ns();
+		while (c->count < n)
+			if (consume(buffer) < 0) { perror(name); return -1; }
+		double secs = (now_ns() - t) / 1e9;
+		if (r > 0 && secs < best) best = secs;
+	}
+	return best;
+}
+
+static int consume_ring(void *rb) { return ring_buffer__consume(rb); }
+static int consume_perf(void *pb) { return perf_buffer__consume(pb); }
+
 static int quiet(enum libbpf_print_level level, const char *fmt, va_list args) { return 0; }
 
 int main(int argc, char **argv)
@@ -180,39 +205,18 @@ int main(int argc, char **argv)
 	if (!rb) { perror("ring_buffer__new"); return 1; }
 	struct producer p;
 
-	/* Ring buffer, drain: best of rounds (a warm-up round first). */
-	double best = 1e30;
-	for (int r = 0; r <= rounds && PART("ring-drain"); r++) {
-		reset_stats();
-		start(&p, ring_prog, RING_DRAIN, 1000, 0);
-		pthread_join(p.thread, NULL);
-		struct stats s = read_stats();
-		if (s.dropped) { fprintf(stderr, "ring drain: %llu dropped\n", (unsigned long long)s.dropped); return 1; }
-		c.count = 0;
-		uint64_t t = now_ns();
-		while (c.count < RING_DRAIN)
-			if (ring_buffer__consume(rb) < 0) { perror("ring_buffer__consume"); return 1; }
-		double secs = (now_ns() - t) / 1e9;
-		if (r > 0 && secs < best) best = secs;
+	/* Ring buffer, drain. */
+	double best;
+	if (PART("ring-drain")) {
+		if ((best = drain("ring drain", ring_prog, RING_DRAIN, rounds, &c, consume_ring, rb)) < 0) return 1;
+		printf("ring drain: %.0f records/s (ring_buffer__consume, %d records of 64 bytes, best of %d)\n", RING_DRAIN / best, RING_DRAIN, rounds);
 	}
-	if (PART("ring-drain")) printf("ring drain: %.0f records/s (ring_buffer__consume, %d records of 64 bytes, best of %d)\n", RING_DRAIN / best, RING_DRAIN, rounds);
 
 	/* Ring buffer, drain of records of 64 and 72 bytes in turn (76 bytes of ring a record on average: it fits). */
-	best = 1e30;
-	for (int r = 0; r <= rounds && PART("ring-mixed"); r++) {
-		reset_stats();
-		start(&p, ring_mixed_prog, RING_DRAIN, 1000, 0);
-		pthread_join(p.thread, NULL);
-		struct stats s = read_stats();
-		if (s.dropped) { fprintf(stderr, "ring drain mixed: %llu dropped\n", (unsigned long long)s.dropped); return 1; }
-		c.count = 0;
-		uint64_t t = now_ns();
-		while (c.count < RING_DRAIN)
-			if (ring_buffer__consume(rb) < 0) { perror("ring_buffer__consume"); return 1; }
-		double secs = (now_ns() - t) / 1e9;
-		if (r > 0 && secs < best) best = secs;
+	if (PART("ring-mixed")) {
+		if ((best = drain("ring drain mixed", ring_mixed_prog, RING_DRAIN, rounds, &c, consume_ring, rb)) < 0) return 1;
+		printf("ring drain mixed: %.0f records/s (ring_buffer__consume, %d records of 64 and 72 bytes in turn, best of %d)\n", RING_DRAIN / best, RING_DRAIN, rounds);
 	}
-	if (PART("ring-mixed")) printf("ring drain mixed: %.0f records/s (ring_buffer__consume, %d records of 64 and 72 bytes in turn, best of %d)\n", RING_DRAIN / best, RING_DRAIN, rounds);
 
 	/* Ring buffer, stream: producer and consumer at once. */
 	best = 1e30;
@@ -241,21 +245,10 @@ int main(int argc, char **argv)
 	/* Perf event array: one ring per CPU, PERF_PAGES pages each. */
 	struct perf_buffer *pb = perf_buffer__new(perf_fd, PERF_PAGES, on_perf, on_lost, &c, NULL);
 	if (!pb) { perror("perf_buffer__new"); return 1; }
-	best = 1e30;
-	for (int r = 0; r <= rounds && PART("perf-drain"); r++) {
-		reset_stats();
-		start(&p, perf_prog, PERF_DRAIN, 1000, 0);
-		pthread_join(p.thread, NULL);
-		struct stats s = read_stats();
-		if (s.dropped) { fprintf(stderr, "perf drain: %llu dropped\n", (unsigned long long)s.dropped); return 1; }
-		c.count = 0;
-		uint64_t t = now_ns();
-		while (c.count < PERF_DRAIN)
-			if (perf_buffer__consume(pb) < 0) { perror("perf_buffer__consume"); return 1; }
-		double secs = (now_ns() - t) / 1e9;
-		if (r > 0 && secs < best) best = secs;
+	if (PART("perf-drain")) {
+		if ((best = drain("perf drain", perf_prog, PERF_DRAIN, rounds, &c, consume_perf, pb)) < 0) return 1;
+		printf("perf drain: %.0f records/s (perf_buffer__consume, %d records of 64 bytes, best of %d)\n", PERF_DRAIN / best, PERF_DRAIN, rounds);
 	}
-	if (PART("perf-drain")) printf("perf drain: %.0f records/s (perf_buffer__consume, %d records of 64 bytes, best of %d)\n", PERF_DRAIN / best, PERF_DRAIN, rounds);
 
 	/* The perf producer is slow (each record queues a wake-up irq_work with wakeup_events = 1, libbpf's setting):
 	 * a twentieth of the ring's stream records. */
