@@ -41,7 +41,7 @@ internal static class TracedFunctions
         {
             var (name, type) = i < arguments.Count ? (arguments[i].Name, arguments[i].Type) : ("return value", returnType);
             var size = btf.SizeOf(type);
-            if (Lowering.Layout.IsScalar(parameters[i].ParameterType) && SizeOf(parameters[i].ParameterType) < size)
+            if (Lowering.Layout.IsScalar(parameters[i].ParameterType) && Lowering.Layout.SizeOf(parameters[i].ParameterType) < size)
                 return ($"declares '{parameters[i].Name}' as {TypeNames.CSharp(parameters[i].ParameterType)}, narrower than {target.Name}'s " +
                     $"{(i < arguments.Count ? $"argument {Describe(btf, type, name)}" : $"return value ({Describe(btf, type, "")})")} ({size} bytes)", expected);
         }
@@ -80,11 +80,12 @@ internal static class TracedFunctions
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or BtfException) { return null; } // unreadable BTF: no check, as without BTF
     }
 
-    private static long SizeOf(Type type) => type == typeof(bool) ? 1 : type.IsPointer || type == typeof(nint) || type == typeof(nuint) ? 8
-        : type.IsEnum ? SizeOf(Enum.GetUnderlyingType(type)) : System.Runtime.InteropServices.Marshal.SizeOf(type);
-
     /// <summary>A C declaration for a message: "struct filename *name".</summary>
-    private static string Describe(Btf btf, int type, string name) => $"{CType(btf, type)}{(name.Length == 0 ? "" : CType(btf, type).EndsWith('*') ? name : " " + name)}";
+    private static string Describe(Btf btf, int type, string name)
+    {
+        var c = CType(btf, type);
+        return name.Length == 0 ? c : c.EndsWith('*') ? c + name : c + " " + name;
+    }
 
     private static string CType(Btf btf, int id)
     {
